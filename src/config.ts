@@ -1,0 +1,161 @@
+/**
+ * The only reader of process.env. Parsed once with zod; a bad value stops start-up with a
+ * message naming the variable. Every key is documented in .env.example.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optional = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: optional,
+  PORT: port.default(3000),
+  HOST: z.string().default("127.0.0.1"),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional().or(z.literal("").transform(() => undefined)),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/tinbao.db")
+    .refine((u) => u.startsWith("file:") || /^postgres(ql)?:\/\//.test(u), {
+      message: "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)",
+    }),
+  MEDIA_DIR: z.string().default("./data/media"),
+  DATA_ENCRYPTION_KEY: optional.pipe(
+    z
+      .string()
+      .refine((k) => keyBytes(k)?.length === 32, {
+        message: "must be 32 bytes, as 64 hex characters or base64 (openssl rand -base64 32)",
+      })
+      .optional(),
+  ),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(2000).default(20),
+  ACK_DEADLINE_HOURS: z.coerce.number().positive().default(24),
+  SETTLE_DEADLINE_DAYS: z.coerce.number().positive().default(20),
+  INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  TELEGRAM_BOT_TOKEN: optional.pipe(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "looks like 123456:ABC… from @BotFather").optional(),
+  ),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  TELEGRAM_WEBHOOK_SECRET: optional.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters of A-Z a-z 0-9 _ -").optional(),
+  ),
+  TELEGRAM_MODE: optional.pipe(z.enum(["webhook", "polling"]).optional()),
+  TELEGRAM_DUTY_CHAT_ID: optional,
+  ZALO_APP_ID: optional,
+  ZALO_APP_SECRET: optional,
+  ZALO_OA_SECRET_KEY: optional,
+  ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
+  ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
+  ZALO_REFRESH_TOKEN: optional,
+});
+
+export type Dialect = "sqlite" | "postgresql";
+
+export interface TelegramConfig {
+  token: string;
+  apiRoot: string;
+  webhookSecret?: string;
+  mode: "webhook" | "polling";
+  dutyChatId?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  dialect: Dialect;
+  dataDir: string;
+  mediaDir: string;
+  /** 32 raw bytes, or undefined when the embedded default must generate one (SQLite only). */
+  encryptionKey?: Buffer;
+  logLevel: string;
+  maxUploadBytes: number;
+  deadlines: { ackHours: number; settleDays: number };
+  inboxMaxAttempts: number;
+  telegram?: TelegramConfig;
+  zalo?: { appId: string; appSecret: string; oaSecretKey: string; apiBase: string; oauthBase: string; refreshToken?: string };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads configuration from an env-like object (process.env by default). Throws ConfigError naming each bad key. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty value (`PORT=` in a .env file) means "not set".
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = envSchema.safeParse(set);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every setting.`);
+  }
+  const e = parsed.data;
+  const dialect: Dialect = e.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
+  if (dialect === "postgresql" && !e.DATA_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      "Invalid configuration:\n  DATA_ENCRYPTION_KEY: required with PostgreSQL (every process must share one key); generate one with: openssl rand -base64 32",
+    );
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`).replace(/\/$/, "");
+  const dataDir = dialect === "sqlite" ? path.dirname(sqlitePath(e.DATABASE_URL)) : "./data";
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    dialect,
+    dataDir,
+    mediaDir: e.MEDIA_DIR,
+    encryptionKey: e.DATA_ENCRYPTION_KEY ? keyBytes(e.DATA_ENCRYPTION_KEY) : undefined,
+    logLevel: e.LOG_LEVEL,
+    maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    deadlines: { ackHours: e.ACK_DEADLINE_HOURS, settleDays: e.SETTLE_DEADLINE_DAYS },
+    inboxMaxAttempts: e.INBOX_MAX_ATTEMPTS,
+    telegram: e.TELEGRAM_BOT_TOKEN ? telegramConfig(e, publicUrl) : undefined,
+    zalo:
+      e.ZALO_APP_ID && e.ZALO_APP_SECRET && e.ZALO_OA_SECRET_KEY
+        ? {
+            appId: e.ZALO_APP_ID,
+            appSecret: e.ZALO_APP_SECRET,
+            oaSecretKey: e.ZALO_OA_SECRET_KEY,
+            apiBase: e.ZALO_API_BASE,
+            oauthBase: e.ZALO_OAUTH_BASE,
+            refreshToken: e.ZALO_REFRESH_TOKEN,
+          }
+        : undefined,
+  };
+}
+
+function telegramConfig(e: z.infer<typeof envSchema>, publicUrl: string): TelegramConfig {
+  // Telegram only delivers webhooks to https; without a public https address, poll.
+  const mode = e.TELEGRAM_MODE ?? (publicUrl.startsWith("https://") ? "webhook" : "polling");
+  if (mode === "webhook" && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      "Invalid configuration:\n  PUBLIC_URL: required when TELEGRAM_MODE=webhook (the https address Telegram posts to), or set TELEGRAM_MODE=polling",
+    );
+  }
+  return {
+    token: e.TELEGRAM_BOT_TOKEN!,
+    apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""),
+    webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+    mode,
+    dutyChatId: e.TELEGRAM_DUTY_CHAT_ID,
+  };
+}
+
+/** `file:./data/tinbao.db` → `./data/tinbao.db` */
+export function sqlitePath(url: string): string {
+  return url.replace(/^file:/, "").replace(/\?.*$/, "");
+}
+
+function keyBytes(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  const b = Buffer.from(value, "base64");
+  return b.length === 32 ? b : undefined;
+}
