@@ -1,0 +1,125 @@
+/**
+ * The contract every channel implements (one folder per channel under src/channels/).
+ * Channels translate between a platform and these channel-independent shapes; they never decide
+ * about retries (the outbox does) nor about conversations (the engine does).
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+
+export type ChannelName = "telegram" | "webchat" | "zalo";
+
+export interface InboundContact {
+  /** The platform's user id (Telegram user id, Zalo user id, web chat visitor id). Secret: never logged. */
+  platformId: string;
+  displayName?: string;
+  /** A platform hint for the first language guess (Telegram `language_code`). */
+  languageHint?: string;
+}
+
+export type MediaKind = "photo" | "video" | "voice" | "audio" | "document";
+
+export interface InboundMedia {
+  kind: MediaKind;
+  /** Channel-specific reference used by `download` (Telegram file_id, a URL, a stored upload key). */
+  ref: string;
+  mime?: string;
+  size?: number;
+  name?: string;
+}
+
+export type InboundContent =
+  | { type: "text"; text: string }
+  | { type: "button"; payload: string; label?: string }
+  | { type: "command"; command: string; args: string }
+  | { type: "location"; latitude: number; longitude: number }
+  | { type: "contact"; phone: string; name?: string; isOwn: boolean }
+  | { type: "media"; media: InboundMedia; caption?: string }
+  | { type: "sticker" }
+  | { type: "follow" }
+  | { type: "unfollow" }
+  | { type: "unsupported"; what: string };
+
+export interface InboundMessage {
+  channel: ChannelName;
+  /** Unique per channel delivery (Telegram update_id, Zalo msg_id, web chat clientMessageId). */
+  externalId: string;
+  /** Where replies go (the platform chat id). Secret like the contact id. */
+  chatId: string;
+  contact: InboundContact;
+  content: InboundContent;
+  sentAt: Date;
+  /** Telegram callback queries must be answered to stop the button spinner. */
+  callbackQueryId?: string;
+}
+
+export interface Button {
+  label: string;
+  /** Short, language-independent id (Telegram limits callback_data to 64 bytes). */
+  payload: string;
+}
+
+export interface OutboundMessage {
+  text: string;
+  /** Rows of choices. */
+  buttons?: Button[][];
+  /** Ask the resident to share a location (a keyboard button where the platform has one). */
+  requestLocation?: boolean;
+  /** Ask the resident to share their phone number. */
+  requestContact?: boolean;
+  /** Numbers the resident can call with one tap (113, 114, 115, 111). */
+  phones?: { label: string; number: string }[];
+  /** A recorded clip of this prompt in the resident's language. */
+  audio?: { file: string; mime: string; label?: string };
+  /** Ask the platform to prevent forwarding/saving (receipts with secrets). */
+  protect?: boolean;
+}
+
+export interface ChannelCapabilities {
+  /** Maximum text length in code points after NFC; longer texts are split by the sender. */
+  textMaxChars: number;
+  buttonPayloadMaxBytes: number;
+  buttonLabelMaxChars: number;
+  /** Largest inbound file the platform lets us download. */
+  maxDownloadBytes: number;
+  /** Pacing the outbox applies to this channel. */
+  rate: { perSecond: number; perChatPerSecond: number };
+  /** Hours after the resident's last message during which we may reply (Zalo: 7 days). */
+  replyWindowHours?: number;
+  sendsAudio: boolean;
+  requestsLocation: boolean;
+  requestsContact: boolean;
+}
+
+export type WebhookVerdict = { ok: true } | { ok: false; status: number; reason: string };
+
+export interface SentReceipt {
+  providerMessageId?: string;
+}
+
+export interface Channel {
+  readonly name: ChannelName;
+  readonly capabilities: ChannelCapabilities;
+  /** Checks a webhook request before anything is stored (secret header, signature). */
+  verifyWebhook?(headers: IncomingHttpHeaders, rawBody: Buffer): WebhookVerdict;
+  /** Maps a verified raw payload to a message, or null for payloads we ignore (unknown update types). */
+  receive(payload: unknown): InboundMessage | null;
+  /** Sends one message; throws SendError (see src/outbox/send-error.ts) on failure. */
+  send(chatId: string, message: OutboundMessage): Promise<SentReceipt>;
+  /** Opens a download of inbound media; must reject sizes over `maxBytes` with a MediaTooLargeError. */
+  download(media: InboundMedia, maxBytes: number): Promise<Readable>;
+  /** Best-effort acknowledgement after processing (e.g. answerCallbackQuery). */
+  acknowledge?(message: InboundMessage): Promise<void>;
+  /** Starts background work (register webhook, long polling); `ingest` stores a raw payload like a webhook would. */
+  start?(ingest: (payload: unknown) => Promise<void>): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export class MediaTooLargeError extends Error {
+  override name = "MediaTooLargeError";
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`file of ${size} bytes exceeds the ${limit}-byte limit`);
+  }
+}

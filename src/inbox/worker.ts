@@ -1,0 +1,129 @@
+/**
+ * Processes stored inbound events: one chat at a time in arrival order, chats in parallel.
+ * A failure leaves the event stored and retried with backoff up to INBOX_MAX_ATTEMPTS, then
+ * marks it "failed" with the error visible (and moves on, so one bad event cannot block a chat).
+ */
+import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/client.ts";
+import type { InboundMessage } from "../channels/types.ts";
+import { ChatQueueWorker, type QueueRow } from "../jobs/chat-queue.ts";
+import { backoff } from "../outbox/send-error.ts";
+import { scrubSecrets } from "../log.ts";
+
+export interface InboxJob {
+  eventId: number;
+  /** 1-based attempt number of this processing. */
+  attempt: number;
+  lastAttempt: boolean;
+  message: InboundMessage;
+  /** Marks the event processed inside the handler's own transaction (exactly-once effects). */
+  complete(tx: Tx): Promise<void>;
+}
+
+export type InboxHandler = (job: InboxJob) => Promise<void>;
+
+type EventRow = QueueRow;
+
+export function createInboxWorker(
+  ctx: AppContext,
+  handler: InboxHandler,
+  options: { concurrency?: number; pollMs?: number; leaseMs?: number } = {},
+): ChatQueueWorker<EventRow> {
+  const { db } = ctx;
+  const maxAttempts = ctx.config.inboxMaxAttempts;
+  const select = { id: true, chatKey: true, status: true, attempts: true, nextAttemptAt: true, lockedUntil: true } as const;
+
+  async function process(row: EventRow): Promise<void> {
+    const attempt = row.attempts + 1;
+    const event = await db.inboundEvent.findUnique({ where: { id: row.id } });
+    if (!event) return;
+    const log = ctx.log.child({ eventId: event.id, channel: event.channel });
+    const channel = ctx.channels.get(event.channel as InboundMessage["channel"]);
+    try {
+      if (!channel) throw new Error(`channel ${event.channel} is not enabled`);
+      const message = channel.receive(JSON.parse(ctx.vault.decrypt(event.payloadEnc)));
+      if (!message) {
+        await finish(row.id, "ignored");
+        return;
+      }
+      await handler({
+        eventId: event.id,
+        attempt,
+        lastAttempt: attempt >= maxAttempts,
+        message,
+        complete: async (tx) => {
+          await tx.inboundEvent.update({
+            where: { id: event.id },
+            data: { status: "done", processedAt: ctx.now(), lockedBy: null, lockedUntil: null, lastError: null },
+          });
+        },
+      });
+      await finish(row.id, "done");
+      if (channel.acknowledge) await channel.acknowledge(message).catch((err) => log.warn({ err }, "acknowledge failed"));
+    } catch (err) {
+      const lastError = scrubSecrets(String((err as Error)?.message ?? err)).slice(0, 2000);
+      if (attempt >= maxAttempts) {
+        log.error({ err, attempt }, "inbound event failed for good; kept for an operator to replay");
+        await db.inboundEvent.update({
+          where: { id: row.id },
+          data: { status: "failed", lastError, lockedBy: null, lockedUntil: null },
+        });
+      } else {
+        const delay = backoff(attempt);
+        log.warn({ err, attempt, retryInMs: delay }, "inbound event failed; will retry");
+        await db.inboundEvent.update({
+          where: { id: row.id },
+          data: { status: "pending", lastError, nextAttemptAt: new Date(ctx.now().getTime() + delay), lockedBy: null, lockedUntil: null },
+        });
+      }
+    }
+  }
+
+  /** Marks the event finished unless the handler already did inside its transaction. */
+  async function finish(id: number, status: "done" | "ignored"): Promise<void> {
+    await db.inboundEvent.updateMany({
+      where: { id, status: "processing" },
+      data: { status, processedAt: ctx.now(), lockedBy: null, lockedUntil: null },
+    });
+  }
+
+  return new ChatQueueWorker<EventRow>(
+    {
+      async heads(limit) {
+        const groups = await db.inboundEvent.groupBy({
+          by: ["chatKey"],
+          where: { status: { in: ["pending", "processing"] } },
+          _min: { id: true },
+          orderBy: { _min: { id: "asc" } },
+          take: limit,
+        });
+        const ids = groups.map((g) => g._min.id).filter((id): id is number => id !== null);
+        if (ids.length === 0) return [];
+        return db.inboundEvent.findMany({ where: { id: { in: ids } }, select, orderBy: { id: "asc" } });
+      },
+      async claim(row, owner, now, leaseMs) {
+        const { count } = await db.inboundEvent.updateMany({
+          where: {
+            id: row.id,
+            OR: [
+              { status: "pending", nextAttemptAt: { lte: now } },
+              { status: "processing", lockedUntil: { lt: now } },
+            ],
+          },
+          data: { status: "processing", lockedBy: owner, lockedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
+        });
+        return count === 1;
+      },
+    },
+    process,
+    {
+      name: "inbox",
+      concurrency: options.concurrency ?? 4,
+      pollMs: options.pollMs ?? 1_000,
+      leaseMs: options.leaseMs ?? 120_000,
+      activeStatus: "processing",
+      log: ctx.log,
+      now: ctx.now,
+    },
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * A durable queue processed one chat at a time, in order, with different chats in parallel.
+ * Shared by the inbox and the outbox. Only the oldest open row of a chat (its head) is ever
+ * claimed, and a claim is a conditional update, so several processes can run the same worker.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../log.ts";
+
+export interface QueueRow {
+  id: number;
+  chatKey: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lockedUntil: Date | null;
+}
+
+export interface QueueStore<R extends QueueRow> {
+  /** Oldest open row (waiting or active) per chat, for up to `limit` chats. */
+  heads(limit: number): Promise<R[]>;
+  /** Conditionally marks the row active; true when this worker won it. */
+  claim(row: R, owner: string, now: Date, leaseMs: number): Promise<boolean>;
+}
+
+export interface ChatQueueOptions<R extends QueueRow> {
+  name: string;
+  concurrency: number;
+  pollMs: number;
+  leaseMs: number;
+  activeStatus: string;
+  log: Logger;
+  now(): Date;
+  /** Pacing: ms to wait before this row may be claimed, or 0. */
+  gate?(row: R): number;
+  /** A row still active after its lease ran out (its process died). Return true to claim it again. */
+  onStale?(row: R): Promise<boolean>;
+}
+
+export class ChatQueueWorker<R extends QueueRow> {
+  readonly owner = randomUUID();
+  #running = false;
+  #timer: NodeJS.Timeout | undefined;
+  #busyChats = new Set<string>();
+  #inFlight = new Set<Promise<void>>();
+  #ticking: Promise<void> | undefined;
+  #again = false;
+
+  constructor(
+    private readonly store: QueueStore<R>,
+    private readonly handle: (row: R) => Promise<void>,
+    private readonly options: ChatQueueOptions<R>,
+  ) {}
+
+  start(): void {
+    this.#running = true;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    await this.#ticking;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Look for work now (called when something was stored). */
+  kick(): void {
+    if (!this.#running) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = this.#tick().finally(() => {
+      this.#ticking = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Processes until nothing is due now (tests, benchmarks). */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.#ticking;
+      const { claimed, resolved } = await this.#claim();
+      await Promise.allSettled([...this.#inFlight]);
+      if (claimed === 0 && resolved === 0 && this.#inFlight.size === 0) return;
+      if (Date.now() > deadline) throw new Error(`${this.options.name}: drain timed out`);
+    }
+  }
+
+  async #tick(): Promise<void> {
+    clearTimeout(this.#timer);
+    let wait = this.options.pollMs;
+    try {
+      const { soonestMs } = await this.#claim();
+      if (soonestMs !== undefined) wait = Math.min(wait, soonestMs);
+    } catch (err) {
+      this.options.log.error({ err, queue: this.options.name }, "queue poll failed");
+    }
+    if (this.#running) this.#timer = setTimeout(() => this.kick(), Math.max(wait, 5));
+  }
+
+  /** Claims what is due; `resolved` counts stale rows settled without claiming (their chat can move on). */
+  async #claim(): Promise<{ claimed: number; resolved: number; soonestMs?: number }> {
+    const free = this.options.concurrency - this.#inFlight.size;
+    if (free <= 0) return { claimed: 0, resolved: 0 };
+    const now = this.options.now();
+    const heads = await this.store.heads(200);
+    let claimed = 0;
+    let resolved = 0;
+    let soonestMs: number | undefined;
+    const later = (ms: number) => (soonestMs = Math.min(soonestMs ?? ms, ms));
+    for (const row of heads) {
+      if (claimed >= free) break;
+      if (this.#busyChats.has(row.chatKey)) continue;
+      if (row.status === this.options.activeStatus) {
+        if (!row.lockedUntil || row.lockedUntil > now) continue;
+        if (this.options.onStale && !(await this.options.onStale(row))) {
+          resolved++;
+          continue;
+        }
+      } else if (row.nextAttemptAt > now) {
+        later(row.nextAttemptAt.getTime() - now.getTime());
+        continue;
+      }
+      const waitMs = this.options.gate?.(row) ?? 0;
+      if (waitMs > 0) {
+        later(waitMs);
+        continue;
+      }
+      if (!(await this.store.claim(row, this.owner, now, this.options.leaseMs))) continue;
+      claimed++;
+      this.#run(row);
+    }
+    if (resolved > 0) soonestMs = 0;
+    return { claimed, resolved, soonestMs };
+  }
+
+  #run(row: R): void {
+    this.#busyChats.add(row.chatKey);
+    const job: Promise<void> = this.handle(row)
+      .catch((err) => this.options.log.error({ err, queue: this.options.name, rowId: row.id }, "queue handler threw"))
+      .finally(() => {
+        this.#busyChats.delete(row.chatKey);
+        this.#inFlight.delete(job);
+        this.kick();
+      });
+    this.#inFlight.add(job);
+  }
+}

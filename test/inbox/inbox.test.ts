@@ -1,0 +1,89 @@
+/** The inbox: stored first, processed once, one chat in order, chats in parallel, failures kept and retried. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWebchatChannel, type WebchatPayload } from "../../src/channels/webchat/channel.ts";
+import { storeInboundEvent } from "../../src/inbox/store-event.ts";
+import { createInboxWorker, type InboxJob } from "../../src/inbox/worker.ts";
+import { createTestContext, type TestContext } from "../support/context.ts";
+
+let ctx: TestContext;
+beforeEach(async () => {
+  ctx = await createTestContext({ INBOX_MAX_ATTEMPTS: "3" });
+  ctx.channels.set("webchat", createWebchatChannel(ctx));
+});
+afterEach(async () => ctx.close());
+
+const store = (visitor: string, id: string, text: string) => {
+  const payload: WebchatPayload = { visitor, clientMessageId: id, sentAt: new Date().toISOString(), content: { type: "text", text } };
+  return storeInboundEvent(ctx, { channel: "webchat", externalId: `${visitor}:${id}`, chatId: visitor, payload });
+};
+const textOf = (job: InboxJob) => (job.message.content.type === "text" ? job.message.content.text : "");
+
+describe("the inbox", () => {
+  it("stores a delivery once and acknowledges repeats as duplicates", async () => {
+    expect(await store("v1", "m1", "a")).toBe("stored");
+    for (let i = 0; i < 4; i++) expect(await store("v1", "m1", "a")).toBe("duplicate");
+    expect(await ctx.db.inboundEvent.count()).toBe(1);
+  });
+
+  it("processes one chat's messages one at a time in arrival order, while other chats go in parallel", async () => {
+    const log: string[] = [];
+    let active = 0;
+    let maxActivePerChatA = 0;
+    let maxActive = 0;
+    const activeByChat = new Map<string, number>();
+    for (let i = 0; i < 5; i++) await store("chatA", `a${i}`, `A${i}`);
+    for (let i = 0; i < 5; i++) await store("chatB", `b${i}`, `B${i}`);
+    const worker = createInboxWorker(ctx, async (job) => {
+      const chat = job.message.chatId;
+      active++;
+      activeByChat.set(chat, (activeByChat.get(chat) ?? 0) + 1);
+      maxActive = Math.max(maxActive, active);
+      if (chat === "chatA") maxActivePerChatA = Math.max(maxActivePerChatA, activeByChat.get(chat)!);
+      await new Promise((r) => setTimeout(r, 15));
+      log.push(textOf(job));
+      activeByChat.set(chat, activeByChat.get(chat)! - 1);
+      active--;
+    });
+    await worker.drain();
+    expect(log.filter((t) => t.startsWith("A"))).toEqual(["A0", "A1", "A2", "A3", "A4"]);
+    expect(log.filter((t) => t.startsWith("B"))).toEqual(["B0", "B1", "B2", "B3", "B4"]);
+    expect(maxActivePerChatA).toBe(1);
+    expect(maxActive).toBe(2);
+    expect(await ctx.db.inboundEvent.count({ where: { status: "done" } })).toBe(10);
+  });
+
+  it("keeps a failing event, retries it with backoff, holds back that chat only, and marks it failed with its error after the last attempt", async () => {
+    let clock = Date.now() + 1000;
+    ctx.now = () => new Date(clock);
+    await store("bad", "x1", "boom");
+    await store("bad", "x2", "after");
+    await store("good", "y1", "fine");
+    const seen: string[] = [];
+    const worker = createInboxWorker(ctx, async (job) => {
+      seen.push(textOf(job));
+      if (textOf(job) === "boom") throw new Error("database is locked");
+    });
+    await worker.drain();
+    expect(seen).toEqual(expect.arrayContaining(["boom", "fine"]));
+    expect(seen).not.toContain("after");
+    let bad = await ctx.db.inboundEvent.findFirstOrThrow({ where: { externalId: "bad:x1" } });
+    expect(bad).toMatchObject({ status: "pending", attempts: 1, lastError: "database is locked" });
+    for (let attempt = 2; attempt <= 3; attempt++) {
+      clock = bad.nextAttemptAt.getTime() + 1;
+      await worker.drain();
+      bad = await ctx.db.inboundEvent.findFirstOrThrow({ where: { externalId: "bad:x1" } });
+    }
+    expect(bad).toMatchObject({ status: "failed", attempts: 3, lastError: "database is locked" });
+    expect(seen.filter((t) => t === "boom")).toHaveLength(3);
+    expect(seen.at(-1)).toBe("after");
+  });
+
+  it("claims an event again when the process handling it died (its lease ran out)", async () => {
+    await store("c", "z1", "resume me");
+    await ctx.db.inboundEvent.updateMany({ data: { status: "processing", lockedBy: "dead", lockedUntil: new Date(Date.now() - 1000), attempts: 1 } });
+    const seen: string[] = [];
+    await createInboxWorker(ctx, async (job) => void seen.push(textOf(job))).drain();
+    expect(seen).toEqual(["resume me"]);
+    expect(await ctx.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "done", attempts: 2 });
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The outbox against a fake Bot API: order per chat, 429 waits retry_after, 5xx retried,
+ * "blocked by the user" stops the contact, a crash mid-send never sends twice.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts";
+import { createTelegramChannel } from "../../src/channels/telegram/index.ts";
+import { enqueueMessages } from "../../src/outbox/enqueue.ts";
+import { createOutboxWorker } from "../../src/outbox/worker.ts";
+import { createTestContext, type TestContext } from "../support/context.ts";
+
+const TOKEN = "987654321:AAFakeTokenForOutboxTestsAAAAAAAAAA";
+const hasSpec = specAvailable();
+if (!hasSpec && process.env.CI) throw new Error("Telegram Bot API spec missing: expected ../shared/data/telegram-bot-api-10.1.json");
+
+describe.skipIf(!hasSpec)("the outbox", () => {
+  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  let ctx: TestContext;
+  let clock = Date.now();
+
+  beforeAll(async () => {
+    await fake.start();
+  });
+  afterAll(async () => fake.close());
+  beforeEach(async () => {
+    fake.reset();
+    ctx = await createTestContext();
+    clock = Date.now();
+    ctx.now = () => new Date(clock);
+    ctx.channels.set(
+      "telegram",
+      createTelegramChannel({ token: TOKEN, apiRoot: fake.url, mode: "webhook", webhookSecret: "s", publicUrl: "https://x.example" }, { log: ctx.log }, { callTimeoutMs: 300 }),
+    );
+  });
+  afterEach(async () => {
+    fake.assertAllValid();
+    await ctx.close();
+  });
+
+  async function queue(chatId: string, texts: string[], contactId?: string) {
+    await ctx.db.$transaction((tx) =>
+      enqueueMessages(tx, ctx.vault, texts.map((text, i) => ({ channel: "telegram", chatId, contactId, message: { text }, dedupeKey: `t:${chatId}:${text}:${i}` }))),
+    );
+    clock = Date.now() + 1;
+  }
+  const sentTexts = (chatId: number) => fake.callsTo("sendMessage").filter((c) => c.accepted && !c.failure && (c.params as { chat_id: number }).chat_id === chatId).map((c) => (c.params as { text: string }).text);
+
+  it("sends one chat's messages in order", async () => {
+    await queue("1001", ["một", "hai", "ba"]);
+    const worker = createOutboxWorker(ctx);
+    await worker.drain();
+    expect(sentTexts(1001)).toEqual(["một", "hai", "ba"]);
+    expect(await ctx.db.outboxMessage.count({ where: { status: "sent" } })).toBe(3);
+  });
+
+  it("waits as long as a 429 says, then sends, without letting a later message overtake", async () => {
+    fake.failNext("sendMessage", { kind: "429", retryAfter: 7 });
+    await queue("1002", ["đầu tiên", "thứ hai"]);
+    const worker = createOutboxWorker(ctx);
+    await worker.drain();
+    const first = await ctx.db.outboxMessage.findFirstOrThrow({ orderBy: { id: "asc" } });
+    expect(first).toMatchObject({ status: "pending", lastErrorKind: "throttled" });
+    expect(first.nextAttemptAt.getTime() - clock).toBe(7000);
+    expect(sentTexts(1002)).toEqual([]);
+    clock += 7001;
+    await worker.drain();
+    expect(sentTexts(1002)).toEqual(["đầu tiên", "thứ hai"]);
+  });
+
+  it("retries a 5xx and a timeout with backoff", async () => {
+    fake.failNext("sendMessage", { kind: "502" });
+    await queue("1003", ["xin chào"]);
+    const worker = createOutboxWorker(ctx);
+    await worker.drain();
+    let row = await ctx.db.outboxMessage.findFirstOrThrow();
+    expect(row).toMatchObject({ status: "pending", lastErrorKind: "server", attempts: 1 });
+    fake.failNext("sendMessage", { kind: "hang" });
+    clock = row.nextAttemptAt.getTime() + 1;
+    await worker.drain();
+    row = await ctx.db.outboxMessage.findFirstOrThrow();
+    expect(row).toMatchObject({ status: "pending", lastErrorKind: "connection", attempts: 2 });
+    clock = row.nextAttemptAt.getTime() + 1;
+    await worker.drain();
+    expect(await ctx.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "sent", attempts: 3 });
+    expect(sentTexts(1003)).toEqual(["xin chào"]);
+  });
+
+  it("marks the contact stopped when Telegram says the bot was blocked, and does not retry", async () => {
+    const contact = await ctx.db.contact.create({ data: { channel: "telegram", platformIdHash: "h1004", platformIdEnc: ctx.vault.encrypt("1004") } });
+    fake.failNext("sendMessage", { kind: "blocked" });
+    await queue("1004", ["tin báo đã nhận"], contact.id);
+    await createOutboxWorker(ctx).drain();
+    expect(await ctx.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "failed", lastErrorKind: "contact_stopped" });
+    expect((await ctx.db.contact.findUniqueOrThrow({ where: { id: contact.id } })).stoppedAt).not.toBeNull();
+  });
+
+  it("gives up at once on a message Telegram refuses as invalid", async () => {
+    fake.failNext("sendMessage", { kind: "chat-not-found" });
+    await queue("1005", ["không tới được"]);
+    await createOutboxWorker(ctx).drain();
+    expect(await ctx.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "failed", lastErrorKind: "rejected", attempts: 1 });
+  });
+
+  it("never sends twice a message that a crashed process was sending: it is marked uncertain", async () => {
+    await queue("1006", ["có thể đã gửi", "tin sau"]);
+    const first = await ctx.db.outboxMessage.findFirstOrThrow({ orderBy: { id: "asc" } });
+    // A process claimed it and died before recording the answer.
+    await ctx.db.outboxMessage.update({ where: { id: first.id }, data: { status: "sending", lockedBy: "dead", lockedUntil: new Date(clock - 1), attempts: 1 } });
+    await createOutboxWorker(ctx).drain();
+    expect(await ctx.db.outboxMessage.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "uncertain" });
+    expect(sentTexts(1006)).toEqual(["tin sau"]);
+  });
+
+  it("keeps the token out of every log line and error it records", async () => {
+    fake.failNext("sendMessage", { kind: "garbage", status: 200 });
+    await queue("1007", ["x"]);
+    await createOutboxWorker(ctx).drain();
+    const row = await ctx.db.outboxMessage.findFirstOrThrow();
+    expect(row.lastErrorKind).toBe("unexpected_response");
+    expect(JSON.stringify(row)).not.toContain(TOKEN.split(":")[1]);
+    expect(ctx.logs()).not.toContain(TOKEN.split(":")[1]);
+  });
+});
