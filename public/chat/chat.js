@@ -1,0 +1,691 @@
+// Tin Báo resident web chat. Plain ES module, no build step, no external resources.
+// Server strings are only ever inserted as text (textContent / text nodes), never as HTML.
+
+const API = '/chat/api';
+const T = {
+  generic: 'Có lỗi kết nối. Vui lòng thử lại.',
+  sending: 'Đang gửi…',
+  sent: 'Đã gửi',
+  failed: 'Chưa gửi được. Bấm để thử lại.',
+  locating: 'Đang lấy vị trí…',
+  locFail: 'Không lấy được vị trí. Bạn có thể gõ tên xã, phường hoặc địa chỉ.',
+  offline: 'Đang mất kết nối. Tin nhắn sẽ được gửi lại khi có mạng.',
+  empty: 'Nhập tin nhắn bên dưới để báo tin hoặc đặt câu hỏi.',
+  micFail: 'Không dùng được micrô. Bạn có thể gõ tin nhắn thay thế.',
+};
+const KIND = { photo: 'Ảnh', video: 'Video', voice: 'Tin nhắn thoại', audio: 'Âm thanh', document: 'Tài liệu' };
+const MAX_RECORD_MS = 5 * 60 * 1000;
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  log: $('log'), list: $('messages'), empty: $('empty'), jump: $('jump'), live: $('live'), conn: $('conn'),
+  form: $('composer'), text: $('text'), file: $('file'), attach: $('attach'), locate: $('locate'),
+  record: $('record'), recordLabel: $('record-label'), recbar: $('recbar'), rectime: $('rectime'), reccancel: $('reccancel'),
+  staged: $('staged'), stagedName: $('staged-name'), unstage: $('unstage'),
+};
+
+const state = {
+  cursor: null,
+  loaded: false,
+  seen: new Set(),         // server message ids already rendered
+  echoed: new Set(),       // clientMessageIds the server has echoed back
+  pending: new Map(),      // clientMessageId -> outgoing item not yet echoed
+  lastOut: null,           // <li> of the latest bot message (the only one with live buttons)
+  maxUploadBytes: 0,
+  staged: null,            // File picked, waiting for "Gửi"
+};
+
+// ---------- small helpers ----------
+
+function h(tag, attrs = {}, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const kid of kids.flat()) if (kid != null && kid !== false) el.append(kid);
+  return el;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function uuid() {
+  // randomUUID only exists in secure contexts (https / localhost).
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = Array.from(b, (n) => n.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+function safeUrl(u) {
+  try {
+    const url = new URL(u, location.href);
+    return ['http:', 'https:', 'blob:'].includes(url.protocol) ? url.href : null;
+  } catch { return null; }
+}
+
+const telHref = (n) => 'tel:' + String(n).replace(/[^\d+*#]/g, '');
+
+function fmtSize(n) {
+  const f = (v) => v.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+  return n >= 1048576 ? `${f(n / 1048576)} MB` : `${f(Math.max(1, Math.round(n / 1024)))} KB`;
+}
+
+function fmtTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const now = new Date();
+  const time = d.toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit' });
+  if (d.toDateString() === now.toDateString()) return time;
+  const day = `${d.getDate()}/${d.getMonth() + 1}`;
+  return d.getFullYear() === now.getFullYear() ? `${time}, ${day}` : `${time}, ${day}/${d.getFullYear()}`;
+}
+
+const fmtCoord = (l) => `${Number(l.latitude).toFixed(5)}, ${Number(l.longitude).toFixed(5)}`;
+
+// ---------- network ----------
+
+class HttpError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+const retryable = (e) => e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;
+
+async function request(method, path, body) {
+  let res;
+  try {
+    res = await fetch(API + path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new HttpError(0, T.generic);
+  }
+  let data = null;
+  try { data = await res.json(); } catch { /* empty or non-JSON body */ }
+  if (!res.ok) throw new HttpError(res.status, data?.error?.message || T.generic);
+  return data;
+}
+
+function upload(item) {
+  return new Promise((resolve, reject) => {
+    const fd = new FormData();
+    // Fields before the file so a streaming parser sees them first.
+    fd.append('clientMessageId', item.id);
+    if (item.caption) fd.append('caption', item.caption);
+    fd.append('file', item.file, item.file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', API + '/upload');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && item.progress) item.progress.value = Math.round((e.loaded / e.total) * 100);
+    };
+    xhr.onload = () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { /* non-JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new HttpError(xhr.status, data?.error?.message || T.generic));
+    };
+    xhr.onerror = xhr.ontimeout = xhr.onabort = () => reject(new HttpError(0, T.generic));
+    xhr.send(fd);
+  });
+}
+
+// ---------- live region, notes, scrolling ----------
+
+function announce(text) {
+  if (!text) return;
+  els.live.append(h('p', { text }));
+  while (els.live.childElementCount > 3) els.live.firstElementChild.remove();
+}
+
+function note(text) {
+  const near = nearBottom();
+  els.list.append(h('li', { class: 'note', text }));
+  announce(text);
+  if (near) scrollToEnd();
+}
+
+const nearBottom = () => els.log.scrollHeight - els.log.scrollTop - els.log.clientHeight < 120;
+function scrollToEnd() { els.log.scrollTop = els.log.scrollHeight; els.jump.hidden = true; }
+// When the log gets shorter (keyboard opens, banner or recording bar appears) stay at the bottom if we were there.
+let stick = true;
+els.log.addEventListener('scroll', () => { stick = nearBottom(); if (stick) els.jump.hidden = true; }, { passive: true });
+if ('ResizeObserver' in window) new ResizeObserver(() => { if (stick) els.log.scrollTop = els.log.scrollHeight; }).observe(els.log);
+els.jump.addEventListener('click', () => { scrollToEnd(); els.text.focus(); });
+
+function setOffline(off) {
+  if (off === !els.conn.hidden) return;
+  els.conn.hidden = !off;
+  els.conn.textContent = off ? T.offline : '';
+  if (!off) retryFailed();
+}
+
+// ---------- rendering server messages ----------
+
+function renderAttachment(a) {
+  const url = a.status !== 'rejected' && a.url ? safeUrl(a.url) : null;
+  const label = `${KIND[a.kind] || 'Tệp'}: ${a.name || ''}${a.size ? ` (${fmtSize(a.size)})` : ''}`;
+  const box = h('div', { class: 'att' });
+  if (url && a.kind === 'photo') {
+    box.append(h('a', { href: url, target: '_blank', rel: 'noopener' }, h('img', { src: url, alt: a.name || 'Ảnh', loading: 'lazy' })));
+  } else if (url && a.kind === 'video') {
+    box.append(h('video', { src: url, controls: true, preload: 'none', 'aria-label': label }));
+  } else if (url && (a.kind === 'voice' || a.kind === 'audio')) {
+    box.append(h('audio', { src: url, controls: true, preload: 'none', 'aria-label': label }));
+  }
+  box.append(url && a.kind === 'document'
+    ? h('a', { href: url, target: '_blank', rel: 'noopener', text: label })
+    : h('p', { text: label }));
+  if (a.status === 'rejected') box.append(h('p', { class: 'warn', text: 'Tệp này không được nhận.' }));
+  return box;
+}
+
+function renderMessage(m) {
+  const out = m.direction === 'out';
+  const bubble = h('div', { class: 'bubble' });
+  if (m.text) bubble.append(h('p', { class: 'text', text: m.text }));
+  if (m.attachment) bubble.append(renderAttachment(m.attachment));
+  if (m.location) bubble.append(h('p', { text: `Vị trí: ${fmtCoord(m.location)}` }));
+  const audioUrl = m.audio?.url && safeUrl(m.audio.url);
+  if (audioUrl) {
+    const label = m.audio.label || 'Nghe tin nhắn';
+    bubble.append(h('div', { class: 'audio' }, h('p', { text: label }),
+      h('audio', { src: audioUrl, controls: true, preload: 'none', 'aria-label': label })));
+  }
+  if (Array.isArray(m.phones) && m.phones.length) {
+    bubble.append(h('div', { class: 'phones' }, m.phones.map((p) =>
+      h('a', { class: 'btn call', href: telHref(p.number), text: p.label || `Gọi ${p.number}` }))));
+  }
+  const time = fmtTime(m.createdAt);
+  return h('li', { class: `msg ${out ? 'out' : 'in'}`, 'data-id': m.id },
+    h('span', { class: 'sr-only', text: out ? 'Tin Báo:' : 'Bạn:' }),
+    bubble,
+    time && h('time', { class: 'meta', datetime: m.createdAt, text: time }));
+}
+
+// Same pin as the composer's "Gửi vị trí" button (emoji fonts are missing on some phones).
+const pinIcon = () => els.locate.querySelector('svg').cloneNode(true);
+
+// Buttons, location and contact requests; only the latest bot message keeps them.
+function renderActions(m) {
+  const parts = [];
+  if (m.requestLocation) {
+    parts.push(h('button', { type: 'button', class: 'btn primary big', 'data-action': 'location', onclick: sendLocation },
+      pinIcon(), h('span', { class: 'lbl', text: 'Gửi vị trí của tôi' })));
+  }
+  if (m.requestContact) parts.push(contactForm());
+  if (Array.isArray(m.buttons) && m.buttons.length) {
+    const group = h('div', { class: 'choices-group', role: 'group', 'aria-label': 'Chọn câu trả lời' });
+    for (const row of m.buttons) {
+      if (!Array.isArray(row)) continue;
+      group.append(h('div', { class: 'choices' }, row.map((b) =>
+        h('button', { type: 'button', class: 'btn', onclick: (e) => choose(b, group, e.currentTarget) }, b.label))));
+    }
+    parts.push(group);
+  }
+  return parts.length ? h('div', { class: 'actions' }, parts) : null;
+}
+
+function matchPending(m) {
+  if (m.clientMessageId) return state.pending.get(m.clientMessageId);
+  // Fallback for an echo without clientMessageId: same text as the oldest accepted message.
+  if (!m.text) return undefined;
+  for (const it of state.pending.values()) if (it.accepted && it.payload.text === m.text) return it;
+  return undefined;
+}
+
+function addMessage(m, live) {
+  if (!m || typeof m.id !== 'string' || state.seen.has(m.id)) return;
+  state.seen.add(m.id);
+  els.empty.hidden = true;
+  const near = nearBottom();
+  const el = renderMessage(m);
+
+  if (m.direction === 'in') {
+    if (m.clientMessageId) state.echoed.add(m.clientMessageId);
+    const it = matchPending(m);
+    if (it) {
+      it.el.replaceWith(el);
+      state.pending.delete(it.id);
+      saveOutbox();
+    } else {
+      // Pending bubbles always stay at the bottom, after everything the server has confirmed.
+      els.list.insertBefore(el, els.list.querySelector(':scope > .pending'));
+    }
+  } else {
+    els.list.insertBefore(el, els.list.querySelector(':scope > .pending'));
+    const prev = state.lastOut?.querySelector('.actions');
+    const hadFocus = prev?.contains(document.activeElement);
+    prev?.remove();
+    const actions = renderActions(m);
+    if (actions) el.append(actions);
+    state.lastOut = el;
+    if (hadFocus) {
+      // Keep keyboard users in place without popping the phone keyboard open.
+      const target = actions?.querySelector('button, input') || el;
+      if (target === el) el.tabIndex = -1;
+      target.focus({ preventScroll: true });
+    }
+    const spoken = m.text || (m.audio ? 'Tin nhắn thoại' : m.attachment ? KIND[m.attachment.kind] || 'Tệp' : '');
+    if (live && spoken) announce(`Tin Báo: ${spoken}`);
+  }
+
+  if (!live || near || m.direction === 'in') scrollToEnd();
+  else els.jump.hidden = false;
+}
+
+// ---------- sending ----------
+
+function addPending(item) {
+  item.status = h('span', { class: 'meta' });
+  // The failed bubble itself is a (pointer-only) retry target; the status button serves the keyboard.
+  const bubble = h('div', { class: 'bubble', onclick: () => { if (item.el.dataset.state === 'failed') deliver(item); } },
+    h('p', { class: 'text', text: item.preview }), item.progress || null);
+  item.el = h('li', { class: 'msg in pending' }, h('span', { class: 'sr-only', text: 'Bạn:' }), bubble, item.status);
+  state.pending.set(item.id, item);
+  els.empty.hidden = true;
+  els.list.append(item.el);
+  saveOutbox();
+  scrollToEnd();
+}
+
+function setStatus(item, s) {
+  item.el.dataset.state = s;
+  if (s === 'failed') {
+    item.status.replaceChildren(h('button', {
+      type: 'button', class: 'retry',
+      onclick: () => { deliver(item); els.text.focus({ preventScroll: true }); },
+    }, T.failed));
+    item.el.scrollIntoView({ block: 'nearest' });
+  } else {
+    item.status.textContent = s === 'sent' ? T.sent : T.sending;
+  }
+}
+
+async function deliver(item) {
+  if (item.busy) return;
+  item.busy = true;
+  setStatus(item, 'sending');
+  if (item.progress) item.progress.value = 0;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (!state.pending.has(item.id)) return; // the echo already arrived
+      try {
+        await (item.file ? upload(item) : request('POST', '/messages', { clientMessageId: item.id, ...item.payload }));
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !retryable(err)) throw err;
+        await sleep(1000 * 2 ** attempt);
+      }
+    }
+    item.accepted = true;
+    setOffline(false);
+    if (state.pending.has(item.id)) setStatus(item, 'sent');
+  } catch (err) {
+    if (!state.pending.has(item.id)) return;
+    if (err.status) note(err.message); // the server said why (too large, bad type, …)
+    if (err.status && !retryable(err)) {
+      // Refused as such, so a retry would be refused again: drop the bubble
+      // (the note explains) and hand typed text back to the resident to edit.
+      item.el.remove();
+      state.pending.delete(item.id);
+      saveOutbox();
+      const text = item.payload?.text;
+      if (text) {
+        els.text.value = els.text.value ? `${text}\n${els.text.value}` : text;
+        autoGrow();
+        saveDraft();
+      }
+    } else {
+      setStatus(item, 'failed');
+      if (err.status === 0) setOffline(true);
+    }
+    item.onFail?.();
+  } finally {
+    item.busy = false;
+  }
+}
+
+function send(payload, preview, onFail) {
+  const item = { id: uuid(), payload, preview, onFail };
+  addPending(item);
+  deliver(item);
+}
+
+function sendFile(file, caption) {
+  if (state.maxUploadBytes && file.size > state.maxUploadBytes) {
+    note(`Tệp quá lớn (${fmtSize(file.size)}). Chỉ gửi được tệp tối đa ${fmtSize(state.maxUploadBytes)}.`);
+    return;
+  }
+  const item = {
+    id: uuid(), file, caption,
+    preview: `Tệp: ${file.name} (${fmtSize(file.size)})${caption ? `\n${caption}` : ''}`,
+    progress: h('progress', { max: 100, value: 0, 'aria-label': 'Tiến độ gửi tệp' }),
+  };
+  addPending(item);
+  deliver(item);
+}
+
+// Unsent text/button/location/contact survive a reload of the tab (files cannot).
+function saveOutbox() {
+  try {
+    const items = [...state.pending.values()].filter((i) => !i.file)
+      .map(({ id, payload, preview }) => ({ id, payload, preview }));
+    sessionStorage.setItem('tinbao.outbox', JSON.stringify(items));
+  } catch { /* storage unavailable */ }
+}
+
+function restoreOutbox() {
+  let items = [];
+  try { items = JSON.parse(sessionStorage.getItem('tinbao.outbox') || '[]'); } catch { /* ignore */ }
+  for (const it of items) {
+    if (!it?.id || state.echoed.has(it.id) || state.pending.has(it.id)) continue;
+    addPending(it);
+    deliver(it); // same clientMessageId, so the server will not duplicate it
+  }
+  saveOutbox();
+}
+
+function choose(b, group, btn) {
+  if (group.dataset.used) return; // guard against double taps on slow phones
+  group.dataset.used = '1';
+  // aria-disabled rather than disabled so keyboard focus is not thrown away.
+  for (const x of group.querySelectorAll('button')) x.setAttribute('aria-disabled', 'true');
+  btn.removeAttribute('aria-disabled');
+  btn.setAttribute('aria-pressed', 'true');
+  send({ button: b.payload, label: b.label }, b.label, () => {
+    delete group.dataset.used;
+    for (const x of group.querySelectorAll('button')) { x.removeAttribute('aria-disabled'); x.removeAttribute('aria-pressed'); }
+  });
+}
+
+// ---------- location ----------
+
+let locating = false;
+function sendLocation() {
+  if (locating) return;
+  const fail = () => {
+    setLocating(false);
+    note(T.locFail);
+    els.text.focus({ preventScroll: true });
+  };
+  if (!navigator.geolocation) return fail();
+  setLocating(true);
+  announce(T.locating);
+  navigator.geolocation.getCurrentPosition((pos) => {
+    setLocating(false);
+    const { latitude, longitude, accuracy } = pos.coords;
+    const loc = { latitude, longitude };
+    if (Number.isFinite(accuracy)) loc.accuracy = Math.round(accuracy);
+    send({ location: loc }, `Vị trí của tôi: ${fmtCoord(loc)}`);
+  }, fail, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+}
+
+function setLocating(on) {
+  locating = on;
+  for (const b of document.querySelectorAll('[data-action="location"]')) {
+    const lbl = b.querySelector('.lbl');
+    if (on) { if (!lbl.dataset.text) lbl.dataset.text = lbl.textContent; lbl.textContent = T.locating; }
+    else if (lbl.dataset.text) lbl.textContent = lbl.dataset.text;
+    b.setAttribute('aria-disabled', String(on));
+  }
+}
+
+// ---------- contact form ----------
+
+let formSeq = 0;
+function contactForm() {
+  const n = ++formSeq;
+  const name = h('input', { id: `cn${n}`, type: 'text', autocomplete: 'name', required: true });
+  const phone = h('input', { id: `cp${n}`, type: 'tel', inputmode: 'tel', autocomplete: 'tel', required: true, 'aria-describedby': `ce${n}` });
+  const err = h('p', { id: `ce${n}`, class: 'field-error' });
+  const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Gửi thông tin liên hệ');
+  const form = h('form', { class: 'contact', novalidate: true, 'aria-label': 'Thông tin liên hệ' },
+    h('label', { for: name.id }, 'Họ tên'), name,
+    h('label', { for: phone.id }, 'Số điện thoại'), phone, err, submit);
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const nm = name.value.trim();
+    const ph = phone.value.trim();
+    const digits = ph.replace(/\D/g, '');
+    name.removeAttribute('aria-invalid');
+    phone.removeAttribute('aria-invalid');
+    if (!nm) {
+      err.textContent = 'Vui lòng nhập họ tên.';
+      name.setAttribute('aria-invalid', 'true');
+      return name.focus();
+    }
+    if (digits.length < 9 || digits.length > 15 || /[^\d\s+().-]/.test(ph)) {
+      err.textContent = 'Số điện thoại chưa đúng. Ví dụ: 0912 345 678';
+      phone.setAttribute('aria-invalid', 'true');
+      return phone.focus();
+    }
+    err.textContent = '';
+    submit.disabled = true;
+    send({ contact: { name: nm, phone: ph } }, `${nm} – ${ph}`, () => { submit.disabled = false; });
+  });
+  return form;
+}
+
+// ---------- composer ----------
+
+function autoGrow() {
+  els.text.style.height = 'auto';
+  els.text.style.height = `${Math.min(els.text.scrollHeight + 4, 160)}px`;
+}
+
+function saveDraft() {
+  try { sessionStorage.setItem('tinbao.draft', els.text.value); } catch { /* ignore */ }
+}
+
+function stage(file) {
+  state.staged = file;
+  els.staged.hidden = !file;
+  els.stagedName.textContent = file ? `Tệp đã chọn: ${file.name} (${fmtSize(file.size)})` : '';
+  if (file) announce(`Đã chọn tệp ${file.name}. Bấm Gửi để gửi.`);
+}
+
+els.form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = els.text.value.trim();
+  if (state.staged) {
+    sendFile(state.staged, text);
+    stage(null);
+  } else if (text) {
+    send({ text }, text);
+  } else {
+    return;
+  }
+  els.text.value = '';
+  saveDraft();
+  autoGrow();
+});
+
+els.text.addEventListener('keydown', (e) => {
+  // keyCode 229: an IME (Vietnamese Telex/VNI) is still composing.
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+    e.preventDefault();
+    if (els.form.requestSubmit) els.form.requestSubmit();
+    else els.form.dispatchEvent(new Event('submit', { cancelable: true }));
+  }
+});
+els.text.addEventListener('input', () => { autoGrow(); saveDraft(); });
+
+els.attach.addEventListener('click', () => els.file.click());
+els.file.addEventListener('change', () => {
+  const f = els.file.files?.[0];
+  els.file.value = '';
+  if (!f) return;
+  if (state.maxUploadBytes && f.size > state.maxUploadBytes) {
+    note(`Tệp quá lớn (${fmtSize(f.size)}). Chỉ gửi được tệp tối đa ${fmtSize(state.maxUploadBytes)}.`);
+    return;
+  }
+  stage(f);
+  els.text.focus({ preventScroll: true });
+});
+els.unstage.addEventListener('click', () => { stage(null); els.attach.focus(); });
+els.locate.addEventListener('click', sendLocation);
+
+// ---------- voice recording ----------
+
+let rec = null;
+let recStarting = false;
+
+function setupRecorder() {
+  if (window.MediaRecorder && navigator.mediaDevices?.getUserMedia) els.record.hidden = false;
+  els.record.addEventListener('click', async () => {
+    if (rec) return stopRecording(false);
+    if (recStarting) return; // permission prompt still open
+    recStarting = true;
+    try { await startRecording(); } finally { recStarting = false; }
+  });
+  els.reccancel.addEventListener('click', () => stopRecording(true));
+}
+
+async function startRecording() {
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch {
+    note(T.micFail);
+    return;
+  }
+  const type = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4', 'audio/webm']
+    .find((t) => MediaRecorder.isTypeSupported?.(t));
+  let r;
+  try {
+    r = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
+  } catch {
+    stream.getTracks().forEach((t) => t.stop());
+    note(T.micFail);
+    return;
+  }
+  const chunks = [];
+  const started = Date.now();
+  r.ondataavailable = (e) => { if (e.data?.size) chunks.push(e.data); };
+  r.onstop = () => {
+    stream.getTracks().forEach((t) => t.stop());
+    clearInterval(r.timer);
+    rec = null;
+    els.recbar.hidden = true;
+    els.record.setAttribute('aria-pressed', 'false');
+    els.recordLabel.textContent = 'Ghi âm';
+    if (r.cancelled || !chunks.length) return;
+    const mime = (r.mimeType || type || 'audio/webm').split(';')[0];
+    const ext = { 'audio/ogg': 'ogg', 'audio/mp4': 'm4a' }[mime] || 'webm';
+    const stamp = new Date().toISOString().slice(0, 19).replace(/\D/g, '');
+    sendFile(new File(chunks, `ghi-am-${stamp}.${ext}`, { type: mime }));
+  };
+  r.timer = setInterval(() => {
+    const s = Math.floor((Date.now() - started) / 1000);
+    els.rectime.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+    if (Date.now() - started >= MAX_RECORD_MS) stopRecording(false);
+  }, 1000);
+  r.start(1000);
+  rec = r;
+  els.rectime.textContent = '0:00';
+  els.recbar.hidden = false;
+  els.record.setAttribute('aria-pressed', 'true');
+  els.recordLabel.textContent = 'Dừng và gửi';
+  announce('Đang ghi âm. Bấm «Dừng và gửi» khi nói xong.');
+}
+
+function stopRecording(cancel) {
+  if (!rec) return;
+  rec.cancelled = cancel;
+  if (rec.state !== 'inactive') rec.stop();
+  if (cancel) announce('Đã hủy ghi âm.');
+}
+
+// ---------- receiving: history, SSE, polling ----------
+
+let catching = null;
+function catchUp() {
+  if (catching) return catching;
+  catching = (async () => {
+    try {
+      const q = state.cursor ? `?after=${encodeURIComponent(state.cursor)}` : '';
+      const data = await request('GET', `/messages${q}`);
+      for (const m of data?.messages ?? []) addMessage(m, state.loaded);
+      if (data?.cursor) state.cursor = data.cursor;
+      setOffline(false);
+      return true;
+    } catch (err) {
+      if (err.status === 0) setOffline(true);
+      return false;
+    } finally {
+      catching = null;
+    }
+  })();
+  return catching;
+}
+
+let es = null;
+let pollTimer = null;
+let reconnectDelay = 3000;
+
+const startPolling = () => { if (!pollTimer) pollTimer = setInterval(catchUp, 3000); };
+const stopPolling = () => { clearInterval(pollTimer); pollTimer = null; };
+
+function startStream() {
+  if (!('EventSource' in window)) return startPolling();
+  const q = state.cursor ? `?after=${encodeURIComponent(state.cursor)}` : '';
+  es = new EventSource(`${API}/stream${q}`);
+  es.onopen = () => { reconnectDelay = 3000; stopPolling(); setOffline(false); };
+  es.addEventListener('message', (e) => {
+    let m;
+    try { m = JSON.parse(e.data); } catch { return; }
+    addMessage(m, true);
+    if (e.lastEventId) state.cursor = e.lastEventId;
+  });
+  // We reconnect ourselves (instead of the browser's auto-retry) so the new
+  // stream starts from our latest cursor; meanwhile polling keeps messages coming.
+  es.onerror = () => {
+    es.close();
+    es = null;
+    startPolling();
+    setTimeout(startStream, reconnectDelay);
+    reconnectDelay = Math.min(reconnectDelay * 2, 30000);
+  };
+}
+
+function retryFailed() {
+  for (const it of state.pending.values()) if (it.el.dataset.state === 'failed') deliver(it);
+}
+
+async function init() {
+  try { els.text.value = sessionStorage.getItem('tinbao.draft') || ''; } catch { /* ignore */ }
+  autoGrow();
+  setupRecorder();
+
+  request('GET', '/config').then((c) => {
+    if (Number(c?.maxUploadBytes) > 0) state.maxUploadBytes = Number(c.maxUploadBytes);
+    if (typeof c?.accept === 'string' && c.accept) els.file.accept = c.accept;
+  }).catch(() => { /* the server still enforces its limits */ });
+
+  let warned = false;
+  while (!(await catchUp())) {
+    if (!warned) { els.empty.textContent = T.generic; warned = true; }
+    await sleep(3000);
+  }
+  state.loaded = true;
+  els.empty.textContent = T.empty;
+  els.empty.hidden = els.list.childElementCount > 0;
+  scrollToEnd();
+  restoreOutbox();
+  startStream();
+
+  window.addEventListener('online', () => { catchUp(); retryFailed(); });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) catchUp(); });
+}
+
+init();

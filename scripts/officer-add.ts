@@ -1,0 +1,85 @@
+/**
+ * Creates an officer account and prints its generated password once.
+ *
+ *   npm run officer:add -- --username ba.to --role officer --unit CAX-BATO --name "Đ/c Nguyễn Văn A"
+ *
+ * Uses the same configuration (DATABASE_URL…) as the service and applies pending migrations first.
+ */
+import { parseArgs } from "node:util";
+import { ZodError } from "zod";
+import { loadConfig } from "../src/config.ts";
+import { openDatabase } from "../src/db/client.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { AppError } from "../src/http/errors.ts";
+import { createOfficer } from "../src/officers/create-officer.ts";
+import { ROLES, ROLE_NAMES, isRole } from "../src/officers/roles.ts";
+
+const USAGE = `Tạo tài khoản cán bộ.
+
+  npm run officer:add -- --username <tên> --role <vai trò> [--unit <mã đơn vị>] [--name "<họ tên>"]
+
+Vai trò:
+${ROLE_NAMES.map((r) => `  ${r.padEnd(9)} ${ROLES[r].label}`).join("\n")}
+`;
+
+/** createOfficer's field names → this script's flags, for error messages. */
+const FLAGS: Record<string, string> = { username: "username", displayName: "name", role: "role", unitId: "unit" };
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      username: { type: "string" },
+      role: { type: "string" },
+      unit: { type: "string" },
+      name: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!values.username || !values.role) {
+    process.stderr.write(`Thiếu --username hoặc --role.\n\n${USAGE}`);
+    return 2;
+  }
+  if (!isRole(values.role)) {
+    process.stderr.write(`Vai trò không hợp lệ: ${values.role}. Chọn một trong: ${ROLE_NAMES.join(", ")}.\n`);
+    return 2;
+  }
+
+  const config = loadConfig();
+  await migrate(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl);
+  try {
+    const { officer, password } = await createOfficer(database, {
+      username: values.username,
+      displayName: values.name ?? values.username,
+      role: values.role,
+      unitId: values.unit ?? null,
+    });
+    process.stdout.write(
+      `Đã tạo tài khoản ${officer.username} (${ROLES[officer.role].label}${officer.unitId ? `, đơn vị ${officer.unitId}` : ""}).\n` +
+        `Mật khẩu (chỉ hiện một lần, hãy trao tận tay): ${password}\n`,
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof ZodError) {
+      const flag = (field: PropertyKey | undefined) => FLAGS[String(field)] ?? String(field);
+      process.stderr.write(`Dữ liệu không hợp lệ:\n${e.issues.map((i) => `  --${flag(i.path[0])}: ${i.message}`).join("\n")}\n`);
+    } else if (e instanceof AppError || (e instanceof Error && e.name === "ConfigError")) {
+      process.stderr.write(`${e.message}\n`);
+    } else {
+      process.stderr.write(`Không tạo được tài khoản: ${(e as Error).message}\n`);
+    }
+    process.exit(1);
+  },
+);

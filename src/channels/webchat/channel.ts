@@ -1,0 +1,89 @@
+/**
+ * The built-in web chat: the same conversation in a browser, with no platform in between.
+ * "Sending" writes the message to the visitor's stream (WebchatMessage), which the page reads by
+ * SSE or polling. Inbound payloads are built by src/channels/webchat/routes.ts.
+ */
+import path from "node:path";
+import type { AppContext } from "../../context.ts";
+import type { Channel, ChannelCapabilities, InboundContent, InboundMessage, OutboundMessage } from "../types.ts";
+import { openStored } from "../../media/store.ts";
+import { DEFAULT_LOCALES_DIR } from "../../i18n/index.ts";
+
+export const webchatCapabilities: ChannelCapabilities = {
+  textMaxChars: 10_000,
+  buttonPayloadMaxBytes: 200,
+  buttonLabelMaxChars: 80,
+  maxDownloadBytes: 2 * 1024 ** 3,
+  rate: { perSecond: 500, perChatPerSecond: 50 },
+  sendsAudio: true,
+  requestsLocation: true,
+  requestsContact: true,
+};
+
+/** What the page POSTs, after validation, plus the server-side visitor token. Stored raw in the inbox. */
+export interface WebchatPayload {
+  visitor: string;
+  clientMessageId: string;
+  sentAt: string;
+  content: InboundContent;
+}
+
+/** A message as the page renders it (see public/chat/chat.js). */
+export interface WebchatView {
+  id: string;
+  direction: "in" | "out";
+  clientMessageId?: string;
+  text?: string;
+  buttons?: { label: string; payload: string }[][];
+  requestLocation?: boolean;
+  requestContact?: boolean;
+  phones?: { label: string; number: string }[];
+  audio?: { url: string; label?: string };
+  attachment?: { name: string; kind: string; size?: number; status?: string };
+  location?: { latitude: number; longitude: number };
+  createdAt: string;
+}
+
+export function visitorKeyOf(ctx: Pick<AppContext, "vault">, visitor: string): string {
+  return ctx.vault.hash(`chat:webchat:${visitor}`);
+}
+
+export function createWebchatChannel(ctx: AppContext, localesDir = DEFAULT_LOCALES_DIR): Channel {
+  return {
+    name: "webchat",
+    capabilities: webchatCapabilities,
+    receive(payload): InboundMessage | null {
+      const p = payload as WebchatPayload;
+      if (!p || typeof p.visitor !== "string" || typeof p.clientMessageId !== "string" || !p.content) return null;
+      return {
+        channel: "webchat",
+        externalId: `${visitorKeyOf(ctx, p.visitor).slice(0, 16)}:${p.clientMessageId}`,
+        chatId: p.visitor,
+        contact: { platformId: p.visitor },
+        content: p.content,
+        sentAt: new Date(p.sentAt),
+      };
+    },
+    async send(chatId, message: OutboundMessage) {
+      const visitorKey = visitorKeyOf(ctx, chatId);
+      const view: Omit<WebchatView, "id" | "createdAt"> = {
+        direction: "out",
+        text: message.text,
+        buttons: message.buttons,
+        requestLocation: message.requestLocation,
+        requestContact: message.requestContact,
+        phones: message.phones,
+        audio: message.audio ? { url: `/chat/audio/${path.relative(localesDir, message.audio.file).split(path.sep).join("/")}`, label: message.audio.label } : undefined,
+      };
+      const row = await ctx.db.webchatMessage.create({
+        data: { visitorKey, direction: "out", body: ctx.vault.encrypt(JSON.stringify(view)) },
+        select: { id: true },
+      });
+      ctx.bus.emit("webchat:message", visitorKey);
+      return { providerMessageId: String(row.id) };
+    },
+    async download(media) {
+      return openStored(ctx.config.mediaDir, media.ref);
+    },
+  };
+}

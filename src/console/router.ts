@@ -1,0 +1,65 @@
+/**
+ * The console JSON API, mounted at /api by src/http/app.ts. Every route is a `defineRoute`
+ * entry (auth-routes.ts, tip-routes.ts); this file turns them into Express handlers:
+ * authenticate → validate → run (permit → service) → respond, and serves the OpenAPI document
+ * generated from the same list.
+ *
+ * @example buildApp(ctx, { api: createApiRouter(ctx) })
+ */
+import express, { type Request, type RequestHandler, type Response, type Router } from "express";
+import type { AppContext } from "../context.ts";
+import { AppError } from "../http/errors.ts";
+import { authRoutes } from "./auth-routes.ts";
+import { requireOfficer } from "./authenticate.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
+import { defineRoute, type ApiRoute } from "./route.ts";
+import { tipRoutes } from "./tip-routes.ts";
+
+/** All routes, including the one describing them. */
+export function apiRoutes(): ApiRoute[] {
+  const routes: ApiRoute[] = [...authRoutes, ...tipRoutes];
+  routes.push(
+    defineRoute({
+      method: "get",
+      path: "/openapi.json",
+      tag: "meta",
+      summary: "Tài liệu OpenAPI 3.1 của API này",
+      auth: false,
+      response: { status: 200, description: "Tài liệu OpenAPI", mediaType: "application/json" },
+      errors: [],
+      async run({ ctx, res }) {
+        res.json(buildOpenApiDocument(routes, { serverUrl: ctx.config.publicUrl }));
+      },
+    }),
+  );
+  return routes;
+}
+
+export function createApiRouter(ctx: AppContext): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: "64kb" }));
+  router.use((_req, res, next) => {
+    // Tip data must not linger in shared or browser caches.
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+  for (const route of apiRoutes()) router[route.method](route.path, handle(ctx, route));
+  router.use((_req, _res, next) => next(new AppError("not_found", "Không có API này.")));
+  return router;
+}
+
+function handle(ctx: AppContext, route: ApiRoute): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const auth = route.auth ? await requireOfficer(ctx, req, res) : null;
+    if (route.body && !req.is("application/json")) {
+      throw new AppError("unsupported_media_type", "Dữ liệu phải gửi dạng JSON (Content-Type: application/json).");
+    }
+    const params = route.params?.parse(req.params);
+    const query = route.query?.parse(req.query);
+    const body = route.body?.parse(req.body);
+    const result: unknown = await route.run({ ctx, req, res, auth, params, query, body });
+    if (res.headersSent) return;
+    if (route.response.status === 204) res.status(204).end();
+    else res.status(route.response.status).json(result);
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The inbox handler: one stored inbound event → contact, evidence, conversation step, replies.
+ * Files are downloaded before the transaction (slow, idempotent: content-addressed); everything
+ * else — contact, attachment row, session, tip, outbox messages, marking the event done —
+ * commits together or not at all, so a retry never duplicates a tip or a reply.
+ */
+import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/client.ts";
+import type { InboundMessage } from "../channels/types.ts";
+import { MediaTooLargeError } from "../channels/types.ts";
+import type { InboxHandler } from "../inbox/worker.ts";
+import type { Translator } from "../i18n/index.ts";
+import { storeStream, UnsupportedMediaError, type StoredFile } from "../media/store.ts";
+import { enqueueMessages } from "../outbox/enqueue.ts";
+import { converse } from "./engine.ts";
+import type { MediaOutcome, Session, Turn } from "./types.ts";
+
+type Download = { status: "stored"; file: StoredFile } | { status: "rejected"; reason: "too_large" | "bad_type" | "failed"; size?: number; limit: number };
+
+export function createInboundHandler(app: AppContext, i18n: Translator): InboxHandler {
+  return async (job) => {
+    const { message } = job;
+    const eventKey = `${message.channel}:${message.externalId}`;
+    const download = message.content.type === "media" ? await fetchMedia(app, message, job.lastAttempt) : undefined;
+    let tipsCreated: string[] = [];
+    await app.db.$transaction(
+      async (tx) => {
+        const contact = await upsertContact(app, tx, message);
+        if (message.content.type === "unfollow") {
+          await tx.contact.update({ where: { id: contact.id }, data: { stoppedAt: app.now() } });
+          await job.complete(tx);
+          return;
+        }
+        const media = download && (await recordAttachment(tx, contact.id, eventKey, message, download));
+        const lng = i18n.isLanguage(contact.language ?? undefined) ? contact.language! : "vi";
+        const turn: Turn = {
+          tx,
+          app,
+          i18n,
+          lng,
+          t: (key, options) => i18n.t(turn.lng, key, options),
+          contact: { id: contact.id, channel: contact.channel, language: contact.language },
+          message,
+          media,
+          eventKey,
+          now: app.now(),
+        };
+        const before = await loadSession(app, tx, contact.id);
+        const outcome = await converse(turn, before);
+        await saveSession(app, tx, contact.id, outcome.session);
+        await enqueueMessages(
+          tx,
+          app.vault,
+          outcome.replies.map((reply, i) => ({
+            channel: message.channel,
+            chatId: message.chatId,
+            contactId: contact.id,
+            message: reply,
+            dedupeKey: `in:${job.eventId}:${i}`,
+          })),
+        );
+        tipsCreated = (await tx.tip.findMany({ where: { sourceKey: eventKey }, select: { id: true } })).map((t) => t.id);
+        await job.complete(tx);
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    );
+    app.bus.emit("outbox:queued");
+    for (const id of tipsCreated) {
+      app.log.info({ tipId: id, channel: message.channel }, "tip filed");
+      app.bus.emit("tip:created", id);
+    }
+  };
+}
+
+async function upsertContact(app: AppContext, tx: Tx, message: InboundMessage) {
+  const platformIdHash = app.vault.hash(`contact:${message.channel}:${message.contact.platformId}`);
+  const existing = await tx.contact.findUnique({ where: { channel_platformIdHash: { channel: message.channel, platformIdHash } } });
+  const phone = message.content.type === "contact" && message.content.isOwn ? message.content.phone : undefined;
+  if (existing) {
+    return tx.contact.update({
+      where: { id: existing.id },
+      data: { lastInboundAt: app.now(), stoppedAt: null, ...(phone ? { phoneEnc: app.vault.encrypt(phone) } : {}) },
+    });
+  }
+  return tx.contact.create({
+    data: {
+      channel: message.channel,
+      platformIdHash,
+      platformIdEnc: app.vault.encrypt(message.contact.platformId),
+      displayNameEnc: message.contact.displayName ? app.vault.encrypt(message.contact.displayName) : null,
+      phoneEnc: phone ? app.vault.encrypt(phone) : null,
+      languageHint: message.contact.languageHint ?? null,
+      lastInboundAt: app.now(),
+    },
+  });
+}
+
+async function fetchMedia(app: AppContext, message: InboundMessage, lastAttempt: boolean): Promise<Download> {
+  if (message.content.type !== "media") throw new Error("not media");
+  const channel = app.channels.get(message.channel)!;
+  const limit = Math.min(channel.capabilities.maxDownloadBytes, app.config.maxUploadBytes);
+  const media = message.content.media;
+  if (media.size !== undefined && media.size > limit) return { status: "rejected", reason: "too_large", size: media.size, limit };
+  try {
+    const stream = await channel.download(media, limit);
+    return { status: "stored", file: await storeStream(app.config.mediaDir, stream, limit) };
+  } catch (err) {
+    if (err instanceof MediaTooLargeError) return { status: "rejected", reason: "too_large", size: err.size, limit };
+    if (err instanceof UnsupportedMediaError) return { status: "rejected", reason: "bad_type", limit };
+    // A network failure is retried with the event; on the last attempt the flow goes on without the file.
+    if (!lastAttempt) throw err;
+    app.log.warn({ err, channel: message.channel }, "evidence download failed for good");
+    return { status: "rejected", reason: "failed", limit };
+  }
+}
+
+async function recordAttachment(tx: Tx, contactId: string, sourceKey: string, message: InboundMessage, download: Download): Promise<MediaOutcome> {
+  const media = message.content.type === "media" ? message.content.media : undefined;
+  const stored = download.status === "stored" ? download.file : undefined;
+  const row = await tx.attachment.create({
+    data: {
+      contactId,
+      sourceKey,
+      kind: stored?.kind ?? media?.kind ?? "document",
+      mime: stored?.mime ?? media?.mime,
+      size: stored?.size ?? media?.size,
+      sha256: stored?.sha256,
+      storageKey: stored?.storageKey,
+      originalName: media?.name?.normalize("NFC").slice(0, 200),
+      status: download.status,
+      rejectReason: download.status === "rejected" ? download.reason : null,
+    },
+  });
+  return download.status === "stored"
+    ? { status: "stored", attachmentId: row.id, kind: download.file.kind, size: download.file.size }
+    : { status: "rejected", attachmentId: row.id, reason: download.reason, size: download.size, limit: download.limit };
+}
+
+async function loadSession(app: AppContext, tx: Tx, contactId: string): Promise<Session | null> {
+  const row = await tx.conversation.findUnique({ where: { contactId } });
+  if (!row) return null;
+  const stored = JSON.parse(app.vault.decrypt(row.dataEnc)) as Pick<Session, "data" | "history">;
+  return { flow: row.flow, step: row.step, data: stored.data, history: stored.history };
+}
+
+async function saveSession(app: AppContext, tx: Tx, contactId: string, session: Session | null): Promise<void> {
+  if (!session) {
+    await tx.conversation.deleteMany({ where: { contactId } });
+    return;
+  }
+  const dataEnc = app.vault.encrypt(JSON.stringify({ data: session.data, history: session.history }));
+  await tx.conversation.upsert({
+    where: { contactId },
+    create: { contactId, flow: session.flow, step: session.step, dataEnc },
+    update: { flow: session.flow, step: session.step, dataEnc, version: { increment: 1 } },
+  });
+}

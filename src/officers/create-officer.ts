@@ -1,0 +1,64 @@
+/**
+ * Creates an officer account. Without a password, a strong random one is generated; either way
+ * the plain password is returned once and only its scrypt hash is stored.
+ *
+ * @example const { officer, password } = await createOfficer(ctx, { username: "ba.to", displayName: "Đ/c Hà", role: "officer", unitId: "CAX-BATO" })
+ */
+import { z } from "zod";
+import type { AppContext } from "../context.ts";
+import { AppError } from "../http/errors.ts";
+import { hashPassword } from "../security/passwords.ts";
+import { normalizeText } from "../text/normalize.ts";
+import { generatePassword } from "./generate-password.ts";
+import { ROLE_NAMES, toSignedInOfficer, type Role, type SignedInOfficer } from "./roles.ts";
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, "2-32 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới");
+
+export const createOfficerSchema = z.object({
+  username: usernameSchema,
+  displayName: z.string().transform(normalizeText).pipe(z.string().min(1).max(100)),
+  role: z.enum(ROLE_NAMES),
+  unitId: z.string().trim().min(1).max(64).nullish(),
+  password: z.string().min(12, "Mật khẩu cần ít nhất 12 ký tự").max(256).optional(),
+});
+
+export interface CreateOfficerInput {
+  username: string;
+  displayName: string;
+  role: Role;
+  unitId?: string | null;
+  password?: string;
+}
+
+export interface CreatedOfficer {
+  officer: SignedInOfficer;
+  /** The plain password: show it once, never store or log it. */
+  password: string;
+  generated: boolean;
+}
+
+export async function createOfficer(ctx: Pick<AppContext, "db">, input: CreateOfficerInput): Promise<CreatedOfficer> {
+  const data = createOfficerSchema.parse(input);
+  const password = data.password ?? generatePassword();
+  try {
+    const row = await ctx.db.officer.create({
+      data: {
+        username: data.username,
+        displayName: data.displayName,
+        role: data.role,
+        unitId: data.unitId ?? null,
+        passwordHash: await hashPassword(password),
+      },
+    });
+    return { officer: toSignedInOfficer(row), password, generated: data.password === undefined };
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") {
+      throw new AppError("conflict", `Tên đăng nhập "${data.username}" đã có người dùng.`);
+    }
+    throw e;
+  }
+}

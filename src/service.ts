@@ -1,0 +1,133 @@
+/**
+ * Assembles the service: database → channels → workers → HTTP. Used by src/main.ts, the
+ * end-to-end tests and the benchmarks, so all three run the same thing.
+ */
+import { createHmac } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { createVault } from "./security/crypto.ts";
+import { loadOrCreateKeyFile } from "./security/key-file.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { Bus, type AppContext } from "./context.ts";
+import type { Channel, ChannelName } from "./channels/types.ts";
+import { createWebchatChannel } from "./channels/webchat/channel.ts";
+import { createWebchatRouter } from "./channels/webchat/routes.ts";
+import { createTelegramChannel } from "./channels/telegram/index.ts";
+import { createTranslator, DEFAULT_LOCALES_DIR } from "./i18n/index.ts";
+import { createInboxWorker } from "./inbox/worker.ts";
+import { createWebhookRouter } from "./inbox/webhook-routes.ts";
+import { storeInboundEvent } from "./inbox/store-event.ts";
+import { createOutboxWorker } from "./outbox/worker.ts";
+import { createInboundHandler } from "./conversation/handle-inbound.ts";
+import { buildApp } from "./http/app.ts";
+import { createOpsRouter } from "./http/ops-routes.ts";
+import { createApiRouter } from "./console/router.ts";
+
+export interface ServiceOptions {
+  logger?: Logger;
+  localesDir?: string;
+  /** Start the inbox/outbox workers (benchmarks of bare ingest turn them off). */
+  workers?: boolean;
+  /** Extra channels or replacements (tests). */
+  channels?: Channel[];
+}
+
+export interface RunningService {
+  ctx: AppContext;
+  url: string;
+  server: Server;
+  inbox: ReturnType<typeof createInboxWorker>;
+  outbox: ReturnType<typeof createOutboxWorker>;
+  notes: string[];
+  stop(): Promise<void>;
+}
+
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const notes: string[] = [];
+  let key = config.encryptionKey;
+  if (!key) {
+    const file = loadOrCreateKeyFile(config.dataDir);
+    key = file.key;
+    const words = `DATA_ENCRYPTION_KEY is not set: using the key in ${file.file}${file.created ? " (just generated)" : ""}. Back it up: without it, residents' identities cannot be read. Production should set DATA_ENCRYPTION_KEY.`;
+    log.warn(words);
+    notes.push(words);
+  }
+  const applied = await migrate(config.databaseUrl);
+  if (applied.length) log.info({ migrations: applied }, "database migrated");
+  const database = await openDatabase(config.databaseUrl);
+  const ctx: AppContext = {
+    config,
+    db: database.db,
+    vault: createVault(key),
+    log,
+    bus: new Bus(),
+    channels: new Map<ChannelName, Channel>(),
+    now: () => new Date(),
+  };
+  const localesDir = options.localesDir ?? DEFAULT_LOCALES_DIR;
+  const i18n = await createTranslator(localesDir);
+
+  ctx.channels.set("webchat", createWebchatChannel(ctx, localesDir));
+  if (config.telegram) {
+    const webhookSecret = config.telegram.webhookSecret ?? deriveSecret(key, config.telegram.token);
+    ctx.channels.set("telegram", createTelegramChannel({ ...config.telegram, webhookSecret, publicUrl: config.publicUrl }, { log }));
+  }
+  for (const channel of options.channels ?? []) ctx.channels.set(channel.name, channel);
+
+  const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n));
+  const outbox = createOutboxWorker(ctx);
+  const app = buildApp(ctx, {
+    ops: createOpsRouter(ctx),
+    webhooks: createWebhookRouter(ctx),
+    webchat: createWebchatRouter(ctx, localesDir),
+    api: createApiRouter(ctx),
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once("error", reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
+
+  if (options.workers !== false) {
+    ctx.bus.on("inbox:stored", () => inbox.kick());
+    ctx.bus.on("outbox:queued", () => outbox.kick());
+    inbox.start();
+    outbox.start();
+  }
+  for (const channel of ctx.channels.values()) {
+    await channel.start?.(async (payload) => {
+      const message = channel.receive(payload);
+      if (message) await storeInboundEvent(ctx, { channel: channel.name, externalId: message.externalId, chatId: message.chatId, payload });
+    });
+  }
+
+  return {
+    ctx,
+    url,
+    server,
+    inbox,
+    outbox,
+    notes,
+    async stop() {
+      for (const channel of ctx.channels.values()) await channel.stop?.();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await inbox.stop();
+      await outbox.stop();
+      await database.close();
+    },
+  };
+}
+
+/** Without TELEGRAM_WEBHOOK_SECRET, every process derives the same secret from the key and token. */
+function deriveSecret(key: Buffer, token: string): string {
+  return createHmac("sha256", key).update(`telegram-webhook:${token}`).digest("base64url").slice(0, 48);
+}

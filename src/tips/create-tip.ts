@@ -1,0 +1,95 @@
+/**
+ * Files a tip from a finished report: reference code, hashed follow-up secret, deadlines,
+ * identity encrypted (only when the resident chose to be named), evidence linked, timeline started.
+ * Runs inside the turn's transaction, so a retried event never files the same tip twice.
+ */
+import type { Turn } from "../conversation/types.ts";
+import { fold } from "../text/normalize.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import { newReference, newSecret } from "./reference-code.ts";
+
+export const TIP_CATEGORIES = [
+  "drugs", "gambling", "theft", "fraud", "violence", "school_violence", "weapons", "traffic", "forest", "other",
+] as const;
+
+export interface TipDraft {
+  category: string;
+  description: string;
+  voice: boolean;
+  attachmentIds: string[];
+  latitude?: number;
+  longitude?: number;
+  communeCode?: string;
+  placeText?: string;
+  when?: string;
+  occurredText?: string;
+  anonymous: boolean;
+  name?: string;
+  phone?: string;
+  urgent: boolean;
+  urgentReason?: string;
+}
+
+export function secretHash(vault: Turn["app"]["vault"], reference: string, secret: string): string {
+  return vault.hash(`tip-secret:${reference}:${secret}`);
+}
+
+function occurredAt(when: string | undefined, now: Date): Date | undefined {
+  const day = 24 * 3600 * 1000;
+  if (when === "now" || when === "today") return now;
+  if (when === "yesterday") return new Date(now.getTime() - day);
+  return undefined;
+}
+
+export async function createTip(turn: Turn, draft: TipDraft) {
+  const { tx, app, now } = turn;
+  const secret = newSecret();
+  const description = draft.description || (draft.voice ? "(tin nhắn thoại)" : "");
+  for (let attempt = 0; ; attempt++) {
+    const reference = newReference(attempt < 5 ? 5 : 6);
+    const taken = await tx.tip.findUnique({ where: { reference }, select: { id: true } });
+    if (taken) continue;
+    try {
+      const tip = await tx.tip.create({
+        data: {
+          reference,
+          secretHash: secretHash(app.vault, reference, secret),
+          sourceKey: turn.eventKey,
+          contactId: turn.contact.id,
+          channel: turn.message.channel,
+          language: turn.lng,
+          category: draft.category,
+          description,
+          descriptionFolded: fold(description),
+          occurredAt: occurredAt(draft.when, now),
+          occurredText: draft.occurredText ?? (draft.when && draft.when !== "text" ? draft.when : undefined),
+          latitude: draft.latitude,
+          longitude: draft.longitude,
+          communeCode: draft.communeCode,
+          placeText: draft.placeText,
+          placeFolded: draft.placeText ? fold(draft.placeText) : undefined,
+          urgent: draft.urgent,
+          urgentReason: draft.urgentReason,
+          anonymous: draft.anonymous,
+          reporterNameEnc: !draft.anonymous && draft.name ? app.vault.encrypt(draft.name) : undefined,
+          reporterPhoneEnc: !draft.anonymous && draft.phone ? app.vault.encrypt(draft.phone) : undefined,
+          ackDueAt: new Date(now.getTime() + app.config.deadlines.ackHours * 3600_000),
+          settleDueAt: new Date(now.getTime() + app.config.deadlines.settleDays * 24 * 3600_000),
+          events: {
+            create: {
+              type: "created",
+              actor: "resident",
+              data: JSON.stringify({ channel: turn.message.channel, urgent: draft.urgent, attachments: draft.attachmentIds.length }),
+            },
+          },
+        },
+      });
+      if (draft.attachmentIds.length > 0) {
+        await tx.attachment.updateMany({ where: { id: { in: draft.attachmentIds }, contactId: turn.contact.id }, data: { tipId: tip.id } });
+      }
+      return { tip, secret };
+    } catch (e) {
+      if (!isUniqueViolation(e) || attempt > 8) throw e;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiRoutes } from "../../src/console/router.ts";
+import { startApi, type ApiHarness } from "./support.ts";
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+interface OpenApiDoc {
+  openapi: string;
+  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required: boolean }>; security: unknown[]; responses: Record<string, unknown>; requestBody?: unknown }>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, Record<string, string>> };
+}
+
+async function fetchDocument(): Promise<{ text: string; doc: OpenApiDoc }> {
+  const res = await fetch(`${api.base}/api/openapi.json`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("application/json");
+  const text = await res.text();
+  return { text, doc: JSON.parse(text) as OpenApiDoc };
+}
+
+describe("the OpenAPI document", () => {
+  it("is OpenAPI 3.1 JSON, served without signing in", async () => {
+    const { doc } = await fetchDocument();
+    expect(doc.openapi).toBe("3.1.0");
+  });
+
+  it("lists every route the router serves", async () => {
+    const { doc } = await fetchDocument();
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented.sort()).toEqual(
+      [
+        "POST /api/auth/login",
+        "POST /api/auth/logout",
+        "GET /api/auth/me",
+        "GET /api/tips",
+        "GET /api/tips/{id}",
+        "GET /api/tips/{id}/attachments/{attachmentId}",
+        "GET /api/openapi.json",
+      ].sort(),
+    );
+    expect(documented).toHaveLength(apiRoutes().length);
+  });
+
+  it("describes parameters, bodies and errors from the validation schemas", async () => {
+    const { doc } = await fetchDocument();
+    const list = doc.paths["/api/tips"]!.get!;
+    expect(list.parameters!.map((p) => p.name)).toEqual(["status", "category", "urgent", "channel", "q", "limit", "cursor"]);
+    expect(list.parameters!.every((p) => p.in === "query" && p.required === false)).toBe(true);
+    expect(doc.paths["/api/tips/{id}/attachments/{attachmentId}"]!.get!.parameters).toEqual([
+      expect.objectContaining({ name: "id", in: "path", required: true }),
+      expect.objectContaining({ name: "attachmentId", in: "path", required: true }),
+    ]);
+    expect(doc.paths["/api/auth/login"]!.post!.requestBody).toEqual({
+      required: true,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/LoginRequest" } } },
+    });
+    expect(doc.components.schemas.LoginRequest).toMatchObject({ required: ["username", "password"] });
+    expect(doc.paths["/api/tips/{id}"]!.get!.responses["404"]).toMatchObject({
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    });
+    expect(doc.components.schemas.Error).toMatchObject({ properties: { error: { required: ["code", "message"] } } });
+  });
+
+  it("declares cookie and Bearer security and marks which routes need them", async () => {
+    const { doc } = await fetchDocument();
+    expect(doc.components.securitySchemes.cookieAuth).toMatchObject({ type: "apiKey", in: "cookie", name: "tb_session" });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.paths["/api/auth/login"]!.post!.security).toEqual([]);
+    expect(doc.paths["/api/tips"]!.get!.security).toEqual([{ cookieAuth: [] }, { bearerAuth: [] }]);
+    expect(doc.paths["/api/auth/logout"]!.post!.parameters).toContainEqual(expect.objectContaining({ name: "X-CSRF-Token", in: "header" }));
+  });
+
+  it("has no reference to a schema it does not define", async () => {
+    const { text, doc } = await fetchDocument();
+    const refs = [...text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(doc.components.schemas, ref).toHaveProperty(ref.replace("#/components/schemas/", ""));
+    }
+    expect(text).not.toContain("$defs");
+  });
+});

@@ -1,0 +1,103 @@
+/** Starts the whole service (real HTTP, real database, real workers) for end-to-end tests. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { startService, type RunningService, type ServiceOptions } from "../../src/service.ts";
+import { freshDatabaseUrl } from "./context.ts";
+
+export interface TestService extends RunningService {
+  dir: string;
+  logs(): string;
+  /** Runs inbox then outbox until both are idle. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestService(env: Record<string, string> = {}, options: ServiceOptions = {}, reuse?: { dir: string; url: string; key: string }): Promise<TestService> {
+  const dir = reuse?.dir ?? mkdtempSync(path.join(os.tmpdir(), "tinbao-e2e-"));
+  const database = reuse ? { url: reuse.url, drop: async () => {} } : await freshDatabaseUrl(dir);
+  const key = reuse?.key ?? randomBytes(32).toString("base64");
+  let captured = "";
+  const sink = new Writable({ write: (chunk, _e, cb) => ((captured += chunk.toString()), cb()) });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    MEDIA_DIR: path.join(dir, "media"),
+    DATA_ENCRYPTION_KEY: key,
+    PORT: "0",
+    LOG_LEVEL: "debug",
+    ...env,
+  });
+  const service = await startService(config, { logger: createLogger("debug", sink), ...options });
+  return {
+    ...service,
+    dir,
+    logs: () => captured,
+    async settle() {
+      for (let i = 0; i < 50; i++) {
+        await service.inbox.drain();
+        await service.outbox.drain();
+        const open = await service.ctx.db.inboundEvent.count({ where: { status: { in: ["pending", "processing"] }, nextAttemptAt: { lte: new Date() } } });
+        const out = await service.ctx.db.outboxMessage.count({ where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: new Date() } } });
+        if (open === 0 && out === 0) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      await service.stop();
+      if (!reuse) {
+        await database.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** A web chat visitor: keeps its cookie like a browser. */
+export class WebchatVisitor {
+  cookie = "";
+  #n = 0;
+  constructor(readonly baseUrl: string) {}
+
+  async #fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(this.baseUrl + pathname, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: this.cookie } });
+    const set = res.headers.get("set-cookie");
+    if (set) this.cookie = set.split(";")[0]!;
+    return res;
+  }
+
+  nextId(): string {
+    return `msg-${Date.now()}-${++this.#n}-${randomBytes(3).toString("hex")}`;
+  }
+
+  async open(): Promise<void> {
+    await this.#fetch("/chat");
+  }
+
+  async send(body: Record<string, unknown>, clientMessageId = this.nextId()): Promise<Response> {
+    return this.#fetch("/chat/api/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ clientMessageId, ...body }),
+    });
+  }
+
+  async upload(file: Blob, name: string, clientMessageId = this.nextId()): Promise<Response> {
+    const form = new FormData();
+    form.set("clientMessageId", clientMessageId);
+    form.set("file", file, name);
+    return this.#fetch("/chat/api/upload", { method: "POST", body: form });
+  }
+
+  async messages(): Promise<{ id: string; direction: string; text?: string; buttons?: { label: string; payload: string }[][]; phones?: unknown[]; audio?: { url: string } }[]> {
+    const res = await this.#fetch("/chat/api/messages");
+    return ((await res.json()) as { messages: never[] }).messages;
+  }
+
+  async lastBotMessage() {
+    return (await this.messages()).filter((m) => m.direction === "out").at(-1);
+  }
+}
