@@ -173,3 +173,29 @@ describe.skipIf(!hasSpec)("a resident reports a tip on Telegram", () => {
     expect(replies.at(-1)).toContain("ảnh, video");
   });
 });
+
+describe.skipIf(!hasSpec)("a resident on Telegram when the bot long-polls", () => {
+  const fake = new FakeTelegramBotApi({ token: TOKEN, maxLongPollMs: 300 });
+  let svc: TestService;
+
+  beforeAll(async () => {
+    const { url } = await fake.start();
+    svc = await startTestService({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: url, TELEGRAM_MODE: "polling" });
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await fake.close();
+  });
+
+  it("removes any webhook, fetches updates, stores them and answers", async () => {
+    expect(fake.callsTo("deleteWebhook")).toHaveLength(1);
+    const u = new UpdateFactory({ user: { id: 7100001, first_name: "Y" }, firstUpdateId: 710000 });
+    fake.queueUpdate(u.command("start"));
+    const sent = await fake.waitForCalls("sendMessage", 2, 5000);
+    expect((sent[1]!.params as { text: string }).text).toContain("tiếng nào");
+    const events = await svc.ctx.db.inboundEvent.findMany({ where: { channel: "telegram" } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ externalId: "710000", status: "done" });
+    fake.assertAllValid();
+  });
+});

@@ -184,3 +184,33 @@ async function adminCredentials() {
   const created = await createOfficer(svc.ctx, { username, displayName: "Trực ban", role: "duty" });
   return { username, password: created.password };
 }
+
+describe("the place of a tip", () => {
+  it("recognises a commune typed without diacritics and asks the resident to confirm it", async () => {
+    const fold = (await import("../../src/text/normalize.ts")).fold;
+    // A small fixture of our own: real commune names, placeholder codes (not the reference data files).
+    const units = [
+      { code: "22915", name: "Ba Tơ" },
+      { code: "22918", name: "Ba Vinh" },
+      { code: "21460", name: "Sơn Hà" },
+    ];
+    for (const u of units) {
+      await svc.ctx.db.adminUnit.create({
+        data: { id: `test:${u.code}`, version: "test-2026-07", code: u.code, provinceCode: "51", name: u.name, fullName: `Xã ${u.name}`, folded: fold(u.name) },
+      });
+    }
+    const v = new WebchatVisitor(svc.url);
+    await v.open();
+    for (const b of ["lang:vi", "menu:report", "cat:forest"]) await say(v, { button: b });
+    await say(v, { text: "Có người chặt gỗ trái phép trong rừng phòng hộ." });
+    await say(v, { button: "nav:skip" });
+    let bot = await say(v, { text: "xa ba to" });
+    expect(bot?.text).toBe("Xã Ba Tơ — đúng không?");
+    bot = await say(v, { button: payloadOf(bot, "Xã Ba Tơ") });
+    expect((await v.messages()).at(-2)?.text).toContain("Đã ghi nơi xảy ra: Xã Ba Tơ");
+    expect(bot?.text).toContain("khi nào");
+    for (const b of ["when:today", "id:anon", "report:send"]) await say(v, { button: b });
+    const tip = await svc.ctx.db.tip.findFirstOrThrow({ where: { category: "forest" } });
+    expect(tip.communeCode).toBe("22915");
+  });
+});
