@@ -52,6 +52,7 @@ const envSchema = z.object({
   ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
   ZALO_REFRESH_TOKEN: optional,
+  ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
 });
 
 export type Dialect = "sqlite" | "postgresql";
@@ -62,6 +63,18 @@ export interface TelegramConfig {
   webhookSecret?: string;
   mode: "webhook" | "polling";
   dutyChatId?: string;
+}
+
+export interface ZaloConfig {
+  appId: string;
+  appSecret: string;
+  oaSecretKey: string;
+  apiBase: string;
+  oauthBase: string;
+  /** The first refresh token only; rotated ones live in the database (ChannelCredential). */
+  refreshToken?: string;
+  /** Webhook events older than this are refused as replays. */
+  webhookMaxAgeSeconds: number;
 }
 
 export interface Config {
@@ -79,7 +92,7 @@ export interface Config {
   deadlines: { ackHours: number; settleDays: number };
   inboxMaxAttempts: number;
   telegram?: TelegramConfig;
-  zalo?: { appId: string; appSecret: string; oaSecretKey: string; apiBase: string; oauthBase: string; refreshToken?: string };
+  zalo?: ZaloConfig;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             apiBase: e.ZALO_API_BASE,
             oauthBase: e.ZALO_OAUTH_BASE,
             refreshToken: e.ZALO_REFRESH_TOKEN,
+            webhookMaxAgeSeconds: e.ZALO_WEBHOOK_MAX_AGE_SECONDS,
           }
         : undefined,
   };

@@ -81,7 +81,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n));
   const outbox = createOutboxWorker(ctx);
   const app = buildApp(ctx, {
-    ops: createOpsRouter(ctx),
+    ops: createOpsRouter(ctx, () => [...ctx.channels.values()].flatMap((c) => c.alarms?.() ?? [])),
     webhooks: createWebhookRouter(ctx),
     webchat: createWebchatRouter(ctx, localesDir),
     api: createApiRouter(ctx),

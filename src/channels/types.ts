@@ -37,6 +37,8 @@ export type InboundContent =
   | { type: "sticker" }
   | { type: "follow" }
   | { type: "unfollow" }
+  /** The platform reports that messages we sent arrived or were seen (Zalo). */
+  | { type: "delivery"; status: "delivered" | "seen"; providerMessageIds: string[] }
   | { type: "unsupported"; what: string };
 
 export interface InboundMessage {
@@ -109,6 +111,8 @@ export interface Channel {
   download(media: InboundMedia, maxBytes: number): Promise<Readable>;
   /** Best-effort acknowledgement after processing (e.g. answerCallbackQuery). */
   acknowledge?(message: InboundMessage): Promise<void>;
+  /** Conditions an operator must act on (e.g. a dead Zalo refresh token), shown in /healthz and logged. */
+  alarms?(): { code: string; message: string }[];
   /** Starts background work (register webhook, long polling); `ingest` stores a raw payload like a webhook would. */
   start?(ingest: (payload: unknown) => Promise<void>): Promise<void>;
   stop?(): Promise<void>;

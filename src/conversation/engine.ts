@@ -55,6 +55,11 @@ export interface TurnOutcome {
 
 export async function converse(turn: Turn, current: Session | null): Promise<TurnOutcome> {
   const replies: OutboundMessage[] = [];
+  const kind = turn.message.content.type;
+  // A follow is a greeting the first time and nothing afterwards; delivery receipts are not messages.
+  if (kind === "delivery" || kind === "unfollow" || (kind === "follow" && (current || turn.contact.language))) {
+    return { replies, session: current };
+  }
   const nav = navOf(turn);
   const firstContact = !current && !turn.contact.language;
 

@@ -25,6 +25,11 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
     let tipsCreated: string[] = [];
     await app.db.$transaction(
       async (tx) => {
+        if (message.content.type === "delivery") {
+          await recordDelivery(tx, message.channel, message.content, app.now());
+          await job.complete(tx);
+          return;
+        }
         const contact = await upsertContact(app, tx, message);
         if (message.content.type === "unfollow") {
           await tx.contact.update({ where: { id: contact.id }, data: { stoppedAt: app.now() } });
@@ -70,6 +75,18 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
       app.bus.emit("tip:created", id);
     }
   };
+}
+
+/** Receipts from the platform: the message arrived / was seen. */
+async function recordDelivery(
+  tx: Tx,
+  channel: string,
+  receipt: { status: "delivered" | "seen"; providerMessageIds: string[] },
+  at: Date,
+): Promise<void> {
+  const where = { channel, providerMessageId: { in: receipt.providerMessageIds } };
+  await tx.outboxMessage.updateMany({ where: { ...where, deliveredAt: null }, data: { deliveredAt: at } });
+  if (receipt.status === "seen") await tx.outboxMessage.updateMany({ where: { ...where, seenAt: null }, data: { seenAt: at } });
 }
 
 async function upsertContact(app: AppContext, tx: Tx, message: InboundMessage) {

@@ -30,6 +30,15 @@ export function createOutboxWorker(
     }
     return pacer;
   };
+  /** When the contact's reply window closed, if the channel has one and it has. */
+  async function windowClosedAt(contactId: string | null, hours: number | undefined): Promise<Date | undefined> {
+    if (!hours || !contactId) return undefined;
+    const contact = await db.contact.findUnique({ where: { id: contactId }, select: { lastInboundAt: true } });
+    if (!contact?.lastInboundAt) return undefined;
+    const closes = new Date(contact.lastInboundAt.getTime() + hours * 3600_000);
+    return closes <= ctx.now() ? closes : undefined;
+  }
+
   const select = { id: true, chatKey: true, status: true, attempts: true, nextAttemptAt: true, lockedUntil: true, channel: true } as const;
 
   async function send(row: OutboxRow): Promise<void> {
@@ -40,6 +49,16 @@ export function createOutboxWorker(
     const channel = ctx.channels.get(item.channel as ChannelName);
     try {
       if (!channel) throw new SendError("config", `channel ${item.channel} is not enabled`);
+      const closedAt = await windowClosedAt(item.contactId, channel.capabilities.replyWindowHours);
+      if (closedAt) {
+        // Not attempted blindly: the officer who wrote it sees that the window had closed, and when.
+        log.info({ windowClosedAt: closedAt }, "reply window closed; not sent");
+        await db.outboxMessage.update({
+          where: { id: item.id },
+          data: { status: "window_closed", windowClosedAt: closedAt, lastErrorKind: "window_closed", lastError: "reply window closed", lockedBy: null, lockedUntil: null },
+        });
+        return;
+      }
       const message = JSON.parse(ctx.vault.decrypt(item.payload)) as OutboundMessage;
       const receipt = await channel.send(ctx.vault.decrypt(item.addressEnc), message);
       await db.outboxMessage.update({
@@ -60,7 +79,8 @@ export function createOutboxWorker(
         return;
       }
       log.warn({ kind: error.kind, attempt, providerCode: error.details.providerCode }, "send failed; giving up");
-      await db.outboxMessage.update({ where: { id: item.id }, data: { ...fields, status: decision.status } });
+      const closed = decision.status === "window_closed" ? { windowClosedAt: ctx.now() } : {};
+      await db.outboxMessage.update({ where: { id: item.id }, data: { ...fields, ...closed, status: decision.status } });
       if (decision.stopContact && item.contactId) {
         await db.contact.update({ where: { id: item.contactId }, data: { stoppedAt: ctx.now() } });
       }

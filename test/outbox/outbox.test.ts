@@ -7,6 +7,8 @@ import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts"
 import { createTelegramChannel } from "../../src/channels/telegram/index.ts";
 import { enqueueMessages } from "../../src/outbox/enqueue.ts";
 import { createOutboxWorker } from "../../src/outbox/worker.ts";
+import { Readable } from "node:stream";
+import { webchatCapabilities } from "../../src/channels/webchat/channel.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 
 const TOKEN = "987654321:AAFakeTokenForOutboxTestsAAAAAAAAAA";
@@ -119,5 +121,34 @@ describe.skipIf(!hasSpec)("the outbox", () => {
     expect(row.lastErrorKind).toBe("unexpected_response");
     expect(JSON.stringify(row)).not.toContain(TOKEN.split(":")[1]);
     expect(ctx.logs()).not.toContain(TOKEN.split(":")[1]);
+  });
+});
+
+describe("the outbox and a channel's reply window", () => {
+  let ctx: TestContext;
+  beforeEach(async () => {
+    ctx = await createTestContext();
+  });
+  afterEach(async () => ctx.close());
+
+  it("does not attempt a reply once the window has closed, and records when it closed", async () => {
+    const sent: string[] = [];
+    ctx.channels.set("zalo", {
+      name: "zalo",
+      capabilities: { ...webchatCapabilities, replyWindowHours: 168 },
+      receive: () => null,
+      send: async (_chat, m) => (sent.push(m.text), {}),
+      download: async () => Readable.from([]),
+    });
+    const lastInboundAt = new Date(Date.now() - 8 * 24 * 3600_000);
+    const contact = await ctx.db.contact.create({ data: { channel: "zalo", platformIdHash: "z1", platformIdEnc: ctx.vault.encrypt("z1"), lastInboundAt } });
+    await ctx.db.$transaction((tx) =>
+      enqueueMessages(tx, ctx.vault, [{ channel: "zalo", chatId: "z1", contactId: contact.id, message: { text: "Công an trả lời" }, dedupeKey: "w1" }]),
+    );
+    await createOutboxWorker(ctx).drain();
+    expect(sent).toEqual([]);
+    const row = await ctx.db.outboxMessage.findFirstOrThrow();
+    expect(row).toMatchObject({ status: "window_closed", attempts: 1 });
+    expect(row.windowClosedAt?.getTime()).toBe(lastInboundAt.getTime() + 168 * 3600_000);
   });
 });
