@@ -23,8 +23,8 @@ function toAppError(err: unknown): AppError {
     );
   }
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
-  if (e?.type === "entity.parse.failed") return new AppError("bad_request", "Malformed JSON body.");
-  if (e?.type === "entity.too.large") return new AppError("payload_too_large", "Request body too large.");
+  if (e?.type === "entity.parse.failed") return new AppError("bad_request", "Dữ liệu gửi lên không đúng định dạng JSON (malformed JSON).");
+  if (e?.type === "entity.too.large") return new AppError("payload_too_large", "Dữ liệu gửi lên quá lớn (request body too large).");
   if (typeof e?.status === "number" && e.status >= 400 && e.status < 500 && e.expose) {
     return new AppError("bad_request", e.message ?? "Bad request.");
   }
