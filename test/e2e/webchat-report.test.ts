@@ -163,6 +163,15 @@ describe("a resident reports a tip through the web chat", () => {
     expect(bot?.text).toContain("Đã gửi thêm");
     const tip = await svc.ctx.db.tip.findUniqueOrThrow({ where: { reference }, include: { messages: true } });
     expect(tip.messages.map((m) => m.body)).toContain("Tối nay họ lại tụ tập, khoảng 10 người.");
+
+    // In the chat it was sent from, "my reports" lists it with its status.
+    await say(a, { button: "nav:menu" });
+    const list = await say(a, { button: "menu:mine" });
+    expect(list?.text).toContain("Các tin bạn đã báo");
+    const entry = list?.buttons?.flat().find((x) => x.label.startsWith(reference));
+    expect(entry?.label).toBe(`${reference} · Công an đã nhận, đang chờ xem`);
+    const opened = await say(a, { button: entry!.payload });
+    expect(opened?.text).toContain(`Tin báo ${reference}`);
   });
 
   it("understands cancel, back and menu words typed without diacritics", async () => {
