@@ -22,7 +22,7 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
     const { message } = job;
     const eventKey = `${message.channel}:${message.externalId}`;
     const download = message.content.type === "media" ? await fetchMedia(app, message, job.lastAttempt) : undefined;
-    let tipsCreated: string[] = [];
+    const filed: string[] = [];
     await app.db.$transaction(
       async (tx) => {
         if (message.content.type === "delivery") {
@@ -49,6 +49,7 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
           media,
           eventKey,
           now: app.now(),
+          filed,
         };
         const before = await loadSession(app, tx, contact.id);
         const outcome = await converse(turn, before);
@@ -64,13 +65,12 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
             dedupeKey: `in:${job.eventId}:${i}`,
           })),
         );
-        tipsCreated = (await tx.tip.findMany({ where: { sourceKey: eventKey }, select: { id: true } })).map((t) => t.id);
         await job.complete(tx);
       },
       { timeout: 30_000, maxWait: 30_000 },
     );
     app.bus.emit("outbox:queued");
-    for (const id of tipsCreated) {
+    for (const id of filed) {
       app.log.info({ tipId: id, channel: message.channel }, "tip filed");
       app.bus.emit("tip:created", id);
     }

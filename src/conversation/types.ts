@@ -31,6 +31,8 @@ export interface Turn {
   /** `<channel>:<externalId>`: idempotency key of this turn's side effects. */
   eventKey: string;
   now: Date;
+  /** Tips filed during this turn (announced once the transaction commits). */
+  filed: string[];
 }
 
 export type Target = string | { flow: string; step: string };

@@ -84,6 +84,7 @@ export async function createTip(turn: Turn, draft: TipDraft) {
           },
         },
       });
+      turn.filed.push(tip.id);
       if (draft.attachmentIds.length > 0) {
         await tx.attachment.updateMany({ where: { id: { in: draft.attachmentIds }, contactId: turn.contact.id }, data: { tipId: tip.id } });
       }

@@ -174,8 +174,8 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
     };
     const onMessage = (key: string) => key === visitorKey && push();
     ctx.bus.on("webchat:message", onMessage);
-    // Other processes write messages too: look every few seconds as well.
-    const poll = setInterval(push, 3_000);
+    // With PostgreSQL other processes write messages too: look every few seconds as well.
+    const poll = ctx.config.dialect === "postgresql" ? setInterval(push, 3_000) : undefined;
     const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 25_000);
     push();
     req.on("close", () => {
