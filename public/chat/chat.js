@@ -10,7 +10,7 @@ const T = {
   locating: 'Đang lấy vị trí…',
   locFail: 'Không lấy được vị trí. Bạn có thể gõ tên xã, phường hoặc địa chỉ.',
   offline: 'Đang mất kết nối. Tin nhắn sẽ được gửi lại khi có mạng.',
-  empty: 'Nhập tin nhắn bên dưới để báo tin hoặc đặt câu hỏi.',
+  empty: 'Nhập tin nhắn bên dưới để báo tin cho công an.',
   micFail: 'Không dùng được micrô. Bạn có thể gõ tin nhắn thay thế.',
 };
 const KIND = { photo: 'Ảnh', video: 'Video', voice: 'Tin nhắn thoại', audio: 'Âm thanh', document: 'Tài liệu' };
@@ -683,6 +683,8 @@ async function init() {
   scrollToEnd();
   restoreOutbox();
   startStream();
+  // A first visit opens with the bot's greeting. The fixed id makes it once per visitor, even on reload.
+  if (els.list.childElementCount === 0) request('POST', '/messages', { clientMessageId: 'start-once', command: 'start' }).catch(() => {});
 
   window.addEventListener('online', () => { catchUp(); retryFailed(); });
   document.addEventListener('visibilitychange', () => { if (!document.hidden) catchUp(); });

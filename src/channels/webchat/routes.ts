@@ -31,6 +31,8 @@ const postSchema = z.union([
     location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), accuracy: z.number().optional() }),
   }),
   z.object({ clientMessageId, contact: z.object({ name: z.string().max(200).optional(), phone: z.string().min(3).max(30) }) }),
+  // The page opens a first visit with "start" (the bot greets); nothing is shown as sent by the resident.
+  z.object({ clientMessageId, command: z.literal("start") }),
 ]);
 
 function visitorOf(req: Request, res: Response): string {
@@ -45,6 +47,7 @@ function contentOf(body: z.infer<typeof postSchema>): InboundContent {
   if ("text" in body) return { type: "text", text: normalizeText(body.text) };
   if ("button" in body) return { type: "button", payload: body.button, label: body.label };
   if ("location" in body) return { type: "location", latitude: body.location.latitude, longitude: body.location.longitude };
+  if ("command" in body) return { type: "command", command: body.command, args: "" };
   return { type: "contact", phone: body.contact.phone, name: body.contact.name, isOwn: true };
 }
 
@@ -80,7 +83,7 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
       chatId: visitor,
       payload,
     });
-    if (result === "stored") {
+    if (result === "stored" && content.type !== "command") {
       await ctx.db.webchatMessage.create({
         data: { visitorKey, direction: "in", clientMessageId: clientId, body: ctx.vault.encrypt(JSON.stringify(echoOf(content, clientId))) },
       });
