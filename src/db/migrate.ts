@@ -4,7 +4,7 @@
  * PostgreSQL: one process migrates at a time (advisory lock), so several can start together.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -41,6 +41,7 @@ export async function migrate(url: string): Promise<string[]> {
 }
 
 function migrateSqlite(file: string): string[] {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   try {
     db.pragma("journal_mode = WAL");

@@ -63,7 +63,7 @@ export function createInboxWorker(
     } catch (err) {
       const lastError = scrubSecrets(String((err as Error)?.message ?? err)).slice(0, 2000);
       if (attempt >= maxAttempts) {
-        log.error({ err, attempt }, "inbound event failed for good; kept for an operator to replay");
+        log.error({ err, attempt }, "inbound event failed for good; kept: replay it with npm run inbox:replay once the cause is fixed");
         await db.inboundEvent.update({
           where: { id: row.id },
           data: { status: "failed", lastError, lockedBy: null, lockedUntil: null },

@@ -67,3 +67,13 @@ describe("the SQLite and PostgreSQL schemas", () => {
     for (const table of Object.keys(lite)) expect(postgres[table], table).toEqual(lite[table]);
   });
 });
+
+describe("start-up migrations", () => {
+  it("create the SQLite file's folders when they do not exist yet, and apply once", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tinbao-migrate-"));
+    const url = `file:${path.join(dir, "nested", "deeper", "tinbao.db")}`;
+    expect((await migrate(url)).length).toBeGreaterThan(0);
+    expect(await migrate(url)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

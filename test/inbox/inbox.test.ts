@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWebchatChannel, type WebchatPayload } from "../../src/channels/webchat/channel.ts";
 import { storeInboundEvent } from "../../src/inbox/store-event.ts";
 import { createInboxWorker, type InboxJob } from "../../src/inbox/worker.ts";
+import { replayFailedEvents } from "../../src/inbox/replay-failed.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 
 let ctx: TestContext;
@@ -76,6 +77,13 @@ describe("the inbox", () => {
     expect(bad).toMatchObject({ status: "failed", attempts: 3, lastError: "database is locked" });
     expect(seen.filter((t) => t === "boom")).toHaveLength(3);
     expect(seen.at(-1)).toBe("after");
+
+    // Once the cause is fixed, an operator replays it (npm run inbox:replay) and nothing is lost.
+    expect(await replayFailedEvents(ctx.db, "all", ctx.now())).toBe(1);
+    const replayed = createInboxWorker(ctx, async (job) => void seen.push(`replayed ${textOf(job)}`));
+    await replayed.drain();
+    expect(seen.at(-1)).toBe("replayed boom");
+    expect(await ctx.db.inboundEvent.count({ where: { status: "done" } })).toBe(3);
   });
 
   it("claims an event again when the process handling it died (its lease ran out)", async () => {
