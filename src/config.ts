@@ -52,7 +52,8 @@ const envSchema = z.object({
   ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
   ZALO_REFRESH_TOKEN: optional,
-  ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  // Zalo retries a failed delivery for about 2 hours with the original timestamp; duplicates are dropped by msg_id.
+  ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(7200),
 });
 
 export type Dialect = "sqlite" | "postgresql";

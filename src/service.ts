@@ -16,6 +16,7 @@ import type { Channel, ChannelName } from "./channels/types.ts";
 import { createWebchatChannel } from "./channels/webchat/channel.ts";
 import { createWebchatRouter } from "./channels/webchat/routes.ts";
 import { createTelegramChannel } from "./channels/telegram/index.ts";
+import { createZaloChannel } from "./channels/zalo/index.ts";
 import { createTranslator, DEFAULT_LOCALES_DIR } from "./i18n/index.ts";
 import { createInboxWorker } from "./inbox/worker.ts";
 import { createWebhookRouter } from "./inbox/webhook-routes.ts";
@@ -76,6 +77,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const webhookSecret = config.telegram.webhookSecret ?? deriveSecret(key, config.telegram.token);
     ctx.channels.set("telegram", createTelegramChannel({ ...config.telegram, webhookSecret, publicUrl: config.publicUrl }, { log }));
   }
+  if (config.zalo) ctx.channels.set("zalo", createZaloChannel(config.zalo, { db: ctx.db, vault: ctx.vault, log, now: ctx.now }));
   for (const channel of options.channels ?? []) ctx.channels.set(channel.name, channel);
 
   const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n));

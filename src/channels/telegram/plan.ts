@@ -5,7 +5,7 @@
 import { SendError } from "../../outbox/send-error.ts";
 import type { Button, OutboundMessage } from "../types.ts";
 import { telegramCapabilities } from "./capabilities.ts";
-import { splitText } from "./split-text.ts";
+import { splitText } from "../../text/split-text.ts";
 
 export interface BotApiRequest {
   method: string;

@@ -1,5 +1,5 @@
 /**
- * Splits a text longer than Telegram's limit at the most natural boundary: paragraph, line,
+ * Splits a text longer than a channel's limit at the most natural boundary: paragraph, line,
  * sentence, word, and only as a last resort in the middle of a word. Lengths are code points.
  */
 

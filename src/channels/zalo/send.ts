@@ -1,0 +1,115 @@
+/**
+ * Sends one OutboundMessage: plans the messages (plan.ts), then posts them in order to /v3.0/oa/message/cs.
+ * A failure part-way throws; the outbox retries the whole message, so an earlier part may be sent twice. Rare, and
+ * better than losing the rest.
+ *
+ * Recorded prompts: Zalo has no voice-note API for OAs, so a clip is uploaded with /v2.0/oa/upload/file and sent
+ * as a file attachment the resident taps to play. Upload tokens are cached per file (re-sending the same greeting
+ * clip costs one request); how long Zalo keeps them is not documented, so the cache is short and a refused token is
+ * uploaded again. A clip Zalo refuses outright (type, size) is skipped with a warning: the text must still go.
+ */
+import { stat, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "../../log.ts";
+import { SendError } from "../../outbox/send-error.ts";
+import type { OutboundMessage, SentReceipt } from "../types.ts";
+import { PATHS, requireString, type OaApi } from "./client.ts";
+import { fileMessage, imageMessage, planMessages, type CsMessage, type PlanOptions } from "./plan.ts";
+
+export interface ClipCache {
+  /** An upload token for the clip, from the cache or a new upload. */
+  tokenFor(file: string, mime: string): Promise<{ token: string; cached: boolean }>;
+  forget(file: string): void;
+}
+
+/**
+ * @example const clips = createClipCache(api, { ttlMs: 24 * 3600_000, maxBytes: 5 * 1024 * 1024, now })
+ */
+export function createClipCache(api: OaApi, options: { ttlMs: number; maxBytes: number; now: () => Date }): ClipCache {
+  const cache = new Map<string, { key: string; token: string; at: number }>();
+  return {
+    async tokenFor(file, mime) {
+      const info = await stat(file);
+      const key = `${info.size}:${info.mtimeMs}`;
+      const hit = cache.get(file);
+      if (hit && hit.key === key && options.now().getTime() - hit.at < options.ttlMs) return { token: hit.token, cached: true };
+      if (info.size > options.maxBytes) {
+        throw new SendError("invalid_message", `zalo upload/file: clip of ${info.size} bytes is over the ${options.maxBytes}-byte limit`);
+      }
+      const data = await api.upload(PATHS.uploadFile, { data: await readFile(file), filename: path.basename(file), contentType: mime.split(";")[0]!.trim() });
+      const token = requireString(data, "token", "upload/file", api.redact);
+      cache.set(file, { key, token, at: options.now().getTime() });
+      return { token, cached: false };
+    },
+    forget: (file) => void cache.delete(file),
+  };
+}
+
+/**
+ * @example await sendMessage(api, clips, "2512523625412515", { text: "Đã nhận tin báo của bạn." }, options, log) // → { providerMessageId: "…" }
+ */
+export async function sendMessage(
+  api: OaApi,
+  clips: ClipCache,
+  userId: string,
+  message: OutboundMessage,
+  options: PlanOptions,
+  log: Logger,
+): Promise<SentReceipt> {
+  let providerMessageId: string | undefined;
+  for (const step of planMessages(message, options)) {
+    if (step.kind === "clip") {
+      await sendClip(api, clips, userId, step.file, step.mime, log);
+      continue;
+    }
+    providerMessageId = (await postMessage(api, userId, step.message)) ?? providerMessageId;
+  }
+  return providerMessageId === undefined ? {} : { providerMessageId };
+}
+
+/**
+ * Sends an image by public URL or uploaded attachment id (jpg/png up to 1 MB via /v2.0/oa/upload/image).
+ *
+ * @example await sendImage(api, userId, { url: "https://tinbao.example.vn/poster.png" })
+ */
+export async function sendImage(api: OaApi, userId: string, image: { url: string } | { attachmentId: string }): Promise<SentReceipt> {
+  const id = await postMessage(api, userId, imageMessage(image));
+  return id === undefined ? {} : { providerMessageId: id };
+}
+
+/** Uploads an image (jpg or png) and returns its attachment_id for {@link sendImage}. */
+export async function uploadImage(api: OaApi, image: { data: Buffer; filename: string; contentType: string }): Promise<string> {
+  return requireString(await api.upload(PATHS.uploadImage, image), "attachment_id", "upload/image", api.redact);
+}
+
+async function sendClip(api: OaApi, clips: ClipCache, userId: string, file: string, mime: string, log: Logger): Promise<void> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const { token, cached } = await clips.tokenFor(file, mime);
+      try {
+        await postMessage(api, userId, fileMessage(token));
+        return;
+      } catch (error) {
+        // A cached upload token Zalo no longer knows: upload again once.
+        if (cached && error instanceof SendError && error.kind === "invalid_message") {
+          clips.forget(file);
+          continue;
+        }
+        throw error;
+      }
+    } catch (error) {
+      // Zalo refused the clip itself, or the clip file is missing here: the prompt's text still goes.
+      if (error instanceof SendError && error.kind !== "invalid_message") throw error;
+      clips.forget(file);
+      log.warn({ err: error, clip: path.basename(file) }, "zalo refused a recorded prompt; sending the text without it");
+      return;
+    }
+  }
+}
+
+async function postMessage(api: OaApi, userId: string, message: CsMessage): Promise<string | undefined> {
+  const data = await api.post(PATHS.message, { recipient: { user_id: userId }, message });
+  // error 0 means Zalo took it: a missing id must not make the outbox send it again.
+  const id = typeof data === "object" && data !== null ? (data as { message_id?: unknown }).message_id : undefined;
+  return typeof id === "string" && id !== "" ? id : typeof id === "number" ? String(id) : undefined;
+}
