@@ -4,7 +4,6 @@
  */
 import type { AppContext } from "../context.ts";
 import type { ChannelName } from "../channels/types.ts";
-import { isUniqueViolation } from "../db/errors.ts";
 
 export interface RawEvent {
   channel: ChannelName;
@@ -17,25 +16,23 @@ export function chatKeyOf(ctx: Pick<AppContext, "vault">, channel: ChannelName, 
   return ctx.vault.hash(`chat:${channel}:${chatId}`);
 }
 
-/** Returns "stored", or "duplicate" when this delivery was stored before (acknowledge and ignore it). */
+/**
+ * Returns "stored", or "duplicate" when this delivery was stored before (acknowledge and ignore it).
+ * One `INSERT … ON CONFLICT DO NOTHING` (same on SQLite and PostgreSQL): this is every webhook's hot
+ * path, and a duplicate must not cost an exception.
+ */
 export async function storeInboundEvent(
-  ctx: Pick<AppContext, "db" | "vault" | "bus">,
+  ctx: Pick<AppContext, "db" | "vault" | "bus" | "now">,
   event: RawEvent,
 ): Promise<"stored" | "duplicate"> {
-  try {
-    await ctx.db.inboundEvent.create({
-      data: {
-        channel: event.channel,
-        externalId: event.externalId,
-        chatKey: chatKeyOf(ctx, event.channel, event.chatId),
-        payloadEnc: ctx.vault.encrypt(JSON.stringify(event.payload)),
-      },
-      select: { id: true },
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) return "duplicate";
-    throw e;
-  }
+  const now = ctx.now();
+  const chatKey = chatKeyOf(ctx, event.channel, event.chatId);
+  const payloadEnc = ctx.vault.encrypt(JSON.stringify(event.payload));
+  const inserted = await ctx.db.$executeRaw`
+    INSERT INTO "InboundEvent" ("channel", "externalId", "chatKey", "payloadEnc", "receivedAt", "nextAttemptAt")
+    VALUES (${event.channel}, ${event.externalId}, ${chatKey}, ${payloadEnc}, ${now}, ${now})
+    ON CONFLICT ("channel", "externalId") DO NOTHING`;
+  if (inserted === 0) return "duplicate";
   ctx.bus.emit("inbox:stored");
   return "stored";
 }
