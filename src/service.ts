@@ -96,17 +96,18 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
 
-  if (options.workers !== false) {
-    ctx.bus.on("inbox:stored", () => inbox.kick());
-    ctx.bus.on("outbox:queued", () => outbox.kick());
-    inbox.start();
-    outbox.start();
-  }
+  // Channels first (register webhooks, start polling), then the workers that drain any backlog.
   for (const channel of ctx.channels.values()) {
     await channel.start?.(async (payload) => {
       const message = channel.receive(payload);
       if (message) await storeInboundEvent(ctx, { channel: channel.name, externalId: message.externalId, chatId: message.chatId, payload });
     });
+  }
+  if (options.workers !== false) {
+    ctx.bus.on("inbox:stored", () => inbox.kick());
+    ctx.bus.on("outbox:queued", () => outbox.kick());
+    inbox.start();
+    outbox.start();
   }
 
   return {

@@ -3,8 +3,10 @@
  * from another request runs inside whatever interactive transaction is open on it, and is rolled
  * back with that transaction: a webhook stored and acknowledged could vanish. This adapter makes
  * statements outside a transaction wait until the open transaction ends, and sets the pragmas
- * the service relies on (WAL, busy timeout, foreign keys).
+ * the service relies on (WAL, busy timeout, foreign keys), and yields to the event loop before each
+ * transaction so HTTP requests are answered while workers are busy.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type {
   IsolationLevel,
@@ -63,6 +65,9 @@ function serialize(inner: SqlDriverAdapter): SqlDriverAdapter {
     getConnectionInfo: inner.getConnectionInfo?.bind(inner),
     dispose: () => inner.dispose(),
     async startTransaction(level?: IsolationLevel): Promise<Transaction> {
+      // better-sqlite3 answers synchronously: without this, a worker going through a backlog would
+      // chain transactions in microtasks and never let the server answer a request (or /healthz).
+      await nextTurn();
       const release = await lock.acquire();
       try {
         const tx = await inner.startTransaction(level);

@@ -70,7 +70,8 @@ export class ChatQueueWorker<R extends QueueRow> {
       this.#again = true;
       return;
     }
-    this.#ticking = this.#tick().finally(() => {
+    // Start on the next turn of the event loop, so a busy queue never starves request handling.
+    this.#ticking = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#tick()).finally(() => {
       this.#ticking = undefined;
       if (this.#again) {
         this.#again = false;
