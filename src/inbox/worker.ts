@@ -101,6 +101,9 @@ export function createInboxWorker(
         if (ids.length === 0) return [];
         return db.inboundEvent.findMany({ where: { id: { in: ids } }, select, orderBy: { id: "asc" } });
       },
+      headOf(chatKey) {
+        return db.inboundEvent.findFirst({ where: { chatKey, status: { in: ["pending", "processing"] } }, select, orderBy: { id: "asc" } });
+      },
       async claim(row, owner, now, leaseMs) {
         const { count } = await db.inboundEvent.updateMany({
           where: {

@@ -18,6 +18,8 @@ export interface QueueRow {
 export interface QueueStore<R extends QueueRow> {
   /** Oldest open row (waiting or active) per chat, for up to `limit` chats. */
   heads(limit: number): Promise<R[]>;
+  /** The oldest open row of one chat, if any (to go on with a chat without scanning every chat). */
+  headOf(chatKey: string): Promise<R | null>;
   /** Conditionally marks the row active; true when this worker won it. */
   claim(row: R, owner: string, now: Date, leaseMs: number): Promise<boolean>;
 }
@@ -44,6 +46,11 @@ export class ChatQueueWorker<R extends QueueRow> {
   #inFlight = new Set<Promise<void>>();
   #ticking: Promise<void> | undefined;
   #again = false;
+  #refresh = true;
+  #stopping = false;
+  /** Heads from the last scan: a head stays a head until it is finished, so a cached one is safe to claim. */
+  #candidates: R[] = [];
+  #scannedAt = 0;
 
   constructor(
     private readonly store: QueueStore<R>,
@@ -53,18 +60,21 @@ export class ChatQueueWorker<R extends QueueRow> {
 
   start(): void {
     this.#running = true;
+    this.#stopping = false;
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping = true;
     clearTimeout(this.#timer);
     await this.#ticking;
     await Promise.allSettled([...this.#inFlight]);
   }
 
-  /** Look for work now (called when something was stored). */
-  kick(): void {
+  /** Look for work now. From outside (something was stored) the next look scans every chat again. */
+  kick(rescan = true): void {
+    if (rescan) this.#refresh = true;
     if (!this.#running) return;
     if (this.#ticking) {
       this.#again = true;
@@ -85,6 +95,7 @@ export class ChatQueueWorker<R extends QueueRow> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.#ticking;
+      this.#refresh = true;
       const { claimed, resolved } = await this.#claim();
       await Promise.allSettled([...this.#inFlight]);
       if (claimed === 0 && resolved === 0 && this.#inFlight.size === 0) return;
@@ -109,46 +120,74 @@ export class ChatQueueWorker<R extends QueueRow> {
     const free = this.options.concurrency - this.#inFlight.size;
     if (free <= 0) return { claimed: 0, resolved: 0 };
     const now = this.options.now();
-    const heads = await this.store.heads(200);
+    if (this.#refresh || this.#candidates.length === 0 || Date.now() - this.#scannedAt > this.options.pollMs) {
+      this.#refresh = false;
+      this.#scannedAt = Date.now();
+      this.#candidates = await this.store.heads(200);
+    }
+    const heads = this.#candidates;
+    const keep: R[] = [];
     let claimed = 0;
     let resolved = 0;
     let soonestMs: number | undefined;
     const later = (ms: number) => (soonestMs = Math.min(soonestMs ?? ms, ms));
-    for (const row of heads) {
-      if (claimed >= free) break;
+    for (const [i, row] of heads.entries()) {
+      if (claimed >= free) {
+        keep.push(...heads.slice(i));
+        break;
+      }
+      // Our own chats go on by themselves (see #run).
       if (this.#busyChats.has(row.chatKey)) continue;
       if (row.status === this.options.activeStatus) {
-        if (!row.lockedUntil || row.lockedUntil > now) continue;
+        if (!row.lockedUntil || row.lockedUntil > now) {
+          keep.push(row);
+          continue;
+        }
         if (this.options.onStale && !(await this.options.onStale(row))) {
           resolved++;
           continue;
         }
       } else if (row.nextAttemptAt > now) {
         later(row.nextAttemptAt.getTime() - now.getTime());
+        keep.push(row);
         continue;
       }
       const waitMs = this.options.gate?.(row) ?? 0;
       if (waitMs > 0) {
         later(waitMs);
+        keep.push(row);
         continue;
       }
       if (!(await this.store.claim(row, this.owner, now, this.options.leaseMs))) continue;
       claimed++;
       this.#run(row);
     }
+    this.#candidates = keep;
     if (resolved > 0) soonestMs = 0;
     return { claimed, resolved, soonestMs };
   }
 
   #run(row: R): void {
     this.#busyChats.add(row.chatKey);
-    const job: Promise<void> = this.handle(row)
+    const job: Promise<void> = this.#work(row)
       .catch((err) => this.options.log.error({ err, queue: this.options.name, rowId: row.id }, "queue handler threw"))
       .finally(() => {
         this.#busyChats.delete(row.chatKey);
         this.#inFlight.delete(job);
-        this.kick();
+        this.kick(false);
       });
     this.#inFlight.add(job);
+  }
+
+  /** Handles a row, then the chat's next rows while they are due, in order. */
+  async #work(first: R): Promise<void> {
+    let row: R | null = first;
+    for (;;) {
+      await this.handle(row);
+      row = await this.store.headOf(row.chatKey);
+      const now = this.options.now();
+      if (this.#stopping || !row || row.status !== "pending" || row.nextAttemptAt > now || (this.options.gate?.(row) ?? 0) > 0) return;
+      if (!(await this.store.claim(row, this.owner, now, this.options.leaseMs))) return;
+    }
   }
 }

@@ -101,6 +101,9 @@ export function createOutboxWorker(
         if (ids.length === 0) return [];
         return db.outboxMessage.findMany({ where: { id: { in: ids } }, select, orderBy: { id: "asc" } });
       },
+      headOf(chatKey) {
+        return db.outboxMessage.findFirst({ where: { chatKey, status: { in: ["pending", "sending"] } }, select, orderBy: { id: "asc" } });
+      },
       async claim(row, owner, now, leaseMs) {
         const { count } = await db.outboxMessage.updateMany({
           where: { id: row.id, status: "pending", nextAttemptAt: { lte: now } },

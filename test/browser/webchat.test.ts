@@ -70,6 +70,7 @@ describe.skipIf(!browserAvailable)("the web chat page", () => {
 
   it("works with the keyboard alone", async () => {
     const page = await phone();
+    await botSays(page, "Bạn muốn dùng tiếng nào?");
     await page.keyboard.press("Tab"); // skip link
     await page.keyboard.press("Enter"); // to the message field
     await page.keyboard.type("xin chào");
