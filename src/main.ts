@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { startService } from "./service.ts";
 import { ensureFirstOfficer } from "./officers/ensure-first-officer.ts";
+import { ensureDemoSetup } from "./routing/ensure-demo-setup.ts";
 
 const started = performance.now();
 // A .env file beside package.json is read if present (see .env.example); real env vars win.
@@ -24,6 +25,8 @@ try {
 const log = createLogger(config.logLevel);
 const service = await startService(config, { logger: log });
 const first = await ensureFirstOfficer(service.ctx);
+// First start on an empty database: demo police units (and demo communes) so tips route at once.
+const demo = first ? await ensureDemoSetup(service.ctx) : null;
 const readyMs = Math.round(performance.now() - started);
 log.info({ url: service.url, channels: [...service.ctx.channels.keys()], readyMs, dialect: config.dialect }, "Tin Báo is ready");
 
@@ -40,6 +43,13 @@ if (first) {
     "  First officer account (shown only this once; change the password after logging in):",
     `    username: ${first.username}`,
     `    password: ${first.password}`,
+  );
+}
+if (demo) {
+  lines.push(
+    "",
+    `  Demo police units ([DEMO] …): ${demo.units.join(", ")}. Load the real ones with npm run units:police -- <file>.`,
+    "  Communes and boundaries: npm run units:import -- <file> (see README, \"Jurisdictions and routing\").",
   );
 }
 process.stdout.write(lines.join("\n") + "\n\n");

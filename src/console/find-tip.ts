@@ -10,10 +10,17 @@ import { AppError } from "../http/errors.ts";
 export interface TipRef {
   id: string;
   reference: string;
+  /** The units the tip is routed to now (responsible and added). */
+  unitIds: string[];
 }
 
+export const TIP_NOT_FOUND = "Không tìm thấy tin báo.";
+
 export async function findTip(ctx: Pick<AppContext, "db">, id: string): Promise<TipRef> {
-  const tip = await ctx.db.tip.findUnique({ where: { id }, select: { id: true, reference: true } });
-  if (!tip) throw new AppError("not_found", "Không tìm thấy tin báo.");
-  return tip;
+  const tip = await ctx.db.tip.findUnique({
+    where: { id },
+    select: { id: true, reference: true, routings: { where: { active: true }, select: { unitId: true } } },
+  });
+  if (!tip) throw new AppError("not_found", TIP_NOT_FOUND);
+  return { id: tip.id, reference: tip.reference, unitIds: tip.routings.map((r) => r.unitId) };
 }

@@ -51,6 +51,10 @@ export async function listTips(
       settleDueAt: true,
       communeCode: true,
       placeText: true,
+      unitId: true,
+      unit: { select: { name: true } },
+      routeRule: true,
+      needsConfirmation: true,
       description: true,
       _count: { select: { attachments: true } },
     },
@@ -58,8 +62,9 @@ export async function listTips(
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
-    items: page.map(({ description, _count, createdAt, ackDueAt, settleDueAt, ...tip }) => ({
+    items: page.map(({ description, _count, createdAt, ackDueAt, settleDueAt, unit, ...tip }) => ({
       ...tip,
+      unitName: unit?.name ?? null,
       createdAt: createdAt.toISOString(),
       ackDueAt: ackDueAt.toISOString(),
       settleDueAt: settleDueAt.toISOString(),

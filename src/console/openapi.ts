@@ -99,6 +99,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
     tags: [
       { name: "auth", description: "Đăng nhập, đăng xuất" },
       { name: "tips", description: "Tin báo" },
+      { name: "units", description: "Đơn vị công an, địa bàn xã, phường" },
       { name: "meta", description: "Mô tả API" },
     ],
     paths,

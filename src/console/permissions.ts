@@ -1,6 +1,11 @@
 /**
- * Who may see what, as plain functions of the officer (and the tip). Routes call these between
- * parsing and the service call; services never decide permissions.
+ * Who may see and do what, as plain functions of the officer (and the tip). Routes call these
+ * between parsing and the service call; services never decide permissions.
+ *
+ * Tips: "province" roles (admin, duty desk) see every tip; "unit" roles (officer, viewer) see
+ * the tips their unit is routed to now (the responsible unit, or a unit a rule added: drugs,
+ * language, urgent); an officer with no unit sees none. A tip moved to another unit leaves the
+ * old unit's view. A tip outside an officer's view answers 404, as if it did not exist.
  */
 import type { Prisma } from "../db/generated/sqlite/client.ts";
 import { ROLES, type SignedInOfficer } from "../officers/roles.ts";
@@ -10,15 +15,28 @@ export function canListTips(officer: SignedInOfficer): boolean {
   return ROLES[officer.role].tipScope !== "none";
 }
 
-/**
- * May this officer read this tip? Unit-scoped roles read every tip until tips carry an assigned
- * unit (routing); then this compares `tip.unitId` with `officer.unitId`.
- */
-export function canViewTip(officer: SignedInOfficer, _tip: { id: string }): boolean {
-  return canListTips(officer);
+/** May this officer read this tip? `unitIds`: the units the tip is routed to now. */
+export function canViewTip(officer: SignedInOfficer, tip: { unitIds: string[] }): boolean {
+  const scope = ROLES[officer.role].tipScope;
+  if (scope === "province") return true;
+  if (scope === "unit") return officer.unitId !== null && tip.unitIds.includes(officer.unitId);
+  return false;
 }
 
 /** The same rule as a database filter for the queue, so lists never show what canViewTip refuses. */
 export function visibleTipsWhere(officer: SignedInOfficer): Prisma.TipWhereInput {
-  return canListTips(officer) ? {} : { id: { in: [] } };
+  const scope = ROLES[officer.role].tipScope;
+  if (scope === "province") return {};
+  if (scope === "unit" && officer.unitId) return { routings: { some: { unitId: officer.unitId, active: true } } };
+  return { id: { in: [] } };
+}
+
+/** May this officer move the tip to another unit (or confirm its commune)? Those who handle it, and the duty desk. */
+export function canRouteTip(officer: SignedInOfficer, tip: { unitIds: string[] }): boolean {
+  return ROLES[officer.role].canRoute && canViewTip(officer, tip);
+}
+
+/** May this officer create and change police units? */
+export function canManageUnits(officer: SignedInOfficer): boolean {
+  return officer.role === "admin";
 }

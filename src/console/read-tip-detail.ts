@@ -1,6 +1,6 @@
 /**
- * Everything an officer needs to handle one tip: facts, location, deadlines, evidence, the
- * thread with the reporter and the timeline. Never the reporter's identity (name, phone,
+ * Everything an officer needs to handle one tip: facts, location, routing, deadlines, evidence,
+ * the thread with the reporter and the timeline. Never the reporter's identity (name, phone,
  * platform id): only whether they chose to stay anonymous. Every read is audited (`tip.read`).
  *
  * @example const detail = await readTipDetail(ctx, { tipId, officerId, ip })
@@ -8,6 +8,7 @@
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
 import { recordAudit } from "../officers/record-audit.ts";
+import { readTipRouting } from "./read-tip-routing.ts";
 import type { TipDetail } from "./schemas.ts";
 
 export interface ReadTipDetailInput {
@@ -59,6 +60,11 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now">, input: 
     data: { reference: tip.reference },
     ip: input.ip,
   });
+  // The commune's name as it was in the data version the tip was filed under (names and codes change).
+  const commune =
+    tip.communeCode && tip.adminDataVersion
+      ? await ctx.db.adminUnit.findUnique({ where: { version_code: { version: tip.adminDataVersion, code: tip.communeCode } }, select: { fullName: true } })
+      : null;
 
   return {
     id: tip.id,
@@ -76,9 +82,11 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now">, input: 
       latitude: tip.latitude,
       longitude: tip.longitude,
       communeCode: tip.communeCode,
+      communeName: commune?.fullName ?? null,
       placeText: tip.placeText,
       adminDataVersion: tip.adminDataVersion,
     },
+    routing: await readTipRouting(ctx, tip.id),
     deadlines: { ackDueAt: tip.ackDueAt.toISOString(), settleDueAt: tip.settleDueAt.toISOString() },
     outcome: tip.outcome,
     duplicateOfId: tip.duplicateOfId,

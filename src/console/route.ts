@@ -25,7 +25,7 @@ export interface RouteCall<P, Q, B, A extends boolean> {
 }
 
 export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema, R extends Schema, A extends boolean> {
-  method: "get" | "post";
+  method: "get" | "post" | "patch";
   /** Express path below /api, e.g. "/tips/:id". */
   path: string;
   summary: string;

@@ -1,6 +1,6 @@
 /**
  * The console JSON API, mounted at /api by src/http/app.ts. Every route is a `defineRoute`
- * entry (auth-routes.ts, tip-routes.ts); this file turns them into Express handlers:
+ * entry (auth-routes.ts, tip-routes.ts, unit-routes.ts); this file turns them into Express handlers:
  * authenticate → validate → run (permit → service) → respond, and serves the OpenAPI document
  * generated from the same list.
  *
@@ -14,10 +14,11 @@ import { requireOfficer } from "./authenticate.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 import { tipRoutes } from "./tip-routes.ts";
+import { unitRoutes } from "./unit-routes.ts";
 
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
-  const routes: ApiRoute[] = [...authRoutes, ...tipRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...tipRoutes, ...unitRoutes];
   routes.push(
     defineRoute({
       method: "get",

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { ROLE_NAMES } from "../officers/roles.ts";
+import { policeUnitChanges, policeUnitInput, UNIT_KINDS } from "../routing/police-unit.ts";
+import { ROUTE_RULE_NAMES } from "../routing/rules.ts";
 
 const dateTime = () => z.string().meta({ format: "date-time" });
 const idParam = z.string().min(1).max(100);
@@ -81,6 +83,10 @@ export const tipListItem = z
     settleDueAt: dateTime(),
     communeCode: z.string().nullable(),
     placeText: z.string().nullable(),
+    unitId: z.string().nullable().meta({ description: "Đơn vị đang phụ trách tin" }),
+    unitName: z.string().nullable(),
+    routeRule: z.string().nullable().meta({ description: "Quy tắc đã giao tin cho đơn vị (pin, typed_commune, place_guess, no_location, manual…)" }),
+    needsConfirmation: z.boolean().meta({ description: "Nơi xảy ra là đoán từ chữ người báo gõ: cán bộ cần xác nhận" }),
     excerpt: z.string().meta({ description: "140 ký tự đầu của nội dung" }),
     attachments: z.number().int().meta({ description: "Số tệp đính kèm" }),
   })
@@ -110,6 +116,30 @@ export const attachmentView = z
   })
   .meta({ id: "Attachment" });
 
+// ── a tip's routing (part of its file) ─────────────────────────────────────────────────────
+const routeRule = z.enum(ROUTE_RULE_NAMES);
+
+export const tipRoutingView = z
+  .object({
+    unitId: z.string().nullable(),
+    unitName: z.string().nullable(),
+    rule: z.string().nullable().meta({ description: "Quy tắc đã chọn đơn vị phụ trách" }),
+    ruleText: z.string().nullable().meta({ description: "Giải thích quy tắc bằng tiếng Việt" }),
+    needsConfirmation: z.boolean(),
+    units: z.array(
+      z.object({
+        unitId: z.string(),
+        unitName: z.string(),
+        role: z.enum(["primary", "support"]).meta({ description: "primary: đơn vị phụ trách; support: đơn vị được thêm theo quy tắc" }),
+        rule: routeRule,
+        active: z.boolean(),
+        since: dateTime(),
+        until: dateTime().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "TipRouting", description: "Tin đang ở đơn vị nào, vì sao, và các lần chuyển trước." });
+
 export const tipDetail = z
   .object({
     id: z.string(),
@@ -127,9 +157,11 @@ export const tipDetail = z
       latitude: z.number().nullable(),
       longitude: z.number().nullable(),
       communeCode: z.string().nullable(),
+      communeName: z.string().nullable().meta({ description: "Tên xã, phường theo phiên bản dữ liệu hành chính lúc nhận tin" }),
       placeText: z.string().nullable(),
       adminDataVersion: z.string().nullable(),
     }),
+    routing: tipRoutingView,
     deadlines: z.object({ ackDueAt: dateTime(), settleDueAt: dateTime() }),
     outcome: z.string().nullable(),
     duplicateOfId: z.string().nullable(),
@@ -160,6 +192,66 @@ export const tipDetail = z
   })
   .meta({ id: "TipDetail" });
 
+// ── routing and police units ─────────────────────────────────────────────────────────────────
+export const rerouteBody = z
+  .object({
+    unitId: z.string().trim().toUpperCase().min(1).max(40).optional().meta({ description: "Đơn vị nhận tin" }),
+    communeCode: z
+      .string()
+      .trim()
+      .regex(/^\d{1,6}$/)
+      .optional()
+      .meta({ description: "Xã, phường nơi xảy ra (xác nhận hoặc sửa); không có unitId thì giao cho đơn vị phụ trách xã đó" }),
+    reason: z.string().trim().min(3).max(500).meta({ description: "Lý do chuyển, ghi vào diễn biến" }),
+  })
+  .refine((b) => b.unitId || b.communeCode, "Cần unitId hoặc communeCode.")
+  .meta({ id: "RerouteRequest" });
+
+export const policeUnitView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(UNIT_KINDS).meta({ description: "duty_desk: trực ban tỉnh; commune: công an xã, phường; specialised: đơn vị chuyên trách" }),
+    provinceCode: z.string(),
+    communes: z.array(z.object({ code: z.string(), name: z.string().nullable() })),
+    categories: z.array(z.string()),
+    languages: z.array(z.string()),
+    phone: z.string().nullable(),
+    demo: z.boolean().meta({ description: "Đơn vị mẫu do bản cài đặt mặc định tạo, không có thật" }),
+    disabled: z.boolean(),
+  })
+  .meta({ id: "PoliceUnit" });
+
+export const policeUnitList = z.object({ items: z.array(policeUnitView) }).meta({ id: "PoliceUnitList" });
+export const unitParams = z.object({ id: z.string().min(1).max(40) });
+export const createUnitBody = policeUnitInput.meta({ id: "PoliceUnitCreate" });
+export const updateUnitBody = policeUnitChanges.meta({ id: "PoliceUnitUpdate" });
+
+export const communeQuery = z
+  .object({
+    q: z.string().max(200).optional().meta({ description: "Tên xã, phường, có dấu hoặc không, cả tên cũ trước 2025" }),
+    lat: z.coerce.number().min(-90).max(90).optional(),
+    lon: z.coerce.number().min(-180).max(180).optional(),
+  })
+  .refine((v) => v.q !== undefined || (v.lat !== undefined && v.lon !== undefined), "Cần q, hoặc lat và lon.");
+
+export const communeMatches = z
+  .object({
+    version: z.string().nullable().meta({ description: "Phiên bản dữ liệu hành chính hiện hành" }),
+    items: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        province: z.string(),
+        oldName: z.string().optional().meta({ description: "Tên cũ (trước 2025) đã khớp" }),
+        onBorder: z.boolean().optional().meta({ description: "Điểm nằm đúng trên ranh giới" }),
+      }),
+    ),
+  })
+  .meta({ id: "CommuneMatches" });
+
 export type TipListQuery = z.output<typeof tipListQuery>;
 export type TipListItem = z.input<typeof tipListItem>;
 export type TipDetail = z.input<typeof tipDetail>;
+export type TipRoutingView = z.input<typeof tipRoutingView>;
+export type PoliceUnitView = z.input<typeof policeUnitView>;

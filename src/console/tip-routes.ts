@@ -1,14 +1,23 @@
 /** The tip queue, one tip's file, and its evidence. */
 import { AppError } from "../http/errors.ts";
 import { findAttachmentFile } from "./find-attachment-file.ts";
-import { findTip } from "./find-tip.ts";
+import { findTip, TIP_NOT_FOUND, type TipRef } from "./find-tip.ts";
 import { listTips } from "./list-tips.ts";
-import { canListTips, canViewTip, visibleTipsWhere } from "./permissions.ts";
+import { canListTips, canRouteTip, canViewTip, visibleTipsWhere } from "./permissions.ts";
+import type { SignedInOfficer } from "../officers/roles.ts";
 import { readTipDetail } from "./read-tip-detail.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
-import { attachmentParams, tipDetail, tipList, tipListQuery, tipParams } from "./schemas.ts";
+import { attachmentParams, rerouteBody, tipDetail, tipList, tipListQuery, tipParams, tipRoutingView } from "./schemas.ts";
+import { rerouteTip } from "../routing/reroute-tip.ts";
+import { readTipRouting } from "./read-tip-routing.ts";
 
 const NO_TIPS = "Tài khoản của bạn không có quyền xem tin báo.";
+
+/** 403 for a role that reads no tips at all; 404 for a tip of another unit (its existence is not revealed). */
+export function permitTip(officer: SignedInOfficer, tip: TipRef): void {
+  if (!canListTips(officer)) throw new AppError("forbidden", NO_TIPS);
+  if (!canViewTip(officer, tip)) throw new AppError("not_found", TIP_NOT_FOUND);
+}
 
 export const tipRoutes: ApiRoute[] = [
   defineRoute({
@@ -16,7 +25,9 @@ export const tipRoutes: ApiRoute[] = [
     path: "/tips",
     tag: "tips",
     summary: "Danh sách tin báo",
-    description: "Tin khẩn trước, rồi mới nhất trước. Tìm kiếm không phân biệt dấu (\"ma tuy\" tìm được \"ma túy\").",
+    description:
+      "Tin khẩn trước, rồi mới nhất trước. Tìm kiếm không phân biệt dấu (\"ma tuy\" tìm được \"ma túy\"). " +
+      "Trực ban tỉnh và quản trị thấy mọi tin; cán bộ cấp xã và tài khoản chỉ xem thấy tin đang giao cho đơn vị mình.",
     auth: true,
     query: tipListQuery,
     response: { status: 200, description: "Một trang tin báo", schema: tipList },
@@ -33,14 +44,15 @@ export const tipRoutes: ApiRoute[] = [
     summary: "Chi tiết tin báo",
     description:
       "Toàn bộ nội dung, vị trí, thời hạn, tệp đính kèm, trao đổi với người báo tin và diễn biến xử lý. " +
-      "Không bao giờ có danh tính người báo tin. Mỗi lần xem đều được ghi nhật ký (tip.read).",
+      "Không bao giờ có danh tính người báo tin. Mỗi lần xem đều được ghi nhật ký (tip.read). " +
+      "Cán bộ cấp xã chỉ xem được tin đang giao cho đơn vị mình; tin của đơn vị khác trả về 404.",
     auth: true,
     params: tipParams,
     response: { status: 200, description: "Hồ sơ tin báo", schema: tipDetail },
     errors: ["unauthorized", "forbidden", "not_found"],
     async run({ ctx, req, auth, params }) {
       const tip = await findTip(ctx, params.id);
-      if (!canViewTip(auth.officer, tip)) throw new AppError("forbidden", NO_TIPS);
+      permitTip(auth.officer, tip);
       return readTipDetail(ctx, { tipId: tip.id, officerId: auth.officer.id, ip: req.ip });
     },
   }),
@@ -58,7 +70,7 @@ export const tipRoutes: ApiRoute[] = [
     errors: ["unauthorized", "forbidden", "not_found"],
     async run({ ctx, req, res, auth, params }) {
       const tip = await findTip(ctx, params.id);
-      if (!canViewTip(auth.officer, tip)) throw new AppError("forbidden", NO_TIPS);
+      permitTip(auth.officer, tip);
       const file = await findAttachmentFile(ctx, {
         tipId: tip.id,
         attachmentId: params.attachmentId,
@@ -75,6 +87,35 @@ export const tipRoutes: ApiRoute[] = [
           err && !res.headersSent ? reject(err) : resolve(),
         ),
       );
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/tips/:id/route",
+    tag: "tips",
+    summary: "Chuyển tin cho đơn vị khác, hoặc xác nhận nơi xảy ra",
+    description:
+      "Giao tin cho unitId, hoặc ghi communeCode (xã, phường nơi xảy ra; không có unitId thì giao cho đơn vị phụ trách xã đó). " +
+      "Lý do bắt buộc. Diễn biến giữ cả lần giao cũ (routed) và lần chuyển này (rerouted); ghi nhật ký (tip.route). " +
+      "Cán bộ cấp xã chuyển được tin của đơn vị mình; trực ban tỉnh và quản trị chuyển được mọi tin; tài khoản chỉ xem thì không.",
+    auth: true,
+    params: tipParams,
+    body: rerouteBody,
+    response: { status: 200, description: "Tin đang ở đâu sau khi chuyển", schema: tipRoutingView },
+    errors: ["validation_failed", "bad_request", "unsupported_media_type", "unauthorized", "forbidden", "csrf_failed", "not_found", "conflict", "stale"],
+    async run({ ctx, req, auth, params, body }) {
+      const tip = await findTip(ctx, params.id);
+      permitTip(auth.officer, tip);
+      if (!canRouteTip(auth.officer, tip)) throw new AppError("forbidden", "Tài khoản của bạn không được chuyển tin báo.");
+      await rerouteTip(ctx, {
+        tipId: tip.id,
+        ...(body.unitId ? { unitId: body.unitId } : {}),
+        ...(body.communeCode ? { communeCode: body.communeCode } : {}),
+        reason: body.reason,
+        officer: auth.officer,
+        ip: req.ip ?? null,
+      });
+      return readTipRouting(ctx, tip.id);
     },
   }),
 ];

@@ -22,7 +22,8 @@ export const createOfficerSchema = z.object({
   username: usernameSchema,
   displayName: z.string().transform(normalizeText).pipe(z.string().min(1).max(100)),
   role: z.enum(ROLE_NAMES),
-  unitId: z.string().trim().min(1).max(64).nullish(),
+  /** PoliceUnit.id ("CAX-BATO"); unit codes are upper case. */
+  unitId: z.string().trim().toUpperCase().min(1).max(64).nullish(),
   password: z.string().min(12, "Mật khẩu cần ít nhất 12 ký tự").max(256).optional(),
 });
 

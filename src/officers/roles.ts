@@ -2,16 +2,18 @@
  * Officer roles as data: what each may see. Permission functions (src/console/permissions.ts)
  * read this table; adding a role is one row here.
  *
- * `tipScope`: which tips the role reads. "province" = every tip; "unit" = tips of the officer's
- * unit (today every tip too, until tips carry an assigned unit); "none" = no tips at all.
+ * `tipScope`: which tips the role reads. "province" = every tip; "unit" = the tips routed to the
+ * officer's unit now (none without a unit); "none" = no tips at all. `canRoute`: may move a tip
+ * it can see to another unit. A viewer reads its own unit's tips and changes nothing (a
+ * province-wide reader is a duty-desk account).
  */
 export const ROLES = {
-  admin: { label: "Quản trị hệ thống", tipScope: "province" },
-  duty: { label: "Trực ban Công an tỉnh", tipScope: "province" },
-  officer: { label: "Cán bộ thụ lý", tipScope: "unit" },
-  outreach: { label: "Biên tập tuyên truyền", tipScope: "none" },
-  viewer: { label: "Chỉ xem", tipScope: "province" },
-} as const satisfies Record<string, { label: string; tipScope: "province" | "unit" | "none" }>;
+  admin: { label: "Quản trị hệ thống", tipScope: "province", canRoute: true },
+  duty: { label: "Trực ban Công an tỉnh", tipScope: "province", canRoute: true },
+  officer: { label: "Cán bộ thụ lý", tipScope: "unit", canRoute: true },
+  outreach: { label: "Biên tập tuyên truyền", tipScope: "none", canRoute: false },
+  viewer: { label: "Chỉ xem", tipScope: "unit", canRoute: false },
+} as const satisfies Record<string, { label: string; tipScope: "province" | "unit" | "none"; canRoute: boolean }>;
 
 export type Role = keyof typeof ROLES;
 export type TipScope = (typeof ROLES)[Role]["tipScope"];

@@ -1,16 +1,16 @@
 /**
  * Files a tip from a finished report: reference code, hashed follow-up secret, deadlines,
- * identity encrypted (only when the resident chose to be named), evidence linked, timeline started.
+ * identity encrypted (only when the resident chose to be named), evidence linked, timeline started,
+ * and routed to the police units responsible (src/routing/route-new-tip.ts).
  * Runs inside the turn's transaction, so a retried event never files the same tip twice.
  */
 import type { Turn } from "../conversation/types.ts";
 import { fold } from "../text/normalize.ts";
 import { isUniqueViolation } from "../db/errors.ts";
+import { routeNewTip } from "../routing/route-new-tip.ts";
 import { newReference, newSecret } from "./reference-code.ts";
 
-export const TIP_CATEGORIES = [
-  "drugs", "gambling", "theft", "fraud", "violence", "school_violence", "weapons", "traffic", "forest", "other",
-] as const;
+export { TIP_CATEGORIES } from "./categories.ts";
 
 export interface TipDraft {
   category: string;
@@ -20,6 +20,12 @@ export interface TipDraft {
   latitude?: number;
   longitude?: number;
   communeCode?: string;
+  /** How the resident gave the commune: a pin or a typed name, confirmed either way. */
+  communeSource?: "pin" | "typed";
+  /** The administrative-unit data version the commune code was found in. */
+  adminDataVersion?: string;
+  /** Communes the resident said were not the place (kept out of the best guess). */
+  rejectedCodes?: string[];
   placeText?: string;
   when?: string;
   occurredText?: string;
@@ -79,6 +85,7 @@ export async function createTip(turn: Turn, draft: TipDraft) {
             create: {
               type: "created",
               actor: "resident",
+              createdAt: now,
               data: JSON.stringify({ channel: turn.message.channel, urgent: draft.urgent, attachments: draft.attachmentIds.length }),
             },
           },
@@ -88,7 +95,21 @@ export async function createTip(turn: Turn, draft: TipDraft) {
       if (draft.attachmentIds.length > 0) {
         await tx.attachment.updateMany({ where: { id: { in: draft.attachmentIds }, contactId: turn.contact.id }, data: { tipId: tip.id } });
       }
-      return { tip, secret };
+      const routing = await routeNewTip(
+        tx,
+        { id: tip.id, category: tip.category, language: tip.language, urgent: tip.urgent, voice: draft.voice },
+        {
+          ...(draft.communeCode ? { communeCode: draft.communeCode } : {}),
+          ...(draft.communeSource ? { communeSource: draft.communeSource } : {}),
+          ...(draft.adminDataVersion ? { version: draft.adminDataVersion } : {}),
+          ...(draft.latitude !== undefined && draft.longitude !== undefined ? { latitude: draft.latitude, longitude: draft.longitude } : {}),
+          ...(draft.placeText ? { placeText: draft.placeText } : {}),
+          ...(draft.rejectedCodes?.length ? { rejectedCodes: draft.rejectedCodes } : {}),
+        },
+        // One millisecond later, so the timeline always reads created → routed.
+        new Date(now.getTime() + 1),
+      );
+      return { tip, secret, routing };
     } catch (e) {
       if (!isUniqueViolation(e) || attempt > 8) throw e;
     }

@@ -1,33 +1,53 @@
 /**
- * Communes whose name matches what a resident typed, with or without diacritics ("ba to",
- * "Xã Ba Tơ"), in the current administrative-unit data version. Exact-accent matches first.
+ * What the resident's location step asks of the unit data: communes matching a typed name (see
+ * commune-names.ts for the ranking) and the commune under a shared pin, both in the current
+ * data version of the home province, with the words to confirm them back.
+ *
+ * @example await findCommunes(tx, "xa ba cung", 4) // [{ code: "21484", name: "Xã Ba Tơ", oldName: "Xã Ba Cung", … }]
  */
 import type { Tx } from "../db/client.ts";
-import { fold } from "../text/normalize.ts";
+import { currentUnitData } from "./unit-data.ts";
 
-const PREFIXES = /^(xa|phuong|thi tran|dac khu|thon|to dan pho|tinh|quang ngai)\s+/;
-
-export function communeQuery(typed: string): string {
-  let q = fold(typed).replace(/[^\p{L}\p{N} ]/gu, " ").replace(/\s+/g, " ").trim();
-  for (let i = 0; i < 3 && PREFIXES.test(q); i++) q = q.replace(PREFIXES, "");
-  return q.replace(/\s*,?\s*(tinh )?quang ngai$/, "").trim();
+export interface CommuneCandidate {
+  code: string;
+  /** Today's full name, "Xã Ba Tơ". */
+  name: string;
+  /** "Tỉnh Quảng Ngãi" */
+  province: string;
+  /** The pre-2025 name the resident typed, when that is how it matched. */
+  oldName?: string;
+  /** The data version the code belongs to (the tip keeps it). */
+  version: string;
 }
 
-export async function findCommunes(tx: Tx, typed: string, limit: number): Promise<{ code: string; name: string }[]> {
-  const q = communeQuery(typed);
-  if (q.length < 2) return [];
-  const latest = await tx.adminUnit.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
-  if (!latest) return [];
-  const rows = await tx.adminUnit.findMany({
-    where: { version: latest.version, folded: { contains: q } },
-    take: 50,
-    select: { code: true, name: true, fullName: true, folded: true },
-  });
-  const nfc = typed.normalize("NFC").toLowerCase();
-  const score = (r: (typeof rows)[number]) =>
-    (r.folded === q ? 0 : 2) + (r.name.toLowerCase() === nfc || r.fullName.toLowerCase() === nfc ? -1 : 0) + r.folded.length / 1000;
-  return rows
-    .sort((a, b) => score(a) - score(b))
-    .slice(0, limit)
-    .map((r) => ({ code: r.code, name: r.fullName }));
+export async function findCommunes(tx: Tx, typed: string, limit: number): Promise<CommuneCandidate[]> {
+  const data = await currentUnitData(tx);
+  if (!data) return [];
+  return data.names.match(typed, limit).map((m) => ({
+    code: m.code,
+    name: m.fullName,
+    province: data.units.get(m.code)?.provinceName ?? data.provinceName,
+    ...(m.oldName ? { oldName: m.oldName } : {}),
+    version: data.version,
+  }));
+}
+
+export type PinPlace =
+  | { status: "commune"; commune: CommuneCandidate; onBorder: boolean }
+  /** Boundaries are loaded and the pin is in none of them. */
+  | { status: "outside" }
+  /** No boundaries in the current data version: nothing to say about the pin. */
+  | { status: "unknown" };
+
+export async function locatePin(tx: Tx, latitude: number, longitude: number): Promise<PinPlace> {
+  const data = await currentUnitData(tx);
+  if (!data?.polygons) return { status: "unknown" };
+  const hit = data.polygons.locate(longitude, latitude);
+  const unit = hit && data.units.get(hit.code);
+  if (!hit || !unit) return { status: "outside" };
+  return {
+    status: "commune",
+    commune: { code: unit.code, name: unit.fullName, province: unit.provinceName, version: data.version },
+    onBorder: hit.onBorder,
+  };
 }

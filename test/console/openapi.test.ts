@@ -41,6 +41,12 @@ describe("the OpenAPI document", () => {
         "GET /api/tips",
         "GET /api/tips/{id}",
         "GET /api/tips/{id}/attachments/{attachmentId}",
+        "POST /api/tips/{id}/route",
+        "GET /api/units",
+        "POST /api/units",
+        "GET /api/units/{id}",
+        "PATCH /api/units/{id}",
+        "GET /api/communes",
         "GET /api/openapi.json",
       ].sort(),
     );

@@ -93,6 +93,8 @@ export interface TipFixture {
   channel?: string;
   placeText?: string;
   communeCode?: string;
+  /** Route the tip to this police unit (created if missing), as intake would. */
+  unitId?: string;
   createdAt?: Date;
   anonymous?: boolean;
   reporterName?: string;
@@ -100,9 +102,26 @@ export interface TipFixture {
   contactId?: string;
 }
 
+/** A police unit for tests, created once. */
+export async function ensureUnit(ctx: TestContext, id: string, extra: { kind?: string; communes?: string[]; languages?: string[] } = {}) {
+  return ctx.db.policeUnit.upsert({
+    where: { id },
+    update: {},
+    create: {
+      id,
+      name: `Đơn vị ${id}`,
+      kind: extra.kind ?? "commune",
+      provinceCode: "51",
+      communes: (extra.communes ?? []).join(","),
+      languages: (extra.languages ?? ["vi"]).join(","),
+    },
+  });
+}
+
 export async function insertTip(ctx: TestContext, t: TipFixture) {
   const createdAt = t.createdAt ?? new Date();
   const description = normalizeText(t.description);
+  if (t.unitId) await ensureUnit(ctx, t.unitId);
   return ctx.db.tip.create({
     data: {
       reference: `QN-${randomBytes(4).toString("hex").toUpperCase()}`,
@@ -123,6 +142,7 @@ export async function insertTip(ctx: TestContext, t: TipFixture) {
       reporterNameEnc: t.reporterName ? ctx.vault.encrypt(t.reporterName) : null,
       reporterPhoneEnc: t.reporterPhone ? ctx.vault.encrypt(t.reporterPhone) : null,
       contactId: t.contactId ?? null,
+      ...(t.unitId ? { unitId: t.unitId, routeRule: "typed_commune", routings: { create: { unitId: t.unitId, role: "primary", rule: "typed_commune" } } } : {}),
       ackDueAt: new Date(createdAt.getTime() + 24 * 3600_000),
       settleDueAt: new Date(createdAt.getTime() + 20 * 24 * 3600_000),
       createdAt,

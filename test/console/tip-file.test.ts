@@ -50,6 +50,7 @@ function getTip(id: string, session = officer) {
 describe("one tip's file", () => {
   it("shows every fact, the evidence, the thread and the timeline", async () => {
     const tip = await insertTip(api.ctx, {
+      unitId: "CAX-BATO",
       description: "Nhóm thanh niên đang đánh nhau bằng dao trước cổng trường",
       category: "violence",
       urgent: true,
@@ -116,6 +117,7 @@ describe("one tip's file", () => {
       },
     });
     const tip = await insertTip(api.ctx, {
+      unitId: "CAX-BATO",
       description: "Bán ma túy ở bến xe",
       anonymous: false,
       reporterName: name,
@@ -133,7 +135,7 @@ describe("one tip's file", () => {
   });
 
   it("records every read in the audit log", async () => {
-    const tip = await insertTip(api.ctx, { description: "Cờ bạc" });
+    const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Cờ bạc" });
     await getTip(tip.id);
     await getTip(tip.id);
     const reads = await api.ctx.db.auditLog.findMany({ where: { action: "tip.read", targetType: "tip", targetId: tip.id } });
@@ -150,7 +152,7 @@ describe("one tip's file", () => {
   it("is closed to outreach editors", async () => {
     await addOfficer(api.ctx, "bien.tap", "outreach");
     const outreach = await signIn(api.base, "bien.tap");
-    const tip = await insertTip(api.ctx, { description: "Trộm chó" });
+    const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Trộm chó" });
     const res = await getTip(tip.id, outreach);
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe("forbidden");
@@ -160,7 +162,7 @@ describe("one tip's file", () => {
 
 describe("evidence downloads", () => {
   it("streams a photo inline with its type, name and nosniff, and audits it", async () => {
-    const tip = await insertTip(api.ctx, { description: "Ảnh hiện trường" });
+    const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Ảnh hiện trường" });
     const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
     const photo = await addAttachment(tip.id, { kind: "photo", mime: "image/jpeg", name: "hiện trường.jpg", bytes });
     const res = await fetch(`${api.base}/api/tips/${tip.id}/attachments/${photo.id}`, { headers: officer.cookie });
@@ -177,7 +179,7 @@ describe("evidence downloads", () => {
   });
 
   it("makes documents and SVG pictures download instead of opening in the browser", async () => {
-    const tip = await insertTip(api.ctx, { description: "Tài liệu" });
+    const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Tài liệu" });
     for (const mime of ["application/pdf", "image/svg+xml", "text/html"]) {
       const a = await addAttachment(tip.id, { kind: "document", mime });
       const res = await fetch(`${api.base}/api/tips/${tip.id}/attachments/${a.id}`, { headers: officer.cookie });
@@ -188,7 +190,7 @@ describe("evidence downloads", () => {
   });
 
   it("supports range requests so video can be scrubbed", async () => {
-    const tip = await insertTip(api.ctx, { description: "Video" });
+    const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Video" });
     const a = await addAttachment(tip.id, { kind: "video", mime: "video/mp4", bytes: Buffer.from("0123456789") });
     const res = await fetch(`${api.base}/api/tips/${tip.id}/attachments/${a.id}`, { headers: { ...officer.cookie, range: "bytes=2-5" } });
     expect(res.status).toBe(206);
@@ -196,8 +198,8 @@ describe("evidence downloads", () => {
   });
 
   it("answers 404 for another tip's attachment, a rejected one, a missing file or a path outside the media folder", async () => {
-    const tip = await insertTip(api.ctx, { description: "Một" });
-    const other = await insertTip(api.ctx, { description: "Hai" });
+    const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Một" });
+    const other = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Hai" });
     const elsewhere = await addAttachment(other.id, { kind: "photo", mime: "image/png" });
     const rejected = await addAttachment(tip.id, { kind: "video", mime: "video/mp4", status: "rejected", storageKey: null });
     const missing = await api.ctx.db.attachment.create({

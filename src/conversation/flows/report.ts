@@ -8,8 +8,9 @@ import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { emergencyMessage } from "./emergency.ts";
 import { detectEmergency } from "../../tips/detect-emergency.ts";
 import { createTip, TIP_CATEGORIES } from "../../tips/create-tip.ts";
-import { findCommunes } from "../../units/find-communes.ts";
-import { normalizeText, codePointLength } from "../../text/normalize.ts";
+import { findCommunes, locatePin, type CommuneCandidate } from "../../units/find-communes.ts";
+import { inSentence } from "../../units/names.ts";
+import { fold, normalizeText, codePointLength } from "../../text/normalize.ts";
 
 export const DESCRIPTION_MAX = 4000;
 const NAV: Choice[] = [
@@ -36,9 +37,17 @@ interface ReportData {
   latitude?: number;
   longitude?: number;
   communeCode?: string;
+  communeSource?: "pin" | "typed";
+  adminDataVersion?: string;
   placeText?: string;
-  candidates?: { code: string; name: string }[];
+  candidates?: Candidate[];
+  candidateSource?: "pin" | "typed";
   typedPlace?: string;
+  /** A shared pin waiting for the resident to confirm its commune. */
+  pin?: { latitude: number; longitude: number };
+  /** The resident said the pin's commune was wrong: ask them to type the place. */
+  retypePlace?: boolean;
+  rejectedCodes?: string[];
   when?: string;
   occurredText?: string;
   anonymous?: boolean;
@@ -139,48 +148,141 @@ const evidence: Step = {
   },
 };
 
+/** A commune offered to the resident to confirm (from a pin or a typed name). */
+interface Candidate {
+  code: string;
+  name: string;
+  province: string;
+  oldName?: string;
+}
+/** Everything the location step decides, cleared when the resident gives the place again. */
+const NO_PLACE: Partial<ReportData> = {
+  candidates: undefined,
+  candidateSource: undefined,
+  typedPlace: undefined,
+  pin: undefined,
+  retypePlace: undefined,
+  communeCode: undefined,
+  communeSource: undefined,
+  adminDataVersion: undefined,
+  placeText: undefined,
+  latitude: undefined,
+  longitude: undefined,
+};
+
+const candidateOf = (c: CommuneCandidate): Candidate => ({ code: c.code, name: c.name, province: c.province, ...(c.oldName ? { oldName: c.oldName } : {}) });
+
+/** A typed place: communes it may name are offered to confirm; otherwise it is kept as the resident wrote it. */
+async function typedPlace(turn: Turn, text: string): Promise<Transition> {
+  const place = normalizeText(text).slice(0, 500);
+  const offer = await offerCommunes(turn, place);
+  return offer ?? { set: { ...NO_PLACE, placeText: place }, say: [say(turn, "report.placeSaved", { place })], to: "when" };
+}
+
+/** Moves to the confirmation of the communes the typed place may name, if it names any. */
+async function offerCommunes(turn: Turn, place: string): Promise<Transition | undefined> {
+  const found = await findCommunes(turn.tx, place, 4);
+  if (found.length === 0) return undefined;
+  return { set: { ...NO_PLACE, candidates: found.map(candidateOf), candidateSource: "typed", typedPlace: place, adminDataVersion: found[0]!.version }, to: "commune" };
+}
+
 const location: Step = {
-  prompt: (turn) => say(turn, "report.locationPrompt", {}, { requestLocation: true, buttons: withNav(turn, [SKIP]) }),
+  prompt: (turn, session) =>
+    say(turn, data(session).retypePlace ? "report.locationRetype" : "report.locationPrompt", {}, { requestLocation: true, buttons: withNav(turn, [SKIP]) }),
   async handle(turn) {
     const c = turn.message.content;
     if (c.type === "location") {
-      return {
-        set: { latitude: c.latitude, longitude: c.longitude },
-        say: [say(turn, "report.locationPin")],
-        to: "when",
-      };
+      const pin = { latitude: c.latitude, longitude: c.longitude };
+      const place = await locatePin(turn.tx, c.latitude, c.longitude);
+      if (place.status === "commune") {
+        return { set: { ...NO_PLACE, pin, candidates: [candidateOf(place.commune)], candidateSource: "pin", adminDataVersion: place.commune.version }, to: "commune" };
+      }
+      // Outside the province, or no boundaries loaded: the pin is kept and the duty desk looks at it.
+      return { set: { ...NO_PLACE, ...pin }, say: [say(turn, place.status === "outside" ? "report.pinOutside" : "report.locationPin")], to: "when" };
     }
-    if (pickChoice(turn, [SKIP])) return { to: "when" };
+    if (pickChoice(turn, [SKIP])) return { set: NO_PLACE, to: "when" };
     const text = textOf(turn);
     if (!text) return undefined;
-    const place = normalizeText(text).slice(0, 500);
-    const candidates = await findCommunes(turn.tx, place, 4);
-    if (candidates.length > 0) return { set: { candidates, typedPlace: place }, to: "commune" };
-    return { set: { placeText: place }, say: [say(turn, "report.placeSaved", { place })], to: "when" };
+    return typedPlace(turn, text);
   },
 };
 
+/** Confirms the commune back in words: "Xã Ba Tơ, tỉnh Quảng Ngãi — đúng không?" (or a choice of several). */
 const commune: Step = {
   prompt(turn, session) {
     const list = data(session).candidates ?? [];
-    const choices = list.map((c) => [{ label: c.name, payload: `commune:${c.code}` }]);
-    const key = list.length === 1 ? "report.communeConfirm" : "report.communeChoose";
-    return say(turn, key, { name: list[0]?.name }, { buttons: [...choices, ...buttons(turn, [{ payload: "commune:none", labelKey: "nav.no" }])] });
-  },
-  handle(turn, session) {
-    const d = data(session);
-    const c = turn.message.content;
-    const yes = c.type === "button" ? undefined : pickChoice(turn, [{ payload: "yes", labelKey: "nav.yes" }]);
-    const code = c.type === "button" && c.payload.startsWith("commune:") ? c.payload.slice(8) : yes && d.candidates?.length === 1 ? d.candidates[0]!.code : undefined;
-    if (code === "none" || pickChoice(turn, [{ payload: "no", labelKey: "nav.no" }])) {
-      return { set: { placeText: d.typedPlace, candidates: undefined }, say: [say(turn, "report.placeSaved", { place: d.typedPlace })], to: "when" };
+    // Back here after the place was settled without a commune: ask for the place again.
+    if (list.length === 0) return location.prompt(turn, session);
+    const only = list.length === 1 ? list[0] : undefined;
+    if (only) {
+      const key = only.oldName ? "report.oldNameConfirm" : "report.placeConfirm";
+      const choices = [{ payload: `commune:${only.code}`, labelKey: "nav.yes" }, { payload: "commune:none", labelKey: "nav.no" }];
+      return say(turn, key, { commune: only.name, province: inSentence(only.province), old: only.oldName }, { buttons: buttons(turn, choices) });
     }
-    const picked = d.candidates?.find((x) => x.code === code);
-    if (!picked) return undefined;
-    const placeText = d.typedPlace && d.typedPlace !== picked.name ? `${picked.name} (${d.typedPlace})` : picked.name;
-    return { set: { communeCode: picked.code, placeText, candidates: undefined }, say: [say(turn, "report.placeSaved", { place: placeText })], to: "when" };
+    const rows = list.map((c) => [{ label: c.oldName ? turn.t("report.communeFormerly", { commune: c.name, old: c.oldName }) : c.name, payload: `commune:${c.code}` }]);
+    return say(turn, "report.communeChoose", {}, { buttons: [...rows, ...buttons(turn, [{ payload: "commune:none", labelKey: "nav.no" }])] });
+  },
+  async handle(turn, session) {
+    const d = data(session);
+    const list = d.candidates ?? [];
+    if (list.length === 0) return location.handle(turn, session);
+    const picked = pickCandidate(turn, list);
+    if (picked === "none") {
+      const rejectedCodes = [...new Set([...(d.rejectedCodes ?? []), ...list.map((c) => c.code)])];
+      if (d.candidateSource === "pin") return { set: { ...NO_PLACE, rejectedCodes, retypePlace: true }, to: "location" };
+      return { set: { ...NO_PLACE, placeText: d.typedPlace, rejectedCodes }, say: [say(turn, "report.placeSaved", { place: d.typedPlace })], to: "when" };
+    }
+    if (picked) {
+      const fromPin = d.candidateSource === "pin";
+      const placeText = !fromPin && d.typedPlace && d.typedPlace !== picked.name ? `${picked.name} (${d.typedPlace})` : picked.name;
+      return {
+        set: {
+          communeCode: picked.code,
+          communeSource: fromPin ? "pin" : "typed",
+          placeText,
+          ...(fromPin && d.pin ? { latitude: d.pin.latitude, longitude: d.pin.longitude } : {}),
+        },
+        say: [say(turn, "report.placeSaved", { place: placeText })],
+        to: "when",
+      };
+    }
+    // Another pin, or another commune typed instead of an answer: offer that one. Anything else
+    // ("đúng" among several, a number out of range) asks again; "Không phải" keeps the typed text.
+    if (turn.message.content.type === "location") return location.handle(turn, session);
+    const text = turn.message.content.type === "text" ? normalizeText(turn.message.content.text).slice(0, 500) : undefined;
+    return text && !saysYes(turn) ? offerCommunes(turn, text) : undefined;
   },
 };
+
+/** The typed text is one of the words of these keys ("Đúng", "có|phải…"), in the resident's language or Vietnamese. */
+function saysWord(turn: Turn, ...keys: string[]): boolean {
+  const c = turn.message.content;
+  if (c.type !== "text") return false;
+  const typed = fold(c.text).replace(/[^\p{L}\p{N} ]/gu, "").trim();
+  return keys.some((key) => [turn.t(key), turn.i18n.t("vi", key)].some((words) => words.split("|").map(fold).includes(typed)));
+}
+const saysYes = (turn: Turn) => saysWord(turn, "nav.yes", "report.answerWords.yes");
+const saysNo = (turn: Turn) => saysWord(turn, "nav.no", "report.answerWords.no");
+
+/** The candidate the resident picked (button, "đúng" for a single one, its number or its name), "none", or undefined. */
+function pickCandidate(turn: Turn, list: Candidate[]): Candidate | "none" | undefined {
+  const c = turn.message.content;
+  if (c.type === "button") {
+    if (!c.payload.startsWith("commune:")) return undefined;
+    const code = c.payload.slice(8);
+    return code === "none" ? "none" : list.find((x) => x.code === code);
+  }
+  if (saysNo(turn)) return "none";
+  if (list.length === 1 && saysYes(turn)) return list[0];
+  if (c.type !== "text") return undefined;
+  const typed = c.text.normalize("NFC").trim().toLowerCase();
+  const number = Number.parseInt(typed, 10);
+  if (String(number) === typed && number >= 1 && number <= list.length) return list[number - 1];
+  const exact = list.find((x) => x.name.toLowerCase() === typed);
+  if (exact) return exact;
+  const folded = list.filter((x) => fold(x.name) === fold(typed));
+  return folded.length === 1 ? folded[0] : undefined;
+}
 
 const when: Step = {
   prompt: (turn) => say(turn, "report.whenPrompt", {}, { buttons: withNav(turn, WHEN_CHOICES) }),
@@ -261,6 +363,9 @@ const confirm: Step = {
       latitude: d.latitude,
       longitude: d.longitude,
       communeCode: d.communeCode,
+      communeSource: d.communeSource,
+      adminDataVersion: d.adminDataVersion,
+      rejectedCodes: d.rejectedCodes,
       placeText: d.placeText,
       when: d.when,
       occurredText: d.occurredText,
