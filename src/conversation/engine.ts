@@ -31,11 +31,12 @@ function navOf(turn: Turn): Nav | undefined {
     return nav === "cancel" || nav === "menu" || nav === "back" ? nav : undefined;
   }
   if (c.type !== "text") return undefined;
-  const typed = fold(c.text).replace(/[^\p{L}\p{N} ]/gu, "").trim();
+  // Typed with marks, compare with marks ("đúng" is yes, not "dừng"); typed without, compare folded.
+  const typed = c.text.normalize("NFC").toLowerCase().replace(/[^\p{L}\p{N} ]/gu, "").replace(/\s+/g, " ").trim();
+  const plain = fold(typed) === typed;
+  const key = (w: string) => (plain ? fold(w) : w.normalize("NFC").toLowerCase());
   for (const nav of ["cancel", "menu", "back"] as const) {
-    const words = new Set(
-      [turn.t(`nav.words.${nav}`), turn.i18n.t("vi", `nav.words.${nav}`)].flatMap((w) => w.split("|").map(fold)),
-    );
+    const words = new Set([turn.t(`nav.words.${nav}`), turn.i18n.t("vi", `nav.words.${nav}`)].flatMap((w) => w.split("|").map(key)));
     if (words.has(typed)) return nav;
   }
   return undefined;
