@@ -93,7 +93,9 @@ describe("a resident reports a tip to the police's Zalo Official Account", () =>
     expect(photo[0]).toContain("Đã nhận tệp");
     expect(fake.downloads).toHaveLength(1);
 
-    await deliver(z, z.button("nav:done"));
+    // Zalo has no "send my location" button: the question must not tell the resident to tap one.
+    const where = texts(await deliver(z, z.button("nav:done")));
+    expect(where.at(-1)).toBe("Việc này xảy ra ở đâu? Bạn gõ tên xã, phường, thôn hay địa chỉ, hoặc gửi vị trí của bạn.");
     const place = texts(await deliver(z, z.location("15.1201", "108.8044")));
     expect(place[0]).toContain("Đã nhận vị trí");
     await deliver(z, z.button("when:yesterday"));

@@ -60,6 +60,11 @@ interface ReportData {
 }
 
 const data = (s: Session) => s.data as ReportData;
+
+/** Whether the resident's channel shows a "send my location/phone" button (Zalo does not): the prompt must not mention one. */
+function canAsk(turn: Turn, what: "requestsLocation" | "requestsContact"): boolean {
+  return turn.app.channels.get(turn.message.channel)?.capabilities[what] ?? false;
+}
 const withNav = (turn: Turn, choices: Choice[], perRow = 2) => [...buttons(turn, choices, perRow), ...buttons(turn, NAV)];
 
 /** Checks text for danger-now words; the first time, the emergency numbers are given at once. */
@@ -188,7 +193,7 @@ async function offerCommunes(turn: Turn, place: string): Promise<Transition | un
 
 const location: Step = {
   prompt: (turn, session) =>
-    say(turn, data(session).retypePlace ? "report.locationRetype" : "report.locationPrompt", {}, { requestLocation: true, buttons: withNav(turn, [SKIP]) }),
+    say(turn, data(session).retypePlace ? "report.locationRetype" : canAsk(turn, "requestsLocation") ? "report.locationPrompt" : "report.locationPromptTyped", {}, { requestLocation: true, buttons: withNav(turn, [SKIP]) }),
   async handle(turn) {
     const c = turn.message.content;
     if (c.type === "location") {
@@ -325,7 +330,7 @@ export function parsePhone(input: string): string | undefined {
 }
 
 const phone: Step = {
-  prompt: (turn) => say(turn, "report.phonePrompt", {}, { requestContact: true, buttons: buttons(turn, NAV) }),
+  prompt: (turn) => say(turn, canAsk(turn, "requestsContact") ? "report.phonePrompt" : "report.phonePromptTyped", {}, { requestContact: true, buttons: buttons(turn, NAV) }),
   handle(turn, session) {
     const c = turn.message.content;
     const raw = c.type === "contact" ? c.phone : textOf(turn);
