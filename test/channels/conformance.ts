@@ -430,8 +430,9 @@ export function runChannelConformance<Answer>(cut: ChannelUnderTest<Answer>): vo
 }
 
 /** A credential that differs from the right one in its last character (same length: no early-exit shortcut). */
+/** Changes the last character so that the value differs even compared case-insensitively (hex signatures). */
 function corrupt(value: string): string {
   if (value === "") return "x";
-  const last = value.at(-1) === "A" ? "B" : "A";
+  const last = value.at(-1) === "0" ? "1" : "0";
   return `${value.slice(0, -1)}${last}`;
 }
