@@ -2,6 +2,7 @@
  * Assembles the service: database → channels → workers → HTTP. Used by src/main.ts, the
  * end-to-end tests and the benchmarks, so all three run the same thing.
  */
+import { seedFaqEntries } from "./faq/faq-store.ts";
 import { createHmac } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -69,6 +70,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     channels: new Map<ChannelName, Channel>(),
     now: () => new Date(),
   };
+  const seeded = await seedFaqEntries(ctx.db);
+  if (seeded) log.info({ entries: seeded }, "knowledge base seeded from the starter content");
   const localesDir = options.localesDir ?? DEFAULT_LOCALES_DIR;
   const i18n = await createTranslator(localesDir);
 

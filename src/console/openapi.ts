@@ -99,6 +99,8 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
     tags: [
       { name: "auth", description: "Đăng nhập, đăng xuất" },
       { name: "tips", description: "Tin báo" },
+      { name: "questions", description: "Câu hỏi của người dân chờ công an trả lời" },
+      { name: "faq", description: "Nội dung hỏi đáp (câu hỏi thường gặp)" },
       { name: "units", description: "Đơn vị công an, địa bàn xã, phường" },
       { name: "meta", description: "Mô tả API" },
     ],

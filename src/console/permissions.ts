@@ -40,3 +40,13 @@ export function canRouteTip(officer: SignedInOfficer, tip: { unitIds: string[] }
 export function canManageUnits(officer: SignedInOfficer): boolean {
   return officer.role === "admin";
 }
+
+/** May this officer answer residents' questions? Everyone but read-only accounts (everyone reads the list). */
+export function canAnswerQuestions(officer: SignedInOfficer): boolean {
+  return officer.role !== "viewer";
+}
+
+/** May this officer write knowledge-base entries (create, edit, import, save an answer as an entry)? Everyone reads them. */
+export function canEditFaq(officer: SignedInOfficer): boolean {
+  return officer.role === "admin" || officer.role === "outreach";
+}

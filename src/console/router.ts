@@ -14,11 +14,13 @@ import { requireOfficer } from "./authenticate.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 import { tipRoutes } from "./tip-routes.ts";
+import { questionRoutes } from "./question-routes.ts";
+import { faqRoutes } from "./faq-routes.ts";
 import { unitRoutes } from "./unit-routes.ts";
 
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
-  const routes: ApiRoute[] = [...authRoutes, ...tipRoutes, ...unitRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...tipRoutes, ...questionRoutes, ...faqRoutes, ...unitRoutes];
   routes.push(
     defineRoute({
       method: "get",

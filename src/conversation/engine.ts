@@ -11,9 +11,13 @@ import { fold } from "../text/normalize.ts";
 import { menuFlow, languageFlow } from "./flows/menu.ts";
 import { reportFlow } from "./flows/report.ts";
 import { followUpFlow } from "./flows/follow-up.ts";
+import { questionFlow } from "./flows/question.ts";
+import { textOf } from "./prompt.ts";
+import { answerMessages, faqEntry, handOff, matchQuestion } from "./faq-answers.ts";
+import { classifyFreeText } from "../faq/index.ts";
 
 export const FLOWS: Record<string, Flow> = Object.fromEntries(
-  [menuFlow, languageFlow, reportFlow, followUpFlow].map((f) => [f.id, f]),
+  [menuFlow, languageFlow, reportFlow, followUpFlow, questionFlow].map((f) => [f.id, f]),
 );
 
 type Nav = "cancel" | "menu" | "back" | "start";
@@ -102,6 +106,11 @@ async function run(turn: Turn, session: Session): Promise<Transition | undefined
 
 async function finish(turn: Turn, replies: OutboundMessage[], session: Session, transition: Transition | undefined): Promise<TurnOutcome> {
   if (!transition) {
+    const aside = session.flow === "report" ? await answerAside(turn, session) : undefined;
+    if (aside) {
+      replies.push(...aside.say);
+      return enter(turn, replies, { ...session, data: { ...session.data, ...aside.set } });
+    }
     replies.push(say(turn, helpKey(turn)));
     return enter(turn, replies, session);
   }
@@ -114,6 +123,20 @@ async function finish(turn: Turn, replies: OutboundMessage[], session: Session, 
   if (transition.end) return { replies, session: null };
   if (transition.stay || !transition.to) return { replies, session: { ...session, data } };
   return enter(turn, replies, move({ ...session, data }, transition.to, transition.set ?? {}));
+}
+
+/**
+ * A question typed during a report, at a step that cannot use the text: answered from the
+ * knowledge base (or passed to an officer), and the report goes on where it was.
+ */
+async function answerAside(turn: Turn, session: Session): Promise<{ say: OutboundMessage[]; set: Record<string, unknown> } | undefined> {
+  const text = turn.message.content.type === "text" ? textOf(turn) : undefined;
+  if (!text || classifyFreeText(text) !== "question") return undefined;
+  const decision = await matchQuestion(turn, text);
+  const entry = decision.kind === "answer" ? await faqEntry(turn, decision.candidates[0]!.entryId) : undefined;
+  if (entry) return answerMessages(turn, entry, session.data);
+  if (decision.kind === "clarify" && decision.candidates.length === 0) return undefined;
+  return { say: [await handOff(turn, text)], set: {} };
 }
 
 function helpKey(turn: Turn): string {

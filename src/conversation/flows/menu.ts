@@ -3,10 +3,13 @@ import type { Flow, Turn } from "../types.ts";
 import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { detectEmergency } from "../../tips/detect-emergency.ts";
 import { emergencyMessage } from "./emergency.ts";
+import { classifyFreeText } from "../../faq/index.ts";
+import { respondToQuestion } from "./question.ts";
 
-/** Only features that exist are offered (questions, quiz and news come with their issues). */
+/** Only features that exist are offered (quiz and news come with their issues). */
 export const MENU_CHOICES: Choice[] = [
   { payload: "menu:report", labelKey: "menu.report" },
+  { payload: "menu:question", labelKey: "menu.question" },
   { payload: "menu:mine", labelKey: "menu.myReports" },
   { payload: "menu:code", labelKey: "menu.followUp" },
   { payload: "menu:lang", labelKey: "menu.language" },
@@ -14,6 +17,7 @@ export const MENU_CHOICES: Choice[] = [
 
 const MENU_TARGETS: Record<string, { flow: string; step: string }> = {
   "menu:report": { flow: "report", step: "category" },
+  "menu:question": { flow: "question", step: "ask" },
   "menu:mine": { flow: "followUp", step: "list" },
   "menu:code": { flow: "followUp", step: "code" },
   "menu:lang": { flow: "language", step: "choose" },
@@ -24,26 +28,43 @@ const OFFER_CHOICES: Choice[] = [
   { payload: "offer:no", labelKey: "freeText.no" },
 ];
 
+const KIND_CHOICES: Choice[] = [
+  { payload: "kind:report", labelKey: "freeText.report" },
+  { payload: "kind:question", labelKey: "freeText.question" },
+];
+
 export const menuFlow: Flow = {
   id: "menu",
   start: "main",
   steps: {
     main: {
       prompt: (turn) => say(turn, "menu.prompt", {}, { buttons: buttons(turn, MENU_CHOICES) }),
-      handle(turn) {
+      handle(turn, session) {
         const choice = pickChoice(turn, MENU_CHOICES);
         if (choice) return { to: MENU_TARGETS[choice.payload] };
         const text = textOf(turn);
         if (text && text.length >= 3) {
-          // A free-text message is never dropped: it is offered as the start of a report.
+          // A free-text message is never dropped: a tip is offered as the start of a report, a
+          // question is answered, and when it is not clear which, the resident is asked.
           const danger = detectEmergency(text);
-          return {
-            set: { draftDescription: text },
-            say: danger.urgent ? [emergencyMessage(turn, danger.child)] : [],
-            to: "offer",
-          };
+          if (danger.urgent) return { set: { draftDescription: text }, say: [emergencyMessage(turn, danger.child)], to: "offer" };
+          const kind = classifyFreeText(text);
+          if (kind === "question") return respondToQuestion(turn, session, text);
+          return { set: { draftDescription: text }, to: kind === "tip" ? "offer" : "kind" };
         }
         return undefined;
+      },
+    },
+    kind: {
+      prompt: (turn) => say(turn, "freeText.which", {}, { buttons: buttons(turn, KIND_CHOICES) }),
+      handle(turn, session) {
+        const choice = pickChoice(turn, KIND_CHOICES);
+        const draft = typeof session.data.draftDescription === "string" ? session.data.draftDescription : "";
+        if (choice?.payload === "kind:report") {
+          return { to: { flow: "report", step: "category" }, set: { carry: { description: draft } } };
+        }
+        if (choice?.payload === "kind:question") return respondToQuestion(turn, session, draft);
+        return menuFlow.steps.main!.handle(turn, session);
       },
     },
     offer: {

@@ -1,0 +1,52 @@
+/**
+ * The knowledge base as the conversation uses it: the index over the FaqEntry rows (cached, and
+ * rebuilt when entries change: src/faq/faq-store.ts), answers in the resident's language, and the
+ * handoff of a question no entry answers into the officers' questions list.
+ */
+import type { OutboundMessage } from "../channels/types.ts";
+import type { Turn } from "./types.ts";
+import { say } from "./prompt.ts";
+import { fold, normalizeText } from "../text/normalize.ts";
+import { matchFaq, pickAnswer, type FaqDecision, type FaqEntry } from "../faq/index.ts";
+import { currentFaqIndex } from "../faq/faq-store.ts";
+
+export async function matchQuestion(turn: Turn, text: string): Promise<FaqDecision> {
+  return matchFaq(await currentFaqIndex(turn.tx), text);
+}
+
+export async function faqEntry(turn: Turn, id: string): Promise<FaqEntry | undefined> {
+  return (await currentFaqIndex(turn.tx)).byId.get(id);
+}
+
+/** Languages whose answers are sent in Vietnamese until a native speaker writes them are told so once per session. */
+const NOTE_FLAG = "_faqFallbackNoted";
+
+/** The entry's answer in the resident's language; `set` marks the fallback note as said. */
+export function answerMessages(turn: Turn, entry: FaqEntry, data: Record<string, unknown>): { say: OutboundMessage[]; set: Record<string, unknown> } {
+  const picked = pickAnswer(entry, turn.lng);
+  const links = (entry.links ?? []).map((l) => `${l.label}: ${l.url}`);
+  const text = [picked.text, ...links].join("\n");
+  if (picked.fallback && !data[NOTE_FLAG]) {
+    return { say: [say(turn, "question.fallbackNote"), { text }], set: { [NOTE_FLAG]: true } };
+  }
+  return { say: [{ text }], set: {} };
+}
+
+/** Files a question for an officer (once per inbound event) and returns the message telling the resident. */
+export async function handOff(turn: Turn, text: string): Promise<OutboundMessage> {
+  const clean = normalizeText(text).slice(0, 2_000);
+  await turn.tx.question.upsert({
+    where: { sourceKey: turn.eventKey },
+    update: {},
+    create: {
+      sourceKey: turn.eventKey,
+      contactId: turn.contact.id,
+      channel: turn.contact.channel,
+      chatIdEnc: turn.app.vault.encrypt(turn.message.chatId),
+      language: turn.lng,
+      text: clean,
+      textFolded: fold(clean),
+    },
+  });
+  return say(turn, "question.handoff");
+}
