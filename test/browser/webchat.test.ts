@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { browserAvailable, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
 import { startTestService, type TestService } from "../support/service.ts";
 
-describe.skipIf(!browserAvailable)("the web chat page", () => {
+describe.runIf(browserAvailable)("the web chat page", () => {
   let svc: TestService;
   let browser: Browser;
 

@@ -16,7 +16,7 @@ const TOKEN = "555666777:AAAudioPromptTestTokenAAAAAAAAAAAAA";
 const CLIP = Buffer.concat([Buffer.from("OggS"), Buffer.alloc(60, 1)]);
 const hasSpec = specAvailable();
 
-describe.skipIf(!hasSpec && !process.env.CI)("recorded prompts", () => {
+describe.runIf(hasSpec || Boolean(process.env.CI))("recorded prompts", () => {
   const fake = new FakeTelegramBotApi({ token: TOKEN });
   let svc: TestService;
   let locales: string;

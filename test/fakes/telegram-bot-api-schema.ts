@@ -51,7 +51,7 @@ export function resolveSpecPath(explicit?: string): string {
 /** The resolved spec path (at import time); tests use it in skip messages. */
 export const specPath = resolveSpecPath();
 
-/** Whether the spec file exists, so tests can `describe.skipIf(!specAvailable())`. */
+/** Whether the spec file exists, so tests can `describe.runIf(specAvailable())`. */
 export function specAvailable(explicit?: string): boolean {
   return existsSync(resolveSpecPath(explicit));
 }

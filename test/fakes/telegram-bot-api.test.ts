@@ -11,7 +11,7 @@ type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegraf['telegram']['c
 const asTelegrafSignal = (signal: AbortSignal): TelegrafSignal => signal as unknown as TelegrafSignal;
 const callbackButton = (callbackData: string) => ({ inline_keyboard: [[{ text: 'Báo tin', callback_data: callbackData }]] });
 
-describe.skipIf(!specAvailable())('fake Telegram Bot API', () => {
+describe.runIf(specAvailable())('fake Telegram Bot API', () => {
   const fake = new FakeTelegramBotApi({ maxLongPollMs: 1000 });
 
   /** A raw call: JSON body by default, urlencoded with `form`. */
