@@ -3,13 +3,14 @@
  * `{apiRoot}/file/bot<token>/<file_path>`. Sizes are checked before anything is fetched whenever
  * Telegram told us the size, and the stream is cut the moment it passes `maxBytes`.
  */
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { SendError } from "../../outbox/send-error.ts";
 import { MediaTooLargeError, type InboundMedia } from "../types.ts";
 import { TELEGRAM_MAX_DOWNLOAD_BYTES } from "./capabilities.ts";
 import type { BotApi } from "./client.ts";
 import { toSendError, UnexpectedAnswerError } from "./errors.ts";
+import { byteLimit } from "../../media/byte-limit.ts";
 
 /**
  * @example const stream = await downloadMedia(api, media, 20 * 1024 * 1024, 120_000); stream.pipe(createWriteStream(path))
@@ -78,20 +79,4 @@ async function getFile(api: BotApi, media: InboundMedia): Promise<{ path: string
     throw toSendError(new UnexpectedAnswerError("getFile result has no file_path"), "getFile", api.redact);
   }
   return { path: file.file_path, ...(typeof file.file_size === "number" ? { size: file.file_size } : {}) };
-}
-
-/** Passes bytes through until more than `maxBytes` went by, then fails with MediaTooLargeError. */
-function byteLimit(maxBytes: number, onExceeded: () => void): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      if (seen > maxBytes) {
-        onExceeded();
-        callback(new MediaTooLargeError(seen, maxBytes));
-        return;
-      }
-      callback(null, chunk);
-    },
-  });
 }

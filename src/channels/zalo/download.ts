@@ -4,9 +4,10 @@
  * before anything is read when known (the event's `size`, then Content-Length), and the stream is cut the moment
  * it passes `maxBytes`. The URL is the resident's data: it appears in no error message.
  */
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { MediaTooLargeError, type InboundMedia } from "../types.ts";
+import { byteLimit } from "../../media/byte-limit.ts";
 
 /** The attachment could not be fetched; the inbox retries the event, then the flow goes on without the file. */
 export class AttachmentDownloadError extends Error {
@@ -76,20 +77,4 @@ export async function downloadAttachment(media: InboundMedia, maxBytes: number, 
   });
   body.pipe(limiter);
   return limiter;
-}
-
-/** Passes bytes through until more than `maxBytes` went by, then fails with MediaTooLargeError. */
-function byteLimit(maxBytes: number, onExceeded: () => void): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      if (seen > maxBytes) {
-        onExceeded();
-        callback(new MediaTooLargeError(seen, maxBytes));
-        return;
-      }
-      callback(null, chunk);
-    },
-  });
 }
