@@ -226,10 +226,8 @@ export function runChannelConformance<Answer>(cut: ChannelUnderTest<Answer>): vo
       });
       return;
     }
-    console.warn(`skipping ${cut.name} channel conformance: ${unavailable}`);
-    describe.skip(`${cut.name} channel conformance (${unavailable})`, () => {
-      it("needs its fake", () => {});
-    });
+    // Outside CI (e.g. without ../shared/data) the suite is left out, saying why; under CI it fails above.
+    console.warn(`${cut.name} channel conformance not run: ${unavailable}`);
     return;
   }
 

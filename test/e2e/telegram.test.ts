@@ -5,14 +5,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi, specAvailable, type RecordedCall } from "../fakes/telegram-bot-api.ts";
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
-import { startTestService, type TestService } from "../support/service.ts";
+import { startTestService, TINY_PNG as PNG, type TestService } from "../support/service.ts";
 
 const SECRET = "e2e-secret_123";
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const hasSpec = specAvailable();
 if (!hasSpec && process.env.CI) throw new Error("Telegram Bot API spec missing: expected ../shared/data/telegram-bot-api-10.1.json");
 
-const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082", "hex");
 
 describe.runIf(hasSpec)("a resident reports a tip on Telegram", () => {
   const fake = new FakeTelegramBotApi({ token: TOKEN });

@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
-
-// A 1x1 PNG: real image bytes, so the evidence store's type check passes for the right reason.
-const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
+import { chat, payloadOf, startTestService, TINY_PNG as PNG, WebchatVisitor, type TestService } from "../support/service.ts";
 
 let svc: TestService;
 beforeAll(async () => {
@@ -13,18 +7,7 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.close());
 
-async function say(v: WebchatVisitor, body: Record<string, unknown>) {
-  const res = await v.send(body);
-  expect(res.status).toBe(202);
-  await svc.settle();
-  return v.lastBotMessage();
-}
-
-function payloadOf(msg: { buttons?: { label: string; payload: string }[][] } | undefined, label: string): string {
-  const button = msg?.buttons?.flat().find((b) => b.label === label);
-  if (!button) throw new Error(`no button "${label}" in ${JSON.stringify(msg?.buttons)}`);
-  return button.payload;
-}
+const say = (v: WebchatVisitor, body: Record<string, unknown>) => chat(svc, v, body);
 
 describe("a resident reports a tip through the web chat", () => {
   it("goes from greeting to a receipt code, with a photo kept as evidence, and officers can read the tip", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
+import { chat, payloadOf, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { CODES, importFixtures, POINTS } from "../units/fixtures.ts";
 import { createPoliceUnit } from "../../src/routing/save-police-unit.ts";
 import { createOfficer } from "../../src/officers/create-officer.ts";
@@ -19,18 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.close());
 
-async function say(v: WebchatVisitor, body: Record<string, unknown>) {
-  const res = await v.send(body);
-  expect(res.status).toBe(202);
-  await svc.settle();
-  return v.lastBotMessage();
-}
-
-function payloadOf(msg: { buttons?: { label: string; payload: string }[][] } | undefined, label: string): string {
-  const button = msg?.buttons?.flat().find((b) => b.label === label);
-  if (!button) throw new Error(`no button "${label}" in ${JSON.stringify(msg?.buttons)}`);
-  return button.payload;
-}
+const say = (v: WebchatVisitor, body: Record<string, unknown>) => chat(svc, v, body);
 
 /** Starts a report up to the location step. */
 async function reportUntilPlace(category: string, story: string) {

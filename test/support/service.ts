@@ -101,3 +101,24 @@ export class WebchatVisitor {
     return (await this.messages()).filter((m) => m.direction === "out").at(-1);
   }
 }
+
+/** A 1x1 PNG: real image bytes, so the evidence store's type check passes for the right reason. */
+export const TINY_PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
+
+/** Sends as the visitor, waits until the service is idle, and returns the bot's latest message. */
+export async function chat(svc: TestService, v: WebchatVisitor, body: Record<string, unknown>) {
+  const res = await v.send(body);
+  if (res.status !== 202) throw new Error(`web chat answered ${res.status}: ${await res.text()}`);
+  await svc.settle();
+  return v.lastBotMessage();
+}
+
+/** The payload of the button labelled `label` on a bot message (fails the test when it is not there). */
+export function payloadOf(msg: { buttons?: { label: string; payload: string }[][] } | undefined, label: string): string {
+  const button = msg?.buttons?.flat().find((b) => b.label === label);
+  if (!button) throw new Error(`no button "${label}" in ${JSON.stringify(msg?.buttons)}`);
+  return button.payload;
+}
