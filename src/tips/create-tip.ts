@@ -51,6 +51,7 @@ export async function createTip(turn: Turn, draft: TipDraft) {
   const { tx, app, now } = turn;
   const secret = newSecret();
   const description = draft.description || (draft.voice ? "(tin nhắn thoại)" : "");
+  const ackDueAt = new Date(now.getTime() + app.config.deadlines.ackHours * 3600_000);
   for (let attempt = 0; ; attempt++) {
     const reference = newReference(attempt < 5 ? 5 : 6);
     const taken = await tx.tip.findUnique({ where: { reference }, select: { id: true } });
@@ -79,7 +80,8 @@ export async function createTip(turn: Turn, draft: TipDraft) {
           anonymous: draft.anonymous,
           reporterNameEnc: !draft.anonymous && draft.name ? app.vault.encrypt(draft.name) : undefined,
           reporterPhoneEnc: !draft.anonymous && draft.phone ? app.vault.encrypt(draft.phone) : undefined,
-          ackDueAt: new Date(now.getTime() + app.config.deadlines.ackHours * 3600_000),
+          ackDueAt,
+          dueAt: ackDueAt,
           settleDueAt: new Date(now.getTime() + app.config.deadlines.settleDays * 24 * 3600_000),
           events: {
             create: {

@@ -144,6 +144,7 @@ export async function insertTip(ctx: TestContext, t: TipFixture) {
       contactId: t.contactId ?? null,
       ...(t.unitId ? { unitId: t.unitId, routeRule: "typed_commune", routings: { create: { unitId: t.unitId, role: "primary", rule: "typed_commune" } } } : {}),
       ackDueAt: new Date(createdAt.getTime() + 24 * 3600_000),
+      dueAt: new Date(createdAt.getTime() + (t.status && t.status !== "new" ? 20 * 24 : 24) * 3600_000),
       settleDueAt: new Date(createdAt.getTime() + 20 * 24 * 3600_000),
       createdAt,
     },
