@@ -1,10 +1,33 @@
-/** Signing in and out of the console. */
+/** Signing in and out of the console, and changing one's own password. */
+import type { Response } from "express";
+import { z } from "zod";
+import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
+import { changeOwnPassword, PASSWORD_MIN_LENGTH } from "../officers/change-own-password.ts";
 import { logInOfficer } from "../officers/log-in-officer.ts";
 import { logOutOfficer } from "../officers/log-out-officer.ts";
 import { SESSION_COOKIE, sessionCookieOptions } from "./authenticate.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 import { loginBody, sessionView } from "./schemas.ts";
+
+const passwordChangeBody = z
+  .object({
+    currentPassword: z.string().min(1).max(256).meta({ description: "Mật khẩu đang dùng" }),
+    newPassword: z
+      .string()
+      .min(1)
+      .max(256)
+      .meta({ description: `Mật khẩu mới: ít nhất ${PASSWORD_MIN_LENGTH} ký tự, khác tên đăng nhập và khác mật khẩu đang dùng` }),
+  })
+  .meta({ id: "PasswordChange" });
+
+/** A 429 tells the client when to try again. */
+function setRetryAfter(ctx: AppContext, res: Response, e: unknown): void {
+  if (!(e instanceof AppError) || e.code !== "too_many_requests") return;
+  const retryAt = (e.details as { retryAt?: string } | undefined)?.retryAt;
+  const seconds = retryAt ? Math.ceil((Date.parse(retryAt) - ctx.now().getTime()) / 1000) : 900;
+  res.setHeader("Retry-After", String(Math.max(1, seconds)));
+}
 
 export const authRoutes: ApiRoute[] = [
   defineRoute({
@@ -26,11 +49,7 @@ export const authRoutes: ApiRoute[] = [
         res.cookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx));
         return { officer: session.officer, csrfToken: session.csrfToken };
       } catch (e) {
-        if (e instanceof AppError && e.code === "too_many_requests") {
-          const retryAt = (e.details as { retryAt?: string } | undefined)?.retryAt;
-          const seconds = retryAt ? Math.ceil((Date.parse(retryAt) - ctx.now().getTime()) / 1000) : 900;
-          res.setHeader("Retry-After", String(Math.max(1, seconds)));
-        }
+        setRetryAfter(ctx, res, e);
         throw e;
       }
     },
@@ -60,6 +79,28 @@ export const authRoutes: ApiRoute[] = [
     errors: ["unauthorized"],
     async run({ auth }) {
       return { officer: auth.officer, csrfToken: auth.csrfToken };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/auth/password",
+    tag: "auth",
+    summary: "Đổi mật khẩu của mình",
+    description:
+      `Cần mật khẩu hiện tại. Mật khẩu mới ít nhất ${PASSWORD_MIN_LENGTH} ký tự, khác tên đăng nhập và khác mật khẩu cũ. ` +
+      "Sai mật khẩu hiện tại trả về 403 (phiên vẫn mở) và được tính như một lần đăng nhập sai: sai 5 lần trong 15 phút thì tạm khóa (429). " +
+      "Đổi xong, các phiên đăng nhập khác của bạn (máy khác) kết thúc, phiên này vẫn mở. Ghi nhật ký (auth.password_change).",
+    auth: true,
+    body: passwordChangeBody,
+    response: { status: 204, description: "Đã đổi mật khẩu" },
+    errors: ["validation_failed", "bad_request", "unsupported_media_type", "unauthorized", "forbidden", "csrf_failed", "too_many_requests"],
+    async run({ ctx, req, res, auth, body }) {
+      try {
+        await changeOwnPassword(ctx, auth, body, req.ip ?? null);
+      } catch (e) {
+        setRetryAfter(ctx, res, e);
+        throw e;
+      }
     },
   }),
 ];

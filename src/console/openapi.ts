@@ -102,6 +102,8 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
       { name: "questions", description: "Câu hỏi của người dân chờ công an trả lời" },
       { name: "faq", description: "Nội dung hỏi đáp (câu hỏi thường gặp)" },
       { name: "units", description: "Đơn vị công an, địa bàn xã, phường" },
+      { name: "officers", description: "Tài khoản cán bộ" },
+      { name: "audit", description: "Nhật ký thao tác" },
       { name: "meta", description: "Mô tả API" },
     ],
     paths,

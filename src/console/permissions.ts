@@ -8,7 +8,7 @@
  * old unit's view. A tip outside an officer's view answers 404, as if it did not exist.
  */
 import type { Prisma } from "../db/generated/sqlite/client.ts";
-import { ROLES, type SignedInOfficer } from "../officers/roles.ts";
+import { ROLES, ROLE_NAMES, type SignedInOfficer } from "../officers/roles.ts";
 
 /** May this officer open the tip queue at all? */
 export function canListTips(officer: SignedInOfficer): boolean {
@@ -36,6 +36,21 @@ export function canRouteTip(officer: SignedInOfficer, tip: { unitIds: string[] }
   return ROLES[officer.role].canRoute && canViewTip(officer, tip);
 }
 
+/** May this officer work this tip (claim, assign, status, merge, extend, message the reporter, notes)? */
+export function canActOnTip(officer: SignedInOfficer, tip: { unitIds: string[] }): boolean {
+  return ROLES[officer.role].canAct && canViewTip(officer, tip);
+}
+
+/** May this officer open the identity of this tip's reporter? Never for an anonymous tip. */
+export function canRevealIdentity(officer: SignedInOfficer, tip: { unitIds: string[]; anonymous: boolean }): boolean {
+  return !tip.anonymous && ROLES[officer.role].canRevealIdentity && canViewTip(officer, tip);
+}
+
+/** May `assignee` be given this tip? They must be able to see and work it themselves. */
+export function canBeAssigned(assignee: SignedInOfficer, tip: { unitIds: string[] }): boolean {
+  return canActOnTip(assignee, tip);
+}
+
 /** May this officer create and change police units? */
 export function canManageUnits(officer: SignedInOfficer): boolean {
   return officer.role === "admin";
@@ -49,4 +64,30 @@ export function canAnswerQuestions(officer: SignedInOfficer): boolean {
 /** May this officer write knowledge-base entries (create, edit, import, save an answer as an entry)? Everyone reads them. */
 export function canEditFaq(officer: SignedInOfficer): boolean {
   return officer.role === "admin" || officer.role === "outreach";
+}
+
+/** May this officer create officer accounts, change them, disable them and reset their passwords? */
+export function canManageOfficers(officer: SignedInOfficer): boolean {
+  return officer.role === "admin";
+}
+
+/** May this officer browse and export the audit log? */
+export function canReadAudit(officer: SignedInOfficer): boolean {
+  return officer.role === "admin";
+}
+
+/**
+ * Which officer accounts this officer may list (null: none, 403). Administrators: every account,
+ * disabled ones too. Those who assign tips see whom they can assign to: the duty desk every active
+ * account that works tips, a unit officer those of their own unit. Read-only and outreach accounts
+ * (and an officer without a unit) assign nothing, so they list nothing.
+ */
+export function visibleOfficersWhere(officer: SignedInOfficer): Prisma.OfficerWhereInput | null {
+  if (canManageOfficers(officer)) return {};
+  const role = ROLES[officer.role];
+  if (!role.canAct) return null;
+  const assignable = { disabledAt: null, role: { in: ROLE_NAMES.filter((r) => ROLES[r].canAct) } };
+  if (role.tipScope === "province") return assignable;
+  if (role.tipScope === "unit" && officer.unitId) return { ...assignable, unitId: officer.unitId };
+  return null;
 }

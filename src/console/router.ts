@@ -17,10 +17,12 @@ import { tipRoutes } from "./tip-routes.ts";
 import { questionRoutes } from "./question-routes.ts";
 import { faqRoutes } from "./faq-routes.ts";
 import { unitRoutes } from "./unit-routes.ts";
+import { officerRoutes } from "./officer-routes.ts";
+import { auditRoutes } from "./audit-routes.ts";
 
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
-  const routes: ApiRoute[] = [...authRoutes, ...tipRoutes, ...questionRoutes, ...faqRoutes, ...unitRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...tipRoutes, ...questionRoutes, ...faqRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes];
   routes.push(
     defineRoute({
       method: "get",

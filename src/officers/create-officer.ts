@@ -1,11 +1,14 @@
 /**
  * Creates an officer account. Without a password, a strong random one is generated; either way
- * the plain password is returned once and only its scrypt hash is stored.
+ * the plain password is returned once and only its scrypt hash is stored. `alsoInTransaction`
+ * runs in the same transaction as the insert (the console audits the creation there), so an
+ * account never exists without its audit row.
  *
  * @example const { officer, password } = await createOfficer(ctx, { username: "ba.to", displayName: "Đ/c Hà", role: "officer", unitId: "CAX-BATO" })
  */
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/client.ts";
 import { AppError } from "../http/errors.ts";
 import { hashPassword } from "../security/passwords.ts";
 import { normalizeText } from "../text/normalize.ts";
@@ -42,19 +45,27 @@ export interface CreatedOfficer {
   generated: boolean;
 }
 
-export async function createOfficer(ctx: Pick<AppContext, "db">, input: CreateOfficerInput): Promise<CreatedOfficer> {
+export async function createOfficer(
+  ctx: Pick<AppContext, "db">,
+  input: CreateOfficerInput,
+  alsoInTransaction?: (tx: Tx, officer: SignedInOfficer) => Promise<void>,
+): Promise<CreatedOfficer> {
   const data = createOfficerSchema.parse(input);
   const password = data.password ?? generatePassword();
-  try {
-    const row = await ctx.db.officer.create({
-      data: {
-        username: data.username,
-        displayName: data.displayName,
-        role: data.role,
-        unitId: data.unitId ?? null,
-        passwordHash: await hashPassword(password),
-      },
+  // Hashed before any transaction opens: scrypt takes tens of milliseconds.
+  const passwordHash = await hashPassword(password);
+  const insert = (db: Tx) =>
+    db.officer.create({
+      data: { username: data.username, displayName: data.displayName, role: data.role, unitId: data.unitId ?? null, passwordHash },
     });
+  try {
+    const row = alsoInTransaction
+      ? await ctx.db.$transaction(async (tx) => {
+          const created = await insert(tx);
+          await alsoInTransaction(tx, toSignedInOfficer(created));
+          return created;
+        })
+      : await insert(ctx.db);
     return { officer: toSignedInOfficer(row), password, generated: data.password === undefined };
   } catch (e) {
     if ((e as { code?: string }).code === "P2002") {

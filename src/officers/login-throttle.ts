@@ -1,7 +1,9 @@
 /**
  * Refuses logins for a username after too many failures. The count lives in the AuditLog
- * (rows `auth.login_failed` for that username since its last success, within the window), so
- * every process sees the same number.
+ * (rows `auth.login_failed`, and `auth.password_change_failed` — a wrong current password when
+ * changing it — for that username since its last successful login, within the window), so every
+ * process sees the same number and an open session cannot guess the password faster than the
+ * login form.
  */
 import type { AppContext } from "../context.ts";
 
@@ -9,6 +11,8 @@ export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 /** AuditLog target for login attempts: the username as typed (normalised), known or not. */
 export const LOGIN_TARGET = "login";
+/** Audit actions that count as a failed try. */
+export const LOGIN_FAILURE_ACTIONS = ["auth.login_failed", "auth.password_change_failed"];
 
 /** When the username may try again, or null when it may try now. */
 export async function loginBlockedUntil(ctx: Pick<AppContext, "db" | "now">, username: string): Promise<Date | null> {
@@ -21,7 +25,7 @@ export async function loginBlockedUntil(ctx: Pick<AppContext, "db" | "now">, use
   const windowStart = new Date(now.getTime() - LOGIN_WINDOW_MS);
   const since = lastSuccess && lastSuccess.createdAt > windowStart ? lastSuccess.createdAt : windowStart;
   const failures = await ctx.db.auditLog.findMany({
-    where: { targetType: LOGIN_TARGET, targetId: username, action: "auth.login_failed", createdAt: { gt: since } },
+    where: { targetType: LOGIN_TARGET, targetId: username, action: { in: LOGIN_FAILURE_ACTIONS }, createdAt: { gt: since } },
     orderBy: { createdAt: "desc" },
     take: LOGIN_MAX_FAILURES,
     select: { createdAt: true },

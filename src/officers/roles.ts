@@ -4,16 +4,22 @@
  *
  * `tipScope`: which tips the role reads. "province" = every tip; "unit" = the tips routed to the
  * officer's unit now (none without a unit); "none" = no tips at all. `canRoute`: may move a tip
- * it can see to another unit. A viewer reads its own unit's tips and changes nothing (a
- * province-wide reader is a duty-desk account).
+ * it can see to another unit. `canAct`: may work the tips it sees (claim, assign, change status,
+ * merge, extend, write to the reporter, add notes). `canRevealIdentity`: may open a named
+ * reporter's identity (on an explicit, audited click; anonymous tips never). A viewer reads its
+ * own unit's tips and changes nothing (a province-wide reader is a duty-desk account). The system
+ * administrator runs accounts and units, not cases, so it cannot open identities.
  */
 export const ROLES = {
-  admin: { label: "Quản trị hệ thống", tipScope: "province", canRoute: true },
-  duty: { label: "Trực ban Công an tỉnh", tipScope: "province", canRoute: true },
-  officer: { label: "Cán bộ thụ lý", tipScope: "unit", canRoute: true },
-  outreach: { label: "Biên tập tuyên truyền", tipScope: "none", canRoute: false },
-  viewer: { label: "Chỉ xem", tipScope: "unit", canRoute: false },
-} as const satisfies Record<string, { label: string; tipScope: "province" | "unit" | "none"; canRoute: boolean }>;
+  admin: { label: "Quản trị hệ thống", tipScope: "province", canRoute: true, canAct: true, canRevealIdentity: false },
+  duty: { label: "Trực ban Công an tỉnh", tipScope: "province", canRoute: true, canAct: true, canRevealIdentity: true },
+  officer: { label: "Cán bộ thụ lý", tipScope: "unit", canRoute: true, canAct: true, canRevealIdentity: true },
+  outreach: { label: "Biên tập tuyên truyền", tipScope: "none", canRoute: false, canAct: false, canRevealIdentity: false },
+  viewer: { label: "Chỉ xem", tipScope: "unit", canRoute: false, canAct: false, canRevealIdentity: false },
+} as const satisfies Record<
+  string,
+  { label: string; tipScope: "province" | "unit" | "none"; canRoute: boolean; canAct: boolean; canRevealIdentity: boolean }
+>;
 
 export type Role = keyof typeof ROLES;
 export type TipScope = (typeof ROLES)[Role]["tipScope"];

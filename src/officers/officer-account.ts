@@ -1,0 +1,50 @@
+/**
+ * An officer account as the console's officer administration shows it: never the password hash.
+ *
+ * @example toOfficerAccount(await ctx.db.officer.findUniqueOrThrow({ where: { id } }))
+ */
+import { toSignedInOfficer, type Role } from "./roles.ts";
+
+export interface OfficerAccount {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitId: string | null;
+  disabled: boolean;
+  createdAt: string;
+  /** null while the officer still uses the password an administrator generated. */
+  passwordChangedAt: string | null;
+}
+
+export interface OfficerRow {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  unitId: string | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+  passwordChangedAt: Date | null;
+}
+
+export function toOfficerAccount(row: OfficerRow): OfficerAccount {
+  return {
+    ...toSignedInOfficer(row),
+    disabled: row.disabledAt !== null,
+    createdAt: row.createdAt.toISOString(),
+    passwordChangedAt: row.passwordChangedAt?.toISOString() ?? null,
+  };
+}
+
+/** The columns toOfficerAccount reads (so a query never selects the password hash by accident). */
+export const OFFICER_ACCOUNT_SELECT = {
+  id: true,
+  username: true,
+  displayName: true,
+  role: true,
+  unitId: true,
+  disabledAt: true,
+  createdAt: true,
+  passwordChangedAt: true,
+} as const;
