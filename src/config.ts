@@ -45,7 +45,13 @@ const envSchema = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters of A-Z a-z 0-9 _ -").optional(),
   ),
   TELEGRAM_MODE: optional.pipe(z.enum(["webhook", "polling"]).optional()),
-  TELEGRAM_DUTY_CHAT_ID: optional,
+  TELEGRAM_DUTY_CHAT_ID: optional.pipe(
+    z.string().regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$/, "a Telegram chat id: an integer (negative for groups) or @channelname").optional(),
+  ),
+  // Non-urgent new tips are posted to a duty chat together, at most one message per chat per this many seconds.
+  DUTY_ALERT_BATCH_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Hour (0-23, Vietnam time) of the daily digest of overdue tips to each duty chat.
+  DUTY_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   ZALO_APP_ID: optional,
   ZALO_APP_SECRET: optional,
   ZALO_OA_SECRET_KEY: optional,
@@ -92,6 +98,8 @@ export interface Config {
   maxUploadBytes: number;
   deadlines: { ackHours: number; settleDays: number };
   inboxMaxAttempts: number;
+  /** Duty-chat alerts and the daily overdue digest (src/duty/); sent only when Telegram is configured. */
+  duty: { alertBatchSeconds: number; digestHour: number };
   telegram?: TelegramConfig;
   zalo?: ZaloConfig;
 }
@@ -131,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     deadlines: { ackHours: e.ACK_DEADLINE_HOURS, settleDays: e.SETTLE_DEADLINE_DAYS },
     inboxMaxAttempts: e.INBOX_MAX_ATTEMPTS,
+    duty: { alertBatchSeconds: e.DUTY_ALERT_BATCH_SECONDS, digestHour: e.DUTY_DIGEST_HOUR },
     telegram: e.TELEGRAM_BOT_TOKEN ? telegramConfig(e, publicUrl) : undefined,
     zalo:
       e.ZALO_APP_ID && e.ZALO_APP_SECRET && e.ZALO_OA_SECRET_KEY

@@ -23,6 +23,7 @@ import { createInboxWorker } from "./inbox/worker.ts";
 import { createWebhookRouter } from "./inbox/webhook-routes.ts";
 import { storeInboundEvent } from "./inbox/store-event.ts";
 import { createOutboxWorker } from "./outbox/worker.ts";
+import { createDutyWorker, type DutyWorker } from "./duty/duty-worker.ts";
 import { createInboundHandler } from "./conversation/handle-inbound.ts";
 import { buildApp } from "./http/app.ts";
 import { createOpsRouter } from "./http/ops-routes.ts";
@@ -43,6 +44,8 @@ export interface RunningService {
   server: Server;
   inbox: ReturnType<typeof createInboxWorker>;
   outbox: ReturnType<typeof createOutboxWorker>;
+  /** Duty-chat alerts and the overdue digest; absent without a Telegram bot. */
+  duty?: DutyWorker;
   notes: string[];
   stop(): Promise<void>;
 }
@@ -85,6 +88,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
 
   const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n));
   const outbox = createOutboxWorker(ctx);
+  const duty = config.telegram ? createDutyWorker(ctx, i18n) : undefined;
+  if (!duty) log.info("duty alerts are off: TELEGRAM_BOT_TOKEN is not set (duty chats are Telegram groups)");
+  else if (!config.telegram?.dutyChatId) log.info("TELEGRAM_DUTY_CHAT_ID is not set: duty alerts go only to units with their own duty chat");
   const app = buildApp(ctx, {
     ops: createOpsRouter(ctx, () => [...ctx.channels.values()].flatMap((c) => c.alarms?.() ?? [])),
     webhooks: createWebhookRouter(ctx),
@@ -111,6 +117,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ctx.bus.on("outbox:queued", () => outbox.kick());
     inbox.start();
     outbox.start();
+    if (duty) {
+      ctx.bus.on("tip:created", () => duty.kick());
+      duty.start();
+    }
   }
 
   return {
@@ -119,6 +129,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     server,
     inbox,
     outbox,
+    duty,
     notes,
     async stop() {
       for (const channel of ctx.channels.values()) await channel.stop?.();
@@ -127,6 +138,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         server.closeAllConnections();
       });
       await inbox.stop();
+      await duty?.stop();
       await outbox.stop();
       await database.close();
     },

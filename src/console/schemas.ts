@@ -217,6 +217,7 @@ export const policeUnitView = z
     categories: z.array(z.string()),
     languages: z.array(z.string()),
     phone: z.string().nullable(),
+    dutyChatId: z.string().nullable().meta({ description: "Nhóm Telegram trực ban của đơn vị (báo tin mới, tin quá hạn mỗi sáng); null: nhóm chung TELEGRAM_DUTY_CHAT_ID" }),
     demo: z.boolean().meta({ description: "Đơn vị mẫu do bản cài đặt mặc định tạo, không có thật" }),
     disabled: z.boolean(),
   })

@@ -82,6 +82,8 @@ export async function loadPoliceUnits(ctx: Pick<AppContext, "db" | "now">, input
         categories: joinList(u.categories),
         languages: joinList(u.languages),
         phone: u.phone ?? null,
+        // Only when the file gives one: a chat set in the console survives reloading a file without it.
+        ...(u.dutyChatId !== undefined ? { dutyChatId: u.dutyChatId } : {}),
       };
       const existing = await tx.policeUnit.findUnique({ where: { id: u.id }, select: { id: true } });
       if (existing) await tx.policeUnit.update({ where: { id: u.id }, data: { ...fields, demo: false, disabledAt: null } });

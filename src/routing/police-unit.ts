@@ -22,6 +22,8 @@ export interface PoliceUnitInfo {
   categories: string[];
   languages: string[];
   phone: string | null;
+  /** Telegram chat for the unit's new-tip alerts and overdue digest (null: TELEGRAM_DUTY_CHAT_ID). */
+  dutyChatId?: string | null;
   demo: boolean;
   disabled: boolean;
 }
@@ -35,6 +37,7 @@ export interface PoliceUnitRow {
   categories: string;
   languages: string;
   phone: string | null;
+  dutyChatId?: string | null;
   demo: boolean;
   disabledAt: Date | null;
 }
@@ -52,6 +55,7 @@ export function toPoliceUnit(row: PoliceUnitRow): PoliceUnitInfo {
     categories: splitList(row.categories),
     languages: splitList(row.languages),
     phone: row.phone,
+    dutyChatId: row.dutyChatId ?? null,
     demo: row.demo,
     disabled: row.disabledAt !== null,
   };
@@ -73,6 +77,11 @@ export const policeUnitFields = {
   categories: z.array(z.enum(TIP_CATEGORIES)).max(TIP_CATEGORIES.length),
   languages: z.array(language).min(1).max(20),
   phone: z.string().trim().regex(/^[0-9 +().-]{3,20}$/, "số điện thoại").nullable(),
+  dutyChatId: z
+    .string()
+    .trim()
+    .regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$/, "mã nhóm Telegram: số nguyên (nhóm là số âm, ví dụ -1001234567890) hoặc @tenkenh")
+    .nullable(),
   disabled: z.boolean(),
 };
 
@@ -85,6 +94,7 @@ export const policeUnitInput = z.object({
   categories: policeUnitFields.categories.default([]),
   languages: policeUnitFields.languages.default(["vi"]),
   phone: policeUnitFields.phone.optional(),
+  dutyChatId: policeUnitFields.dutyChatId.optional(),
 });
 export type PoliceUnitInput = z.output<typeof policeUnitInput>;
 
@@ -97,6 +107,7 @@ export const policeUnitChanges = z
     categories: policeUnitFields.categories.optional(),
     languages: policeUnitFields.languages.optional(),
     phone: policeUnitFields.phone.optional(),
+    dutyChatId: policeUnitFields.dutyChatId.optional(),
     disabled: policeUnitFields.disabled.optional(),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), "Không có gì để thay đổi.");

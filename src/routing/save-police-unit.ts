@@ -34,6 +34,7 @@ export async function createPoliceUnit(ctx: Ctx, input: PoliceUnitInput, actor: 
           categories: joinList(input.categories),
           languages: joinList(input.languages),
           phone: input.phone ?? null,
+          dutyChatId: input.dutyChatId ?? null,
         },
       });
       await recordAudit(ctx, { officerId: actor.officerId, action: "unit.create", targetType: "unit", targetId: row.id, data: { ...input }, ip: actor.ip ?? null }, tx);
@@ -59,6 +60,7 @@ export async function updatePoliceUnit(ctx: Ctx, id: string, changes: PoliceUnit
         ...(changes.categories !== undefined ? { categories: joinList(changes.categories) } : {}),
         ...(changes.languages !== undefined ? { languages: joinList(changes.languages) } : {}),
         ...(changes.phone !== undefined ? { phone: changes.phone } : {}),
+        ...(changes.dutyChatId !== undefined ? { dutyChatId: changes.dutyChatId } : {}),
         ...(changes.disabled !== undefined ? { disabledAt: changes.disabled ? (before.disabledAt ?? ctx.now()) : null } : {}),
       },
     });

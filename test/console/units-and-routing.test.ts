@@ -46,6 +46,7 @@ describe("police units through the API", () => {
       categories: [],
       languages: ["vi", "hre"],
       phone: "0255 3 861 113",
+      dutyChatId: null,
       demo: false,
       disabled: false,
     });
