@@ -15,9 +15,17 @@ export interface AppEvents {
   "outbox:queued": [];
   "webchat:message": [visitorKey: string];
   "tip:created": [tipId: string];
+  /** An officer acted on a tip, or the reporter wrote in its thread (the console's live queue listens). */
+  "tip:changed": [tipId: string];
 }
 
-export class Bus extends EventEmitter<AppEvents> {}
+export class Bus extends EventEmitter<AppEvents> {
+  constructor() {
+    super();
+    // Every open console stream and web chat page listens: more than ten officers online is normal, not a leak.
+    this.setMaxListeners(0);
+  }
+}
 
 export interface AppContext {
   config: Config;

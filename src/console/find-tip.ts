@@ -12,6 +12,8 @@ export interface TipRef {
   reference: string;
   /** The units the tip is routed to now (responsible and added). */
   unitIds: string[];
+  /** The reporter chose to stay anonymous (their identity is never shown). */
+  anonymous: boolean;
 }
 
 export const TIP_NOT_FOUND = "Không tìm thấy tin báo.";
@@ -19,8 +21,8 @@ export const TIP_NOT_FOUND = "Không tìm thấy tin báo.";
 export async function findTip(ctx: Pick<AppContext, "db">, id: string): Promise<TipRef> {
   const tip = await ctx.db.tip.findUnique({
     where: { id },
-    select: { id: true, reference: true, routings: { where: { active: true }, select: { unitId: true } } },
+    select: { id: true, reference: true, anonymous: true, routings: { where: { active: true }, select: { unitId: true } } },
   });
   if (!tip) throw new AppError("not_found", TIP_NOT_FOUND);
-  return { id: tip.id, reference: tip.reference, unitIds: tip.routings.map((r) => r.unitId) };
+  return { id: tip.id, reference: tip.reference, anonymous: tip.anonymous, unitIds: tip.routings.map((r) => r.unitId) };
 }

@@ -1,13 +1,17 @@
 /**
- * The tip queue: urgent first, then newest, filtered and searched without regard to diacritics
- * ("ma tuy" finds "ma túy"). Pages with an opaque keyset cursor, stable while new tips arrive.
+ * The tip queue: urgent first, then the nearest deadline (`dueAt`: acknowledgement while a tip is
+ * new, settlement after), filtered and searched without regard to diacritics ("ma tuy" finds
+ * "ma túy", "duong" finds "đường") over the description, the place and the thread with the
+ * reporter. Pages with an opaque keyset cursor, stable while new tips arrive.
  *
- * @example const page = await listTips(ctx, { scope: visibleTipsWhere(officer), query: { limit: 50 } })
+ * @example const page = await listTips(ctx, { scope: visibleTipsWhere(officer), officerId: officer.id, query: { limit: 50, statusGroup: "open" } })
  */
 import type { AppContext } from "../context.ts";
 import type { Prisma } from "../db/generated/sqlite/client.ts";
 import { AppError } from "../http/errors.ts";
 import { fold } from "../text/normalize.ts";
+import { CLOSED_STATUSES, OPEN_STATUSES, overdueKind } from "../tips/workflow.ts";
+import { communeNames } from "./commune-names.ts";
 import type { TipListItem, TipListQuery } from "./schemas.ts";
 
 export const EXCERPT_CHARS = 140;
@@ -16,27 +20,22 @@ const MAX_SEARCH_WORDS = 8;
 export interface ListTipsInput {
   /** Which tips the officer may see (from permissions.ts). */
   scope: Prisma.TipWhereInput;
+  /** The signed-in officer, for `assignee=me`. */
+  officerId: string;
   query: TipListQuery;
 }
 
 export async function listTips(
-  ctx: Pick<AppContext, "db">,
-  { scope, query }: ListTipsInput,
+  ctx: Pick<AppContext, "db" | "now">,
+  { scope, officerId, query }: ListTipsInput,
 ): Promise<{ items: TipListItem[]; nextCursor: string | null }> {
+  const now = ctx.now();
   const where: Prisma.TipWhereInput = {
-    AND: [
-      scope,
-      query.status ? { status: query.status } : {},
-      query.category ? { category: query.category } : {},
-      query.channel ? { channel: query.channel } : {},
-      query.urgent !== undefined ? { urgent: query.urgent } : {},
-      query.q ? searchWhere(query.q) : {},
-      query.cursor ? afterCursor(decodeCursor(query.cursor)) : {},
-    ],
+    AND: [scope, ...filtersOf(query, officerId, now), query.cursor ? afterCursor(decodeCursor(query.cursor)) : {}],
   };
   const rows = await ctx.db.tip.findMany({
     where,
-    orderBy: [{ urgent: "desc" }, { createdAt: "desc" }, { id: "desc" }],
+    orderBy: [{ urgent: "desc" }, { dueAt: "asc" }, { id: "asc" }],
     take: query.limit + 1,
     select: {
       id: true,
@@ -49,33 +48,86 @@ export async function listTips(
       createdAt: true,
       ackDueAt: true,
       settleDueAt: true,
+      dueAt: true,
       communeCode: true,
+      adminDataVersion: true,
       placeText: true,
       unitId: true,
       unit: { select: { name: true } },
       routeRule: true,
       needsConfirmation: true,
+      assignedOfficerId: true,
+      assignedOfficer: { select: { displayName: true } },
       description: true,
+      version: true,
+      reporterActivityAt: true,
       _count: { select: { attachments: true } },
     },
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  const names = await communeNames(ctx.db, page);
   return {
-    items: page.map(({ description, _count, createdAt, ackDueAt, settleDueAt, unit, ...tip }) => ({
-      ...tip,
-      unitName: unit?.name ?? null,
-      createdAt: createdAt.toISOString(),
-      ackDueAt: ackDueAt.toISOString(),
-      settleDueAt: settleDueAt.toISOString(),
-      excerpt: Array.from(description).slice(0, EXCERPT_CHARS).join(""),
-      attachments: _count.attachments,
+    items: page.map((tip) => ({
+      id: tip.id,
+      reference: tip.reference,
+      category: tip.category,
+      status: tip.status,
+      urgent: tip.urgent,
+      channel: tip.channel,
+      language: tip.language,
+      createdAt: tip.createdAt.toISOString(),
+      ackDueAt: tip.ackDueAt.toISOString(),
+      settleDueAt: tip.settleDueAt.toISOString(),
+      dueAt: (tip.dueAt ?? tip.settleDueAt).toISOString(),
+      overdue: overdueKind(tip, now),
+      communeCode: tip.communeCode,
+      communeName: names.get(tip) ?? null,
+      placeText: tip.placeText,
+      unitId: tip.unitId,
+      unitName: tip.unit?.name ?? null,
+      routeRule: tip.routeRule,
+      needsConfirmation: tip.needsConfirmation,
+      assignedOfficerId: tip.assignedOfficerId,
+      assignedOfficerName: tip.assignedOfficer?.displayName ?? null,
+      excerpt: Array.from(tip.description).slice(0, EXCERPT_CHARS).join(""),
+      attachments: tip._count.attachments,
+      version: tip.version,
+      reporterActivityAt: tip.reporterActivityAt?.toISOString() ?? null,
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ urgent: last.urgent, dueAt: last.dueAt ?? last.settleDueAt, id: last.id }) : null,
   };
 }
 
-/** Every folded word must appear in the description or the place; a reference code matches itself. */
+function filtersOf(query: TipListQuery, officerId: string, now: Date): Prisma.TipWhereInput[] {
+  const filters: Prisma.TipWhereInput[] = [];
+  if (query.status) filters.push({ status: query.status });
+  else if (query.statusGroup === "open") filters.push({ status: { in: [...OPEN_STATUSES] } });
+  else if (query.statusGroup === "closed") filters.push({ status: { in: [...CLOSED_STATUSES] } });
+  if (query.category) filters.push({ category: query.category });
+  if (query.channel) filters.push({ channel: query.channel });
+  if (query.language) filters.push({ language: query.language });
+  if (query.communeCode) filters.push({ communeCode: query.communeCode });
+  if (query.urgent !== undefined) filters.push({ urgent: query.urgent });
+  if (query.unitId) filters.push({ routings: { some: { unitId: query.unitId, active: true } } });
+  if (query.assignee) filters.push({ assignedOfficerId: query.assignee === "me" ? officerId : query.assignee === "none" ? null : query.assignee });
+  if (query.from) filters.push({ createdAt: { gte: vietnamDayStart(query.from) } });
+  if (query.to) filters.push({ createdAt: { lt: new Date(vietnamDayStart(query.to).getTime() + 24 * 3600_000) } });
+  // Overdue: an open tip whose current deadline has passed (dueAt is the one that runs).
+  if (query.overdue === true) filters.push({ status: { in: [...OPEN_STATUSES] }, dueAt: { lte: now } });
+  if (query.overdue === false) filters.push({ OR: [{ status: { in: [...CLOSED_STATUSES] } }, { dueAt: { gt: now } }] });
+  if (query.q) filters.push(searchWhere(query.q));
+  return filters;
+}
+
+/** Midnight in Vietnam (UTC+7, no daylight saving) of a YYYY-MM-DD day. */
+function vietnamDayStart(day: string): Date {
+  const at = new Date(`${day}T00:00:00+07:00`);
+  if (Number.isNaN(at.getTime())) throw new AppError("validation_failed", `Ngày ${day} không hợp lệ.`);
+  return at;
+}
+
+/** Every folded word must appear in the description, the place or the thread; a reference code matches itself. */
 function searchWhere(q: string): Prisma.TipWhereInput {
   const words = fold(q).split(" ").filter(Boolean).slice(0, MAX_SEARCH_WORDS);
   if (words.length === 0) return {};
@@ -85,7 +137,7 @@ function searchWhere(q: string): Prisma.TipWhereInput {
       { reference },
       {
         AND: words.map((word) => ({
-          OR: [{ descriptionFolded: { contains: word } }, { placeFolded: { contains: word } }],
+          OR: [{ descriptionFolded: { contains: word } }, { placeFolded: { contains: word } }, { threadFolded: { contains: word } }],
         })),
       },
     ],
@@ -94,20 +146,20 @@ function searchWhere(q: string): Prisma.TipWhereInput {
 
 interface Cursor {
   urgent: boolean;
-  createdAt: Date;
+  dueAt: Date;
   id: string;
 }
 
 function encodeCursor(tip: Cursor): string {
-  return Buffer.from(JSON.stringify([tip.urgent ? 1 : 0, tip.createdAt.toISOString(), tip.id])).toString("base64url");
+  return Buffer.from(JSON.stringify([tip.urgent ? 1 : 0, tip.dueAt.toISOString(), tip.id])).toString("base64url");
 }
 
 function decodeCursor(cursor: string): Cursor {
   try {
-    const [urgent, createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const at = new Date(String(createdAt));
+    const [urgent, dueAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const at = new Date(String(dueAt));
     if ((urgent === 0 || urgent === 1) && typeof id === "string" && !Number.isNaN(at.getTime())) {
-      return { urgent: urgent === 1, createdAt: at, id };
+      return { urgent: urgent === 1, dueAt: at, id };
     }
   } catch {
     // fall through
@@ -115,11 +167,11 @@ function decodeCursor(cursor: string): Cursor {
   throw new AppError("bad_request", "Tham số cursor không hợp lệ. Hãy tải lại danh sách từ đầu.");
 }
 
-/** Tips that sort after the cursor in (urgent desc, createdAt desc, id desc). */
+/** Tips that sort after the cursor in (urgent desc, dueAt asc, id asc). */
 function afterCursor(c: Cursor): Prisma.TipWhereInput {
   const sameUrgencyAfter: Prisma.TipWhereInput = {
     urgent: c.urgent,
-    OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }],
+    OR: [{ dueAt: { gt: c.dueAt } }, { dueAt: c.dueAt, id: { gt: c.id } }],
   };
   return c.urgent ? { OR: [sameUrgencyAfter, { urgent: false }] } : sameUrgencyAfter;
 }

@@ -8,18 +8,36 @@
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
 import { recordAudit } from "../officers/record-audit.ts";
+import type { SignedInOfficer } from "../officers/roles.ts";
+import { officerMessageKey, replyWindowOf } from "../tips/message-reporter.ts";
+import { STATUS_LABELS, TRANSITIONS, isOpenStatus, isTipStatus, overdueKind, requirementsOf } from "../tips/workflow.ts";
+import type { TipRef } from "./find-tip.ts";
+import { canActOnTip, canRevealIdentity, canRouteTip } from "./permissions.ts";
 import { readTipRouting } from "./read-tip-routing.ts";
 import type { TipDetail } from "./schemas.ts";
 
 export interface ReadTipDetailInput {
-  tipId: string;
-  officerId: string;
+  tip: TipRef;
+  officer: SignedInOfficer;
   ip?: string | null;
+  /** Write the `tip.read` audit row (false when the detail is returned after an action, which is audited itself). */
+  audit?: boolean;
 }
 
-export async function readTipDetail(ctx: Pick<AppContext, "db" | "now">, input: ReadTipDetailInput): Promise<TipDetail> {
+type DeliveryState = "queued" | "sent" | "failed" | "window_closed" | "uncertain";
+const DELIVERY: Record<string, DeliveryState> = {
+  pending: "queued",
+  sending: "queued",
+  sent: "sent",
+  failed: "failed",
+  window_closed: "window_closed",
+  uncertain: "uncertain",
+};
+
+export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channels">, input: ReadTipDetailInput): Promise<TipDetail> {
+  const now = ctx.now();
   const tip = await ctx.db.tip.findUnique({
-    where: { id: input.tipId },
+    where: { id: input.tip.id },
     // An explicit list: identity columns (contactId, reporterNameEnc, reporterPhoneEnc) and
     // secrets (secretHash, sourceKey) are never even read here.
     select: {
@@ -41,25 +59,55 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now">, input: 
       adminDataVersion: true,
       ackDueAt: true,
       settleDueAt: true,
+      dueAt: true,
+      settleExtensions: true,
+      acknowledgedAt: true,
+      closedAt: true,
+      version: true,
       outcome: true,
       duplicateOfId: true,
+      duplicateOf: { select: { id: true, reference: true } },
+      duplicates: { select: { id: true, reference: true, status: true }, orderBy: { createdAt: "asc" } },
+      assignedOfficer: { select: { id: true, displayName: true } },
       anonymous: true,
+      // Only whether a name or phone exists (to offer "reveal"), never the values.
+      reporterNameEnc: true,
+      reporterPhoneEnc: true,
+      contactId: true,
       createdAt: true,
       updatedAt: true,
       attachments: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       messages: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      notes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
     },
   });
   if (!tip) throw new AppError("not_found", "Không tìm thấy tin báo.");
-  await recordAudit(ctx, {
-    officerId: input.officerId,
-    action: "tip.read",
-    targetType: "tip",
-    targetId: tip.id,
-    data: { reference: tip.reference },
-    ip: input.ip,
-  });
+  if (input.audit !== false) {
+    await recordAudit(ctx, {
+      officerId: input.officer.id,
+      action: "tip.read",
+      targetType: "tip",
+      targetId: tip.id,
+      data: { reference: tip.reference },
+      ip: input.ip,
+    });
+  }
+  const officerIds = [...new Set([...tip.messages.map((m) => m.officerId), ...tip.notes.map((n) => n.officerId)].filter((id): id is string => Boolean(id)))];
+  const officers = officerIds.length
+    ? new Map((await ctx.db.officer.findMany({ where: { id: { in: officerIds } }, select: { id: true, displayName: true } })).map((o) => [o.id, o.displayName]))
+    : new Map<string, string>();
+  const outMessages = tip.messages.filter((m) => m.direction === "out");
+  const deliveries = outMessages.length
+    ? new Map(
+        (await ctx.db.outboxMessage.findMany({ where: { dedupeKey: { in: outMessages.map((m) => officerMessageKey(m.id)) } }, select: { dedupeKey: true, status: true, deliveredAt: true } })).map(
+          (o) => [o.dedupeKey, o],
+        ),
+      )
+    : new Map<string, { status: string; deliveredAt: Date | null }>();
+  const act = canActOnTip(input.officer, input.tip);
+  const open = isOpenStatus(tip.status);
+  const replyWindow = await replyWindowOf(ctx, tip);
   // The commune's name as it was in the data version the tip was filed under (names and codes change).
   const commune =
     tip.communeCode && tip.adminDataVersion
@@ -88,11 +136,42 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now">, input: 
     },
     routing: await readTipRouting(ctx, tip.id),
     deadlines: { ackDueAt: tip.ackDueAt.toISOString(), settleDueAt: tip.settleDueAt.toISOString() },
+    dueAt: (tip.dueAt ?? tip.settleDueAt).toISOString(),
+    overdue: overdueKind(tip, now),
+    settleExtensions: tip.settleExtensions,
+    acknowledgedAt: tip.acknowledgedAt?.toISOString() ?? null,
+    closedAt: tip.closedAt?.toISOString() ?? null,
+    version: tip.version,
     outcome: tip.outcome,
     duplicateOfId: tip.duplicateOfId,
+    duplicateOf: tip.duplicateOf,
+    duplicates: tip.duplicates,
+    assignedOfficer: tip.assignedOfficer,
     createdAt: tip.createdAt.toISOString(),
     updatedAt: tip.updatedAt.toISOString(),
-    reporter: { anonymous: tip.anonymous },
+    reporter: {
+      anonymous: tip.anonymous,
+      identityAvailable: Boolean(tip.reporterNameEnc || tip.reporterPhoneEnc) && canRevealIdentity(input.officer, input.tip),
+    },
+    replyWindow,
+    allowed: {
+      claim: act && tip.assignedOfficer?.id !== input.officer.id,
+      assign: act,
+      status: act,
+      reply: act && replyWindow.open,
+      note: act,
+      merge: act && tip.status !== "duplicate",
+      route: canRouteTip(input.officer, input.tip) && open,
+      extend: act && open,
+      reveal: Boolean(tip.reporterNameEnc || tip.reporterPhoneEnc) && canRevealIdentity(input.officer, input.tip),
+    },
+    next: act && isTipStatus(tip.status)
+      ? TRANSITIONS[tip.status].map((value) => {
+          const needs = requirementsOf(tip.status, value);
+          return { value, label: STATUS_LABELS[value], needsOutcome: needs.outcome, needsReason: needs.reason };
+        })
+      : [],
+    notes: tip.notes.map((n) => ({ id: n.id, body: n.body, officerId: n.officerId, officerName: officers.get(n.officerId) ?? null, createdAt: n.createdAt.toISOString() })),
     attachments: tip.attachments.map((a) => ({
       id: a.id,
       kind: a.kind,
@@ -110,7 +189,9 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now">, input: 
       body: m.body,
       attachmentId: m.attachmentId,
       createdAt: m.createdAt.toISOString(),
-      deliveredAt: m.deliveredAt?.toISOString() ?? null,
+      deliveredAt: (m.deliveredAt ?? deliveries.get(officerMessageKey(m.id))?.deliveredAt)?.toISOString() ?? null,
+      officerName: m.officerId ? (officers.get(m.officerId) ?? null) : null,
+      delivery: m.direction === "out" ? (DELIVERY[deliveries.get(officerMessageKey(m.id))?.status ?? ""] ?? null) : null,
     })),
     events: tip.events.map((e) => ({
       type: e.type,

@@ -19,10 +19,14 @@ import { faqRoutes } from "./faq-routes.ts";
 import { unitRoutes } from "./unit-routes.ts";
 import { officerRoutes } from "./officer-routes.ts";
 import { auditRoutes } from "./audit-routes.ts";
+import { metaRoutes } from "./meta-routes.ts";
+import { tipActionRoutes } from "./tip-action-routes.ts";
+import { tipStreamRoutes } from "./tip-stream.ts";
 
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
-  const routes: ApiRoute[] = [...authRoutes, ...tipRoutes, ...questionRoutes, ...faqRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes];
+  // The stream before /tips/:id, which would otherwise take "stream" for a tip id.
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes];
   routes.push(
     defineRoute({
       method: "get",
@@ -42,6 +46,8 @@ export function apiRoutes(): ApiRoute[] {
 
 export function createApiRouter(ctx: AppContext): Router {
   const router = express.Router();
+  // A whole knowledge-base file is bigger than any form (the starter content alone is ~70 KB).
+  router.use("/faq/import", express.json({ limit: "5mb" }));
   router.use(express.json({ limit: "64kb" }));
   router.use((_req, res, next) => {
     // Tip data must not linger in shared or browser caches.

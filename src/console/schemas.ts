@@ -51,23 +51,41 @@ const statusValue = z.string().regex(/^[a-z_]{1,32}$/);
 const categoryValue = z.string().regex(/^[a-z0-9_]{1,40}$/);
 export const channelValue = z.enum(["telegram", "zalo", "webchat"]);
 
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Ngày dạng YYYY-MM-DD");
+const flag = z
+  .enum(["true", "false"])
+  .transform((v) => v === "true");
+
 export const tipListQuery = z.object({
+  statusGroup: z
+    .enum(["open", "closed", "all"])
+    .default("open")
+    .meta({ description: "open (mặc định): tin còn phải xử lý; closed: đã kết thúc, không thụ lý, trùng; all: mọi tin" }),
   status: statusValue.optional().meta({ description: "Trạng thái tin báo, ví dụ new" }),
   category: categoryValue.optional().meta({ description: "Loại tin báo, ví dụ drugs" }),
-  urgent: z
-    .enum(["true", "false"])
-    .transform((v) => v === "true")
-    .optional()
-    .meta({ description: "Chỉ tin khẩn (true) hoặc không khẩn (false)" }),
+  urgent: flag.optional().meta({ description: "Chỉ tin khẩn (true) hoặc không khẩn (false)" }),
+  communeCode: z.string().regex(/^\d{1,6}$/).optional().meta({ description: "Mã xã, phường nơi xảy ra" }),
   channel: channelValue.optional(),
+  language: z.string().regex(/^[a-z]{2,3}$/).optional().meta({ description: "Ngôn ngữ người báo tin: vi, hre, cua" }),
+  from: day.optional().meta({ description: "Nhận từ ngày (giờ Việt Nam), YYYY-MM-DD" }),
+  to: day.optional().meta({ description: "Nhận đến hết ngày (giờ Việt Nam), YYYY-MM-DD" }),
+  assignee: z
+    .string()
+    .regex(/^(me|none|[0-9a-f-]{36})$/)
+    .optional()
+    .meta({ description: "me: tin tôi thụ lý; none: chưa ai nhận; hoặc mã cán bộ" }),
+  unitId: z.string().trim().toUpperCase().min(1).max(40).optional().meta({ description: "Tin đang giao cho đơn vị này" }),
+  overdue: flag.optional().meta({ description: "true: chỉ tin đã quá hạn tiếp nhận hoặc quá hạn giải quyết" }),
   q: z
     .string()
     .max(200)
     .optional()
-    .meta({ description: "Tìm trong nội dung và địa điểm, có dấu hoặc không dấu; hoặc mã tin báo" }),
+    .meta({ description: "Tìm trong nội dung, địa điểm và trao đổi với người báo tin, có dấu hoặc không dấu; hoặc mã tin báo" }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(500).optional().meta({ description: "nextCursor của trang trước" }),
 });
+
+const overdueValue = z.enum(["ack", "settle"]).nullable().meta({ description: "ack: quá hạn tiếp nhận; settle: quá hạn giải quyết" });
 
 export const tipListItem = z
   .object({
@@ -81,14 +99,21 @@ export const tipListItem = z
     createdAt: dateTime(),
     ackDueAt: dateTime(),
     settleDueAt: dateTime(),
+    dueAt: dateTime().meta({ description: "Hạn đang tính: hạn tiếp nhận khi tin còn mới, sau đó hạn giải quyết" }),
+    overdue: overdueValue,
     communeCode: z.string().nullable(),
+    communeName: z.string().nullable(),
     placeText: z.string().nullable(),
     unitId: z.string().nullable().meta({ description: "Đơn vị đang phụ trách tin" }),
     unitName: z.string().nullable(),
     routeRule: z.string().nullable().meta({ description: "Quy tắc đã giao tin cho đơn vị (pin, typed_commune, place_guess, no_location, manual…)" }),
     needsConfirmation: z.boolean().meta({ description: "Nơi xảy ra là đoán từ chữ người báo gõ: cán bộ cần xác nhận" }),
+    assignedOfficerId: z.string().nullable(),
+    assignedOfficerName: z.string().nullable(),
     excerpt: z.string().meta({ description: "140 ký tự đầu của nội dung" }),
     attachments: z.number().int().meta({ description: "Số tệp đính kèm" }),
+    version: z.number().int().meta({ description: "Phiên bản hồ sơ; gửi kèm mọi thao tác" }),
+    reporterActivityAt: dateTime().nullable().meta({ description: "Lần cuối người báo tin nhắn thêm" }),
   })
   .meta({ id: "TipListItem" });
 
@@ -163,13 +188,43 @@ export const tipDetail = z
     }),
     routing: tipRoutingView,
     deadlines: z.object({ ackDueAt: dateTime(), settleDueAt: dateTime() }),
-    outcome: z.string().nullable(),
+    dueAt: dateTime(),
+    overdue: overdueValue,
+    settleExtensions: z.number().int().meta({ description: "Số lần đã gia hạn giải quyết" }),
+    acknowledgedAt: dateTime().nullable(),
+    closedAt: dateTime().nullable(),
+    version: z.number().int().meta({ description: "Gửi kèm mọi thao tác; khác phiên bản hiện tại thì bị từ chối (stale)" }),
+    outcome: z.string().nullable().meta({ description: "Mã kết quả giải quyết (xem /api/meta)" }),
     duplicateOfId: z.string().nullable(),
+    duplicateOf: z.object({ id: z.string(), reference: z.string() }).nullable(),
+    duplicates: z.array(z.object({ id: z.string(), reference: z.string(), status: z.string() })),
+    assignedOfficer: z.object({ id: z.string(), displayName: z.string() }).nullable(),
     createdAt: dateTime(),
     updatedAt: dateTime(),
     reporter: z
-      .object({ anonymous: z.boolean() })
-      .meta({ description: "Danh tính người báo tin không bao giờ có ở đây." }),
+      .object({
+        anonymous: z.boolean(),
+        identityAvailable: z.boolean().meta({ description: "Tin có tên người báo và tài khoản này được xem (bấm, có ghi nhật ký)" }),
+      })
+      .meta({ description: "Danh tính người báo tin không bao giờ có ở đây; xem bằng POST /api/tips/{id}/identity." }),
+    replyWindow: z
+      .object({ open: z.boolean(), closesAt: dateTime().nullable(), message: z.string().nullable() })
+      .meta({ description: "Còn nhắn được cho người báo tin không (Zalo: 7 ngày sau tin nhắn cuối của họ)" }),
+    allowed: z
+      .object({
+        claim: z.boolean(),
+        assign: z.boolean(),
+        status: z.boolean(),
+        reply: z.boolean(),
+        note: z.boolean(),
+        merge: z.boolean(),
+        route: z.boolean(),
+        extend: z.boolean(),
+        reveal: z.boolean(),
+      })
+      .meta({ description: "Thao tác tài khoản này được làm với tin báo" }),
+    next: z.array(z.object({ value: z.string(), label: z.string(), needsOutcome: z.boolean(), needsReason: z.boolean() })),
+    notes: z.array(z.object({ id: z.string(), body: z.string(), officerId: z.string(), officerName: z.string().nullable(), createdAt: dateTime() })),
     attachments: z.array(attachmentView),
     messages: z.array(
       z.object({
@@ -179,6 +234,11 @@ export const tipDetail = z
         attachmentId: z.string().nullable(),
         createdAt: dateTime(),
         deliveredAt: dateTime().nullable(),
+        officerName: z.string().nullable(),
+        delivery: z
+          .enum(["queued", "sent", "failed", "window_closed", "uncertain"])
+          .nullable()
+          .meta({ description: "Tin của công an: đang chờ gửi, đã gửi, lỗi, quá hạn Zalo, không rõ (máy chủ dừng giữa chừng)" }),
       }),
     ),
     events: z.array(
@@ -203,6 +263,7 @@ export const rerouteBody = z
       .optional()
       .meta({ description: "Xã, phường nơi xảy ra (xác nhận hoặc sửa); không có unitId thì giao cho đơn vị phụ trách xã đó" }),
     reason: z.string().trim().min(3).max(500).meta({ description: "Lý do chuyển, ghi vào diễn biến" }),
+    version: z.number().int().min(0).optional().meta({ description: "TipDetail.version mà biểu mẫu đã tải; tin đã đổi từ đó thì bị từ chối (stale)" }),
   })
   .refine((b) => b.unitId || b.communeCode, "Cần unitId hoặc communeCode.")
   .meta({ id: "RerouteRequest" });

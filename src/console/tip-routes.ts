@@ -1,5 +1,6 @@
 /** The tip queue, one tip's file, and its evidence. */
 import { AppError } from "../http/errors.ts";
+import { recordAudit } from "../officers/record-audit.ts";
 import { findAttachmentFile } from "./find-attachment-file.ts";
 import { findTip, TIP_NOT_FOUND, type TipRef } from "./find-tip.ts";
 import { listTips } from "./list-tips.ts";
@@ -26,15 +27,21 @@ export const tipRoutes: ApiRoute[] = [
     tag: "tips",
     summary: "Danh sách tin báo",
     description:
-      "Tin khẩn trước, rồi mới nhất trước. Tìm kiếm không phân biệt dấu (\"ma tuy\" tìm được \"ma túy\"). " +
-      "Trực ban tỉnh và quản trị thấy mọi tin; cán bộ cấp xã và tài khoản chỉ xem thấy tin đang giao cho đơn vị mình.",
+      "Tin khẩn trước, rồi hạn gần nhất trước (hạn tiếp nhận khi tin còn mới, sau đó hạn giải quyết). Mặc định chỉ tin còn phải xử lý (statusGroup=open). " +
+      "Tìm kiếm không phân biệt dấu trong nội dung, địa điểm và trao đổi với người báo tin (\"ma tuy\" tìm được \"ma túy\", \"duong\" tìm được \"đường\"). " +
+      "Mỗi lần tìm kiếm (q) được ghi nhật ký (tip.search). Trực ban tỉnh và quản trị thấy mọi tin; cán bộ cấp xã và tài khoản chỉ xem thấy tin đang giao cho đơn vị mình.",
     auth: true,
     query: tipListQuery,
     response: { status: 200, description: "Một trang tin báo", schema: tipList },
     errors: ["validation_failed", "bad_request", "unauthorized", "forbidden"],
-    async run({ ctx, auth, query }) {
+    async run({ ctx, req, auth, query }) {
       if (!canListTips(auth.officer)) throw new AppError("forbidden", NO_TIPS);
-      return listTips(ctx, { scope: visibleTipsWhere(auth.officer), query });
+      const page = await listTips(ctx, { scope: visibleTipsWhere(auth.officer), officerId: auth.officer.id, query });
+      // Searches are audited (who looked for what); opening a tip is audited by its own route.
+      if (query.q) {
+        await recordAudit(ctx, { officerId: auth.officer.id, action: "tip.search", targetType: "tip_search", data: { q: query.q, results: page.items.length }, ip: req.ip ?? null });
+      }
+      return page;
     },
   }),
   defineRoute({
@@ -53,7 +60,7 @@ export const tipRoutes: ApiRoute[] = [
     async run({ ctx, req, auth, params }) {
       const tip = await findTip(ctx, params.id);
       permitTip(auth.officer, tip);
-      return readTipDetail(ctx, { tipId: tip.id, officerId: auth.officer.id, ip: req.ip });
+      return readTipDetail(ctx, { tip, officer: auth.officer, ip: req.ip });
     },
   }),
   defineRoute({
@@ -112,9 +119,11 @@ export const tipRoutes: ApiRoute[] = [
         ...(body.unitId ? { unitId: body.unitId } : {}),
         ...(body.communeCode ? { communeCode: body.communeCode } : {}),
         reason: body.reason,
+        version: body.version,
         officer: auth.officer,
         ip: req.ip ?? null,
       });
+      ctx.bus.emit("tip:changed", tip.id);
       return readTipRouting(ctx, tip.id);
     },
   }),

@@ -6,7 +6,7 @@
  */
 import type { OutboundMessage } from "../channels/types.ts";
 import type { Flow, Session, Target, Transition, Turn } from "./types.ts";
-import { say } from "./prompt.ts";
+import { buttons, say } from "./prompt.ts";
 import { fold } from "../text/normalize.ts";
 import { menuFlow, languageFlow } from "./flows/menu.ts";
 import { reportFlow } from "./flows/report.ts";
@@ -15,6 +15,7 @@ import { questionFlow } from "./flows/question.ts";
 import { textOf } from "./prompt.ts";
 import { answerMessages, faqEntry, handOff, matchQuestion } from "./faq-answers.ts";
 import { classifyFreeText } from "../faq/index.ts";
+import { REPLY_PAYLOAD_PREFIX } from "../tips/message-reporter.ts";
 
 export const FLOWS: Record<string, Flow> = Object.fromEntries(
   [menuFlow, languageFlow, reportFlow, followUpFlow, questionFlow].map((f) => [f.id, f]),
@@ -85,6 +86,8 @@ export async function converse(turn: Turn, current: Session | null): Promise<Tur
     const picked = await run(turn, choose);
     return picked ? finish(turn, replies, choose, picked) : enter(turn, replies, choose);
   }
+  const reply = await replyToOfficer(turn, current);
+  if (reply) return reply;
   if (nav === "cancel") {
     if (current?.flow === "report") replies.push(say(turn, "report.cancelled"));
     return enter(turn, replies, blank("menu", "main", current));
@@ -96,6 +99,24 @@ export async function converse(turn: Turn, current: Session | null): Promise<Tur
     return enter(turn, replies, { ...current, step: previous, history: current.history.slice(0, -1) });
   }
   return finish(turn, replies, current, await run(turn, current));
+}
+
+/**
+ * "Trả lời" under an officer's message, pressed at any step: the resident's next words go to that
+ * tip's thread. Only the tip's own reporter can open it this way; anyone else gets the usual help.
+ */
+async function replyToOfficer(turn: Turn, current: Session | null): Promise<TurnOutcome | undefined> {
+  const c = turn.message.content;
+  if (c.type !== "button" || !c.payload.startsWith(REPLY_PAYLOAD_PREFIX)) return undefined;
+  const tip = await turn.tx.tip.findFirst({
+    where: { id: c.payload.slice(REPLY_PAYLOAD_PREFIX.length), contactId: turn.contact.id },
+    select: { id: true, reference: true },
+  });
+  if (!tip) return undefined;
+  const session = blank("followUp", "open", current);
+  session.data.tipId = tip.id;
+  const done = buttons(turn, [{ payload: "nav:done", labelKey: "nav.done" }]);
+  return { replies: [say(turn, "followUp.replyPrompt", { reference: tip.reference }, { buttons: done })], session };
 }
 
 async function run(turn: Turn, session: Session): Promise<Transition | undefined> {

@@ -23,6 +23,7 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
     const eventKey = `${message.channel}:${message.externalId}`;
     const download = message.content.type === "media" ? await fetchMedia(app, message, job.lastAttempt) : undefined;
     const filed: string[] = [];
+    const touched: string[] = [];
     await app.db.$transaction(
       async (tx) => {
         if (message.content.type === "delivery") {
@@ -50,6 +51,7 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
           eventKey,
           now: app.now(),
           filed,
+          touched,
         };
         const before = await loadSession(app, tx, contact.id);
         const outcome = await converse(turn, before);
@@ -74,6 +76,7 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
       app.log.info({ tipId: id, channel: message.channel }, "tip filed");
       app.bus.emit("tip:created", id);
     }
+    for (const id of new Set(touched)) app.bus.emit("tip:changed", id);
   };
 }
 

@@ -33,6 +33,8 @@ export interface Turn {
   now: Date;
   /** Tips filed during this turn (announced once the transaction commits). */
   filed: string[];
+  /** Tips whose thread the resident added to during this turn (the console is told after commit). */
+  touched: string[];
 }
 
 export type Target = string | { flow: string; step: string };

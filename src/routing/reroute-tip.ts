@@ -2,13 +2,14 @@
  * An officer moves a tip to another unit, or confirms (corrects) the commune where it happened,
  * with a reason. The old routing row is ended, not deleted, and the timeline gets a "rerouted"
  * event beside the original "routed" one; the action is audited. A commune given without a unit
- * sends the tip to the unit covering it. Two officers moving the same tip at once: the second
- * gets `stale`.
+ * sends the tip to the unit covering it; a tip that moves leaves its officer (the new unit assigns
+ * its own). Two officers moving the same tip at once: the second gets `stale`.
  *
  * @example await rerouteTip(ctx, { tipId, unitId: "CAX-BATO", reason: "Địa bàn xã Ba Tơ", officer, ip })
  */
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
+import { staleError } from "../tips/act-on-tip.ts";
 import { recordAudit } from "../officers/record-audit.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { currentUnitData } from "../units/unit-data.ts";
@@ -20,6 +21,8 @@ export interface RerouteInput {
   unitId?: string;
   communeCode?: string;
   reason: string;
+  /** TipDetail.version the officer's form was loaded with; a tip changed since is refused as stale. */
+  version?: number | undefined;
   officer: SignedInOfficer;
   ip?: string | null;
 }
@@ -29,9 +32,10 @@ export async function rerouteTip(ctx: Pick<AppContext, "db" | "now">, input: Rer
   await ctx.db.$transaction(async (tx) => {
     const tip = await tx.tip.findUnique({
       where: { id: input.tipId },
-      select: { id: true, reference: true, unitId: true, communeCode: true, adminDataVersion: true, needsConfirmation: true, category: true, language: true, urgent: true },
+      select: { id: true, reference: true, version: true, unitId: true, communeCode: true, adminDataVersion: true, needsConfirmation: true, category: true, language: true, urgent: true },
     });
     if (!tip) throw new AppError("not_found", "Không tìm thấy tin báo.");
+    if (input.version !== undefined && input.version !== tip.version) throw await staleError(tx, tip.id);
     const units = (await tx.policeUnit.findMany()).map(toPoliceUnit);
     const byId = new Map(units.map((u) => [u.id, u]));
 
@@ -64,8 +68,8 @@ export async function rerouteTip(ctx: Pick<AppContext, "db" | "now">, input: Rer
     }
 
     const claimed = await tx.tip.updateMany({
-      where: { id: tip.id, unitId: tip.unitId },
-      data: { unitId: target.id, routeRule: "manual", needsConfirmation: false, communeCode, adminDataVersion },
+      where: { id: tip.id, unitId: tip.unitId, version: tip.version },
+      data: { unitId: target.id, routeRule: "manual", needsConfirmation: false, communeCode, adminDataVersion, version: { increment: 1 }, ...(moves ? { assignedOfficerId: null } : {}) },
     });
     if (claimed.count !== 1) throw new AppError("stale", "Tin báo vừa được người khác chuyển. Hãy tải lại.");
     if (moves) {

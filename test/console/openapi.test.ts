@@ -62,6 +62,17 @@ describe("the OpenAPI document", () => {
         "POST /api/officers/{id}/password-reset",
         "GET /api/audit",
         "GET /api/audit/export",
+        "GET /api/meta",
+        "GET /api/tips/stream",
+        "GET /api/tips/{id}/duplicates",
+        "POST /api/tips/{id}/claim",
+        "POST /api/tips/{id}/assign",
+        "POST /api/tips/{id}/status",
+        "POST /api/tips/{id}/merge",
+        "POST /api/tips/{id}/deadline",
+        "POST /api/tips/{id}/messages",
+        "POST /api/tips/{id}/notes",
+        "POST /api/tips/{id}/identity",
       ].sort(),
     );
     expect(documented).toHaveLength(apiRoutes().length);
@@ -70,7 +81,9 @@ describe("the OpenAPI document", () => {
   it("describes parameters, bodies and errors from the validation schemas", async () => {
     const { doc } = await fetchDocument();
     const list = doc.paths["/api/tips"]!.get!;
-    expect(list.parameters!.map((p) => p.name)).toEqual(["status", "category", "urgent", "channel", "q", "limit", "cursor"]);
+    expect(list.parameters!.map((p) => p.name)).toEqual([
+      "statusGroup", "status", "category", "urgent", "communeCode", "channel", "language", "from", "to", "assignee", "unitId", "overdue", "q", "limit", "cursor",
+    ]);
     expect(list.parameters!.every((p) => p.in === "query" && p.required === false)).toBe(true);
     expect(doc.paths["/api/tips/{id}/attachments/{attachmentId}"]!.get!.parameters).toEqual([
       expect.objectContaining({ name: "id", in: "path", required: true }),

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addOfficer, postJson, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
 import { fold } from "../../src/text/normalize.ts";
@@ -149,6 +150,20 @@ describe("the knowledge base through the API", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ created: 1, updated: 1, unchanged: file.entries.length - 1 });
     expect((await send("POST", editor, "/faq/import", { format: "tin-bao-faq", version: 1, entries: [{ id: "Sai Ma" }] })).status).toBe(400);
+  });
+
+  it("imports a whole knowledge-base file, larger than any form (the starter content)", async () => {
+    const text = readFileSync("content/faq/starter.json", "utf8");
+    const starter = JSON.parse(text) as { entries: unknown[] };
+    expect(Buffer.byteLength(text)).toBeGreaterThan(64 * 1024);
+    const res = await fetch(`${api.base}/api/faq/import`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...editor.cookie, "x-csrf-token": editor.csrfToken },
+      body: text,
+    });
+    expect(res.status).toBe(200);
+    const counts = (await res.json()) as { created: number; updated: number; unchanged: number };
+    expect(counts.created + counts.updated + counts.unchanged).toBe(starter.entries.length);
   });
 
   it("saves an officer's answer as a new entry in the same step, and the matcher uses it at once", async () => {

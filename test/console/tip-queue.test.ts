@@ -12,7 +12,7 @@ beforeAll(async () => {
   duty = await signIn(api.base, "truc.ban");
   await insertTip(api.ctx, { description: "Có người bán ma túy ở quán nước đầu cầu", category: "drugs", createdAt: minutesAgo(50), placeText: "Cầu Trà Khúc" });
   await insertTip(api.ctx, { description: "Đánh bạc ăn tiền mỗi tối", category: "gambling", createdAt: minutesAgo(40), channel: "zalo", placeText: "Thôn 3, xã Ba Tơ" });
-  await insertTip(api.ctx, { description: "Trộm xe máy trước chợ", category: "theft", createdAt: minutesAgo(30), placeText: "Đường Quang Trung", status: "in_progress" });
+  await insertTip(api.ctx, { description: "Trộm xe máy trước chợ", category: "theft", createdAt: minutesAgo(30), placeText: "Đường Quang Trung", status: "verifying" });
   await insertTip(api.ctx, { description: "Hai nhóm đang đánh nhau bằng dao", category: "violence", createdAt: minutesAgo(60), urgent: true, urgentReason: "dao, đang" });
   await insertTip(api.ctx, { description: "Lừa đảo qua điện thoại giả công an", category: "fraud", createdAt: minutesAgo(10), channel: "webchat" });
 });
@@ -27,9 +27,9 @@ async function listTips(query = ""): Promise<{ items: Array<Record<string, unkno
 }
 
 describe("the tip queue", () => {
-  it("shows urgent tips first, then the newest", async () => {
+  it("shows urgent tips first, then the nearest deadline (a new tip's 24 hours before a received tip's 20 days)", async () => {
     const { items, nextCursor } = await listTips();
-    expect(items.map((t) => t.category)).toEqual(["violence", "fraud", "theft", "gambling", "drugs"]);
+    expect(items.map((t) => t.category)).toEqual(["violence", "drugs", "gambling", "fraud", "theft"]);
     expect(nextCursor).toBeNull();
   });
 
@@ -49,20 +49,27 @@ describe("the tip queue", () => {
         createdAt: long.createdAt.toISOString(),
         ackDueAt: long.ackDueAt.toISOString(),
         settleDueAt: long.settleDueAt.toISOString(),
+        dueAt: long.ackDueAt.toISOString(),
+        overdue: null,
         communeCode: null,
+        communeName: null,
         placeText: null,
         unitId: null,
         unitName: null,
         routeRule: null,
         needsConfirmation: false,
+        assignedOfficerId: null,
+        assignedOfficerName: null,
         excerpt: "x".repeat(140),
         attachments: 1,
+        version: 0,
+        reporterActivityAt: null,
       },
     ]);
   });
 
   it("filters by status, category, channel and urgency", async () => {
-    expect((await listTips("?status=in_progress")).items.map((t) => t.category)).toEqual(["theft"]);
+    expect((await listTips("?status=verifying")).items.map((t) => t.category)).toEqual(["theft"]);
     expect((await listTips("?category=gambling")).items.map((t) => t.channel)).toEqual(["zalo"]);
     expect((await listTips("?channel=webchat")).items.map((t) => t.category)).toEqual(["fraud"]);
     expect((await listTips("?urgent=true")).items.map((t) => t.category)).toEqual(["violence"]);
@@ -82,6 +89,13 @@ describe("the tip queue", () => {
   it("matches every searched word across description and place", async () => {
     expect((await listTips(`?q=${encodeURIComponent("danh bac ba to")}`)).items.map((t) => t.category)).toEqual(["gambling"]);
     expect((await listTips(`?q=${encodeURIComponent("danh bac quang trung")}`)).items).toEqual([]);
+  });
+
+  it("records who searched for what in the audit log", async () => {
+    await listTips(`?q=${encodeURIComponent("Nguyễn Văn Tâm")}`);
+    const row = await api.ctx.db.auditLog.findFirstOrThrow({ where: { action: "tip.search" }, orderBy: { id: "desc" } });
+    expect(JSON.parse(row.data)).toEqual({ q: "Nguyễn Văn Tâm", results: 0 });
+    expect(row.officerId).toEqual(expect.any(String));
   });
 
   it("finds a tip by its reference code", async () => {

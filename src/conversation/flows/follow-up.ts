@@ -7,6 +7,7 @@ import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { parseReference, normalizeSecret } from "../../tips/reference-code.ts";
 import { secretHash } from "../../tips/create-tip.ts";
 import { normalizeText } from "../../text/normalize.ts";
+import { appendFolded } from "../../tips/message-reporter.ts";
 
 const MAX_SECRET_TRIES = 5;
 const LOCK_MINUTES = 15;
@@ -128,6 +129,12 @@ function lockedMinutes(turn: Turn, session: Session): number | undefined {
 }
 
 async function addToThread(turn: Turn, tipId: string, body: string, attachmentId?: string): Promise<void> {
-  await turn.tx.tipMessage.create({ data: { tipId, direction: "in", body, attachmentId, sourceKey: turn.eventKey } });
+  await turn.tx.tipMessage.create({ data: { tipId, direction: "in", body, attachmentId, sourceKey: turn.eventKey, createdAt: turn.now } });
+  const tip = await turn.tx.tip.findUniqueOrThrow({ where: { id: tipId }, select: { threadFolded: true } });
+  await turn.tx.tip.update({
+    where: { id: tipId },
+    data: { reporterActivityAt: turn.now, ...(body ? { threadFolded: appendFolded(tip.threadFolded, body) } : {}) },
+  });
+  turn.touched.push(tipId);
   await turn.tx.tipEvent.create({ data: { tipId, type: "reporter_message", actor: "resident", data: JSON.stringify({ attachment: Boolean(attachmentId) }) } });
 }

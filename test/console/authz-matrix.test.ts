@@ -1,0 +1,398 @@
+/**
+ * Every route of the console API, called as every kind of account, about a tip of another unit
+ * (unit B). The list of routes comes from apiRoutes(), so a route added later is called here too:
+ * it fails until CASES below says who may call it (and gives an example body when it takes one).
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWebchatChannel } from "../../src/channels/webchat/channel.ts";
+import { apiRoutes } from "../../src/console/router.ts";
+import type { ApiRoute } from "../../src/console/route.ts";
+import type { Role } from "../../src/officers/roles.ts";
+import { fold } from "../../src/text/normalize.ts";
+import { addOfficer, ensureUnit, insertTip, PASSWORD, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
+
+const UNIT_A = "CAX-MT-A";
+const UNIT_B = "CAX-MT-B";
+const UNIT_C = "CAX-MT-C";
+
+type Caller = "admin" | "duty" | "officerA" | "viewerA" | "outreach" | "officerNoUnit" | "signedOut";
+type Outcome = "ok" | 401 | 403 | 404;
+type Expect = Record<Caller, Outcome>;
+
+const ACCOUNTS: Record<Exclude<Caller, "signedOut">, { role: Role; unitId?: string }> = {
+  admin: { role: "admin" },
+  duty: { role: "duty" },
+  officerA: { role: "officer", unitId: UNIT_A },
+  viewerA: { role: "viewer", unitId: UNIT_A },
+  outreach: { role: "outreach" },
+  officerNoUnit: { role: "officer" },
+};
+const CALLERS: Caller[] = ["signedOut", "admin", "duty", "officerA", "viewerA", "outreach", "officerNoUnit"];
+/** Accounts that see only their unit's tips: they must never learn anything about unit B's tip. */
+const UNIT_SCOPED: Caller[] = ["officerA", "viewerA", "officerNoUnit"];
+
+// ── who may call what ────────────────────────────────────────────────────────────────────────
+const anyone: Expect = { signedOut: "ok", admin: "ok", duty: "ok", officerA: "ok", viewerA: "ok", outreach: "ok", officerNoUnit: "ok" };
+const signedIn: Expect = { ...anyone, signedOut: 401 };
+/** The listed accounts get through; every other signed-in account gets 403. */
+const only = (...allowed: Caller[]): Expect =>
+  Object.fromEntries(CALLERS.map((c) => [c, c === "signedOut" ? 401 : allowed.includes(c) ? "ok" : 403])) as Expect;
+/**
+ * About unit B's tip: the province accounts listed get through (the other province account 403),
+ * unit accounts get 404 (its existence is not revealed), outreach (no tips at all) 403.
+ */
+const tipOfUnitB = (...allowed: ("admin" | "duty")[]): Expect => ({
+  signedOut: 401,
+  admin: allowed.includes("admin") ? "ok" : 403,
+  duty: allowed.includes("duty") ? "ok" : 403,
+  officerA: 404,
+  viewerA: 404,
+  officerNoUnit: 404,
+  outreach: 403,
+});
+/** Lists and streams of tips: every account that reads tips, each seeing its own scope (checked for leaks). */
+const tipQueue: Expect = { ...signedIn, outreach: 403 };
+
+interface RouteCase {
+  expect: Expect;
+  body?: (w: World) => unknown;
+  query?: string;
+  /** Server-Sent Events: check the status and content type, then hang up. */
+  sse?: boolean;
+  /** The call ends the caller's session (sign out), so sign in again after it. */
+  endsSession?: boolean;
+}
+
+let n = 0;
+const seq = () => ++n;
+
+const CASES: Record<string, RouteCase> = {
+  // auth
+  "POST /auth/login": { expect: anyone, body: () => ({ username: "mt.dang.nhap", password: PASSWORD }) },
+  "POST /auth/logout": { expect: signedIn, endsSession: true },
+  "GET /auth/me": { expect: signedIn },
+  "POST /auth/password": { expect: signedIn, body: (w) => ({ currentPassword: passwords.get(w.caller) ?? PASSWORD, newPassword: w.nextPassword() }) },
+  "GET /openapi.json": { expect: anyone },
+  "GET /meta": { expect: signedIn },
+  // tips
+  "GET /tips": { expect: tipQueue },
+  "GET /tips/stream": { expect: tipQueue, sse: true },
+  "GET /tips/:id": { expect: tipOfUnitB("admin", "duty") },
+  "GET /tips/:id/attachments/:attachmentId": { expect: tipOfUnitB("admin", "duty") },
+  "GET /tips/:id/duplicates": { expect: tipOfUnitB("admin", "duty") },
+  "POST /tips/:id/route": { expect: tipOfUnitB("admin", "duty"), body: () => ({ unitId: UNIT_C, reason: "Chuyển cho đơn vị phụ trách địa bàn" }) },
+  "POST /tips/:id/claim": { expect: tipOfUnitB("admin", "duty"), body: async (w) => ({ version: (await w.tip()).version }) },
+  "POST /tips/:id/assign": {
+    expect: tipOfUnitB("admin", "duty"),
+    body: async (w) => ({ version: (await w.tip()).version, officerId: officerOfUnitB, reason: "Giao cho cán bộ địa bàn" }),
+  },
+  "POST /tips/:id/status": {
+    expect: tipOfUnitB("admin", "duty"),
+    body: async (w) => ({ version: (await w.tip()).version, status: "verifying", shareWithReporter: false }),
+  },
+  "POST /tips/:id/merge": {
+    expect: tipOfUnitB("admin", "duty"),
+    body: async (w) => ({ version: (await w.tip()).version, duplicateOf: (await w.otherTip()).reference, reason: "Cùng một vụ việc" }),
+  },
+  "POST /tips/:id/deadline": {
+    expect: tipOfUnitB("admin", "duty"),
+    body: async (w) => ({ version: (await w.tip()).version, days: 5, reason: "Cần thêm thời gian xác minh" }),
+  },
+  "POST /tips/:id/messages": { expect: tipOfUnitB("admin", "duty"), body: () => ({ body: "Cảm ơn bạn, công an đang xác minh tin báo." }) },
+  "POST /tips/:id/notes": { expect: tipOfUnitB("admin", "duty"), body: () => ({ body: "Ghi chú nội bộ: đã liên hệ trưởng thôn." }) },
+  // The administrator runs accounts, not cases: only the duty desk opens a reporter's identity here.
+  "POST /tips/:id/identity": { expect: tipOfUnitB("duty") },
+  // questions and the knowledge base
+  "GET /questions": { expect: signedIn },
+  "POST /questions/:id/answer": { expect: { ...signedIn, viewerA: 403 }, body: () => ({ answer: "Bạn đến công an xã mang theo căn cước." }) },
+  "GET /faq": { expect: signedIn },
+  "GET /faq/export": { expect: signedIn },
+  "POST /faq": { expect: only("admin", "outreach"), body: () => ({ ...faqEntry(`mt-moi-${seq()}`), version: undefined }) },
+  "PATCH /faq/:id": { expect: only("admin", "outreach"), body: () => ({ questions: ["Làm căn cước ở đâu?", `Cách hỏi thứ ${seq()}?`] }) },
+  "POST /faq/import": { expect: only("admin", "outreach"), body: () => ({ format: "tin-bao-faq", version: 1, entries: [faqEntry(`mt-nhap-${seq()}`)] }) },
+  // units
+  "GET /units": { expect: signedIn },
+  "GET /units/:id": { expect: signedIn },
+  "POST /units": { expect: only("admin"), body: () => ({ id: `CAX-MT-N${seq()}`, name: "Công an xã Thử Nghiệm", kind: "commune", languages: ["vi"] }) },
+  "PATCH /units/:id": { expect: only("admin"), body: () => ({ phone: "0255 3822 113" }) },
+  "GET /communes": { expect: signedIn, query: "q=ba" },
+  // officer accounts and the audit log
+  "GET /officers": { expect: { ...only("admin", "duty", "officerA") } },
+  "POST /officers": { expect: only("admin"), body: () => ({ username: `mt.moi.${seq()}`, displayName: "Cán bộ mới", role: "duty" }) },
+  "PATCH /officers/:id": { expect: only("admin"), body: () => ({ displayName: `Đ/c Đổi Tên ${seq()}` }) },
+  "POST /officers/:id/password-reset": { expect: only("admin") },
+  "GET /audit": { expect: only("admin") },
+  "GET /audit/export": { expect: only("admin") },
+};
+
+function faqEntry(id: string) {
+  return {
+    id,
+    version: 1,
+    tags: ["thu-nghiem"],
+    questions: ["Làm căn cước ở đâu?"],
+    answer: { vi: "Tại công an xã, phường nơi bạn cư trú." },
+    reviewedBy: "Phòng Cảnh sát QLHC",
+    reviewedAt: "2026-01-15",
+  };
+}
+
+// ── the world each call runs in ──────────────────────────────────────────────────────────────
+let api: ApiHarness;
+const sessions = new Map<Caller, SignedIn>();
+const passwords = new Map<Caller, string>();
+let officerOfUnitB: string;
+let accountToChange: string;
+let faqToChange: string;
+let tipOfUnitA: { id: string; reference: string };
+/** Every id and reference of a unit B tip made so far: a unit account's answer must mention none. */
+const unitBSecrets = new Set<string>();
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
+
+/** Fresh fixtures for one call, made only when the call needs them. */
+class World {
+  constructor(readonly caller: Caller) {}
+  private newPassword: string | undefined;
+  nextPassword(): string {
+    return (this.newPassword ??= `mat-khau-moi-${this.caller}-${seq()}`);
+  }
+  changedPassword(): string | undefined {
+    return this.newPassword;
+  }
+  tip = once(() => namedTipOfUnitB());
+  otherTip = once(() => namedTipOfUnitB());
+  attachment = once(async () => addAttachment((await this.tip()).id));
+  question = once(() => addQuestion());
+
+  async param(route: ApiRoute, name: string): Promise<string> {
+    if (route.path.startsWith("/tips/:id")) {
+      if (name === "id") return (await this.tip()).id;
+      if (name === "attachmentId") return (await this.attachment()).id;
+    }
+    if (route.path.startsWith("/questions/:id") && name === "id") return (await this.question()).id;
+    if (route.path.startsWith("/faq/:id") && name === "id") return faqToChange;
+    if (route.path.startsWith("/units/:id") && name === "id") return UNIT_B;
+    if (route.path.startsWith("/officers/:id") && name === "id") return accountToChange;
+    throw new Error(`No value for :${name} in ${key(route)}: teach World.param in test/console/authz-matrix.test.ts which fixture it names.`);
+  }
+}
+
+async function namedTipOfUnitB() {
+  const i = seq();
+  const contact = await api.ctx.db.contact.create({
+    data: { channel: "webchat", platformIdHash: api.ctx.vault.hash(`mt-${i}`), platformIdEnc: api.ctx.vault.encrypt(`mt-${i}`), lastInboundAt: new Date() },
+  });
+  const tip = await insertTip(api.ctx, {
+    unitId: UNIT_B,
+    channel: "webchat",
+    description: "Có người bán ma túy ở bến xe",
+    status: "received",
+    anonymous: false,
+    reporterName: "Nguyễn Văn Báo",
+    reporterPhone: "0905000111",
+    contactId: contact.id,
+  });
+  unitBSecrets.add(tip.id);
+  unitBSecrets.add(tip.reference);
+  return tip;
+}
+
+async function addAttachment(tipId: string) {
+  const bytes = Buffer.from("anh chup hien truong");
+  const storageKey = `${tipId}/anh-${seq()}.jpg`;
+  const file = path.join(api.ctx.config.mediaDir, storageKey);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+  return api.ctx.db.attachment.create({
+    data: {
+      tipId,
+      sourceKey: `mt:${storageKey}`,
+      kind: "photo",
+      mime: "image/jpeg",
+      size: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      storageKey,
+      status: "stored",
+    },
+  });
+}
+
+async function addQuestion() {
+  const i = seq();
+  const contact = await api.ctx.db.contact.create({
+    data: { channel: "webchat", platformIdHash: api.ctx.vault.hash(`mt-q-${i}`), platformIdEnc: api.ctx.vault.encrypt(`mt-q-${i}`) },
+  });
+  const text = "Làm căn cước cho con ở đâu?";
+  return api.ctx.db.question.create({
+    data: { contactId: contact.id, channel: "webchat", chatIdEnc: api.ctx.vault.encrypt(`mt-q-${i}`), language: "vi", text, textFolded: fold(text), sourceKey: `mt:q:${i}` },
+  });
+}
+
+// ── calling a route ──────────────────────────────────────────────────────────────────────────
+const key = (route: ApiRoute) => `${route.method.toUpperCase()} ${route.path}`;
+
+interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+async function call(route: ApiRoute, c: RouteCase, w: World, headers: Record<string, string>): Promise<Answer> {
+  let urlPath = route.path;
+  for (const [, name] of route.path.matchAll(/:(\w+)/g)) urlPath = urlPath.replace(`:${name}`, encodeURIComponent(await w.param(route, name!)));
+  const body = c.body ? await c.body(w) : undefined;
+  const aborter = new AbortController();
+  const res = await fetch(`${api.base}/api${urlPath}${c.query ? `?${c.query}` : ""}`, {
+    method: route.method.toUpperCase(),
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: aborter.signal,
+  });
+  const contentType = res.headers.get("content-type") ?? "";
+  if (c.sse && contentType.startsWith("text/event-stream")) {
+    aborter.abort();
+    return { status: res.status, contentType, text: "" };
+  }
+  return { status: res.status, contentType, text: await res.text() };
+}
+
+function headersOf(caller: Caller): Record<string, string> {
+  const session = sessions.get(caller);
+  return session ? { ...session.cookie, "x-csrf-token": session.csrfToken } : {};
+}
+
+const ERROR_CODE: Record<number, string> = { 401: "unauthorized", 403: "forbidden", 404: "not_found" };
+
+/** What is wrong with this answer, or null. */
+function problemWith(expected: Outcome, answer: Answer, c: RouteCase, caller: Caller): string | null {
+  const shown = `${answer.status} ${answer.text.slice(0, 300)}`;
+  if (expected === "ok") {
+    if (answer.status < 200 || answer.status > 299) return `expected 2xx, got ${shown}`;
+    if (c.sse && !answer.contentType.startsWith("text/event-stream")) return `expected text/event-stream, got ${answer.contentType}`;
+  } else {
+    if (answer.status !== expected) return `expected ${expected}, got ${shown}`;
+    const code = (JSON.parse(answer.text) as { error?: { code?: string } }).error?.code;
+    if (code !== ERROR_CODE[expected]) return `expected error code ${ERROR_CODE[expected]}, got ${code}`;
+  }
+  if (UNIT_SCOPED.includes(caller) && answer.status < 300) {
+    const leaked = [...unitBSecrets].find((s) => answer.text.includes(s));
+    if (leaked) return `answered 2xx mentioning unit B's tip (${leaked})`;
+  }
+  return null;
+}
+
+function caseOf(route: ApiRoute): RouteCase {
+  const c = CASES[key(route)];
+  if (!c) {
+    throw new Error(
+      `${key(route)} has no authorization expectation. Add it to CASES in test/console/authz-matrix.test.ts: ` +
+        `who may call it (signedIn, only(...), tipOfUnitB(...), tipQueue) and, if it takes a body, an example valid body.`,
+    );
+  }
+  if (route.body && !c.body) {
+    throw new Error(`${key(route)} takes a JSON body: add an example valid body to its entry in CASES in test/console/authz-matrix.test.ts.`);
+  }
+  return c;
+}
+
+beforeAll(async () => {
+  api = await startApi();
+  api.ctx.channels.set("webchat", createWebchatChannel(api.ctx));
+  for (const unit of [UNIT_A, UNIT_B, UNIT_C]) await ensureUnit(api.ctx, unit);
+  // In parallel: each account costs two scrypt hashes.
+  await Promise.all(
+    (Object.entries(ACCOUNTS) as [Caller, (typeof ACCOUNTS)["admin"]][]).map(async ([caller, account]) => {
+      await addOfficer(api.ctx, `mt.${caller.toLowerCase()}`, account.role, account.unitId ? { unitId: account.unitId } : {});
+      sessions.set(caller, await signIn(api.base, `mt.${caller.toLowerCase()}`));
+      passwords.set(caller, PASSWORD);
+    }),
+  );
+  const [, unitBOfficer, toChange] = await Promise.all([
+    addOfficer(api.ctx, "mt.dang.nhap", "duty"),
+    addOfficer(api.ctx, "mt.can.bo.b", "officer", { unitId: UNIT_B }),
+    addOfficer(api.ctx, "mt.doi.thong.tin", "officer", { unitId: UNIT_B }),
+  ]);
+  officerOfUnitB = unitBOfficer.id;
+  accountToChange = toChange.id;
+  faqToChange = "mt-sua";
+  const created = await fetch(`${api.base}/api/faq`, {
+    method: "POST",
+    headers: { ...headersOf("admin"), "content-type": "application/json" },
+    body: JSON.stringify({ ...faqEntry(faqToChange), version: undefined }),
+  });
+  expect(created.status).toBe(201);
+  tipOfUnitA = await insertTip(api.ctx, { unitId: UNIT_A, description: "Đánh bạc ở quán nước đầu thôn" });
+}, 90_000);
+afterAll(async () => {
+  await api?.close();
+});
+
+const routes = apiRoutes();
+
+describe("the authorization matrix", () => {
+  it("declares who may call every route, with an example body for each route that takes one", () => {
+    const missing = routes.flatMap((route) => {
+      try {
+        caseOf(route);
+        return [];
+      } catch (e) {
+        return [(e as Error).message];
+      }
+    });
+    expect(missing, missing.join("\n")).toEqual([]);
+  });
+
+  it("lets a unit officer read their own unit's tip, so the 404s below are about scope", async () => {
+    const res = await fetch(`${api.base}/api/tips/${tipOfUnitA.id}`, { headers: headersOf("officerA") });
+    expect(res.status).toBe(200);
+    const list = await fetch(`${api.base}/api/tips`, { headers: headersOf("officerA") });
+    expect(await list.text()).toContain(tipOfUnitA.id);
+  });
+
+  for (const route of routes) {
+    it(`${key(route)}: each account gets what CASES declares, about a tip of unit B`, async () => {
+      const c = caseOf(route);
+      const problems: string[] = [];
+      for (const caller of CALLERS) {
+        const w = new World(caller);
+        const answer = await call(route, c, w, headersOf(caller));
+        const problem = problemWith(c.expect[caller], answer, c, caller);
+        if (problem) problems.push(`${caller}: ${problem}`);
+        if (answer.status < 300 && caller !== "signedOut") {
+          const changed = w.changedPassword();
+          if (changed) passwords.set(caller, changed);
+          if (c.endsSession) sessions.set(caller, await signIn(api.base, `mt.${caller.toLowerCase()}`, passwords.get(caller)));
+        }
+      }
+      expect(problems, `${key(route)}\n${problems.join("\n")}`).toEqual([]);
+    }, 60_000);
+  }
+});
+
+describe("CSRF protection", () => {
+  const changing = routes.filter((r) => r.auth && r.method !== "get");
+
+  it("covers every route that changes state", () => {
+    expect(changing.length).toBeGreaterThan(0);
+  });
+
+  for (const route of changing) {
+    it(`${key(route)} refuses a cookie request without a valid X-CSRF-Token`, async () => {
+      const c = caseOf(route);
+      const admin = sessions.get("admin")!;
+      for (const headers of [admin.cookie, { ...admin.cookie, "x-csrf-token": `${admin.csrfToken}x` }]) {
+        const answer = await call(route, c, new World("admin"), headers);
+        expect(answer.status, answer.text).toBe(403);
+        expect((JSON.parse(answer.text) as { error: { code: string } }).error.code).toBe("csrf_failed");
+      }
+      expect((await fetch(`${api.base}/api/auth/me`, { headers: admin.cookie })).status).toBe(200);
+    });
+  }
+});
