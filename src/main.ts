@@ -34,6 +34,7 @@ const lines = [
   "",
   `  Tin Báo is running (${config.dialect === "sqlite" ? `SQLite ${config.databaseUrl}` : "PostgreSQL"}) — ready in ${readyMs} ms`,
   `  Web chat:  ${config.publicUrl}/chat`,
+  `  Console:   ${config.publicUrl}/console`,
   `  Officers:  ${config.publicUrl}/api   (JSON API, described at ${config.publicUrl}/api/openapi.json)`,
   `  Channels:  ${[...service.ctx.channels.keys()].join(", ")}`,
 ];

@@ -28,6 +28,7 @@ import { createInboundHandler } from "./conversation/handle-inbound.ts";
 import { buildApp } from "./http/app.ts";
 import { createOpsRouter } from "./http/ops-routes.ts";
 import { createApiRouter } from "./console/router.ts";
+import { createConsoleRouter } from "./console/pages.ts";
 
 export interface ServiceOptions {
   logger?: Logger;
@@ -96,6 +97,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     webhooks: createWebhookRouter(ctx),
     webchat: createWebchatRouter(ctx, localesDir),
     api: createApiRouter(ctx),
+    console: createConsoleRouter(ctx),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

@@ -11,6 +11,7 @@ export interface HttpParts {
   webhooks?: Router;
   webchat?: Router;
   api?: Router;
+  console?: Router;
   ops?: Router;
 }
 
@@ -28,6 +29,7 @@ export function buildApp(ctx: AppContext, parts: HttpParts): Express {
   if (parts.webhooks) app.use("/webhooks", parts.webhooks);
   if (parts.webchat) app.use("/chat", parts.webchat);
   if (parts.api) app.use("/api", parts.api);
+  if (parts.console) app.use("/console", parts.console);
   app.get("/", (_req, res) => res.redirect("/chat"));
   app.use((_req, _res, next) => next(new AppError("not_found", "Không tìm thấy trang này.")));
   app.use(errorMiddleware(ctx.log));
