@@ -9,13 +9,12 @@
 import type { AppContext } from "../context.ts";
 import type { Prisma } from "../db/generated/sqlite/client.ts";
 import { AppError } from "../http/errors.ts";
-import { fold } from "../text/normalize.ts";
 import { CLOSED_STATUSES, OPEN_STATUSES, overdueKind } from "../tips/workflow.ts";
 import { communeNames } from "./commune-names.ts";
+import { afterQueueCursor, countAttachments, tipSearchWhere } from "./queue-query.ts";
 import type { TipListItem, TipListQuery } from "./schemas.ts";
 
 export const EXCERPT_CHARS = 140;
-const MAX_SEARCH_WORDS = 8;
 
 export interface ListTipsInput {
   /** Which tips the officer may see (from permissions.ts). */
@@ -26,12 +25,18 @@ export interface ListTipsInput {
 }
 
 export async function listTips(
-  ctx: Pick<AppContext, "db" | "now">,
+  ctx: Pick<AppContext, "db" | "now" | "config">,
   { scope, officerId, query }: ListTipsInput,
 ): Promise<{ items: TipListItem[]; nextCursor: string | null }> {
   const now = ctx.now();
   const where: Prisma.TipWhereInput = {
-    AND: [scope, ...filtersOf(query, officerId, now), query.cursor ? afterCursor(decodeCursor(query.cursor)) : {}],
+    AND: [
+      scope,
+      ...filtersOf(query, officerId, now),
+      // "wide": a search over closed tips too, where SQLite is faster finding the few matches first.
+      await tipSearchWhere(ctx.db, query.q, { dialect: ctx.config.dialect, wide: !query.status && query.statusGroup !== "open" }),
+      query.cursor ? afterQueueCursor(decodeCursor(query.cursor)) : {},
+    ],
   };
   const rows = await ctx.db.tip.findMany({
     where,
@@ -61,12 +66,11 @@ export async function listTips(
       description: true,
       version: true,
       reporterActivityAt: true,
-      _count: { select: { attachments: true } },
     },
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  const names = await communeNames(ctx.db, page);
+  const [names, attachments] = await Promise.all([communeNames(ctx.db, page), countAttachments(ctx.db, page.map((t) => t.id))]);
   return {
     items: page.map((tip) => ({
       id: tip.id,
@@ -91,7 +95,7 @@ export async function listTips(
       assignedOfficerId: tip.assignedOfficerId,
       assignedOfficerName: tip.assignedOfficer?.displayName ?? null,
       excerpt: Array.from(tip.description).slice(0, EXCERPT_CHARS).join(""),
-      attachments: tip._count.attachments,
+      attachments: attachments.get(tip.id) ?? 0,
       version: tip.version,
       reporterActivityAt: tip.reporterActivityAt?.toISOString() ?? null,
     })),
@@ -116,7 +120,6 @@ function filtersOf(query: TipListQuery, officerId: string, now: Date): Prisma.Ti
   // Overdue: an open tip whose current deadline has passed (dueAt is the one that runs).
   if (query.overdue === true) filters.push({ status: { in: [...OPEN_STATUSES] }, dueAt: { lte: now } });
   if (query.overdue === false) filters.push({ OR: [{ status: { in: [...CLOSED_STATUSES] } }, { dueAt: { gt: now } }] });
-  if (query.q) filters.push(searchWhere(query.q));
   return filters;
 }
 
@@ -125,23 +128,6 @@ function vietnamDayStart(day: string): Date {
   const at = new Date(`${day}T00:00:00+07:00`);
   if (Number.isNaN(at.getTime())) throw new AppError("validation_failed", `Ngày ${day} không hợp lệ.`);
   return at;
-}
-
-/** Every folded word must appear in the description, the place or the thread; a reference code matches itself. */
-function searchWhere(q: string): Prisma.TipWhereInput {
-  const words = fold(q).split(" ").filter(Boolean).slice(0, MAX_SEARCH_WORDS);
-  if (words.length === 0) return {};
-  const reference = q.trim().toUpperCase();
-  return {
-    OR: [
-      { reference },
-      {
-        AND: words.map((word) => ({
-          OR: [{ descriptionFolded: { contains: word } }, { placeFolded: { contains: word } }, { threadFolded: { contains: word } }],
-        })),
-      },
-    ],
-  };
 }
 
 interface Cursor {
@@ -165,13 +151,4 @@ function decodeCursor(cursor: string): Cursor {
     // fall through
   }
   throw new AppError("bad_request", "Tham số cursor không hợp lệ. Hãy tải lại danh sách từ đầu.");
-}
-
-/** Tips that sort after the cursor in (urgent desc, dueAt asc, id asc). */
-function afterCursor(c: Cursor): Prisma.TipWhereInput {
-  const sameUrgencyAfter: Prisma.TipWhereInput = {
-    urgent: c.urgent,
-    OR: [{ dueAt: { gt: c.dueAt } }, { dueAt: c.dueAt, id: { gt: c.id } }],
-  };
-  return c.urgent ? { OR: [sameUrgencyAfter, { urgent: false }] } : sameUrgencyAfter;
 }

@@ -91,6 +91,15 @@ describe("the tip queue", () => {
     expect((await listTips(`?q=${encodeURIComponent("danh bac quang trung")}`)).items).toEqual([]);
   });
 
+  it("searches closed tips too when asked for every status, and a code of an existing tip finds that tip alone", async () => {
+    const closed = await insertTip(api.ctx, { description: "Vụ khai thác vàng trái phép đã xử lý", category: "other", status: "closed", createdAt: minutesAgo(2000) });
+    const open = await insertTip(api.ctx, { description: "Lại thấy khai thác vàng ở suối", category: "other", createdAt: minutesAgo(20) });
+    expect((await listTips(`?q=${encodeURIComponent("khai thac vang")}`)).items.map((t) => t.id)).toEqual([open.id]);
+    const all = (await listTips(`?statusGroup=all&q=${encodeURIComponent("khai thác vàng")}`)).items.map((t) => t.id);
+    expect(all.sort()).toEqual([closed.id, open.id].sort());
+    expect((await listTips(`?statusGroup=all&q=${closed.reference}`)).items.map((t) => t.id)).toEqual([closed.id]);
+  });
+
   it("records who searched for what in the audit log", async () => {
     await listTips(`?q=${encodeURIComponent("Nguyễn Văn Tâm")}`);
     const row = await api.ctx.db.auditLog.findFirstOrThrow({ where: { action: "tip.search" }, orderBy: { id: "desc" } });
