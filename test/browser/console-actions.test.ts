@@ -8,13 +8,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { browserAvailable, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
+import type { Page } from "playwright-core";
+import { browserAvailable, SCREENSHOTS } from "../support/browser.ts";
+import { openConsoleDesk, type ConsoleDesk } from "../support/console-browser.ts";
 import { chat, payloadOf, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { ensureUnit, insertTip, type TipFixture } from "../console/support.ts";
-import { createOfficer } from "../../src/officers/create-officer.ts";
-import { ensureDemoSetup } from "../../src/routing/ensure-demo-setup.ts";
-import type { Role } from "../../src/officers/roles.ts";
 import { fold } from "../../src/text/normalize.ts";
 import { WRONG_CURRENT_PASSWORD } from "../../src/officers/change-own-password.ts";
 
@@ -27,20 +25,14 @@ const DAY = 24 * HOUR;
 const LONG = { timeout: 20_000 };
 
 describe.runIf(browserAvailable)("the police console: case work", () => {
+  let desk: ConsoleDesk;
   let svc: TestService;
-  let browser: Browser;
   let adminVersion: string;
-  const passwords = new Map<string, string>();
-  const contexts: BrowserContext[] = [];
-  /** Everything the pages complained about: script errors, CSP refusals, unexpected dialogs. */
-  const problems: string[] = [];
+  let passwords: Map<string, string>;
+  let problems: string[];
 
   beforeAll(async () => {
-    svc = await startTestService();
-    await ensureDemoSetup(svc.ctx);
-    adminVersion = (await svc.ctx.db.adminDataVersion.findFirstOrThrow({ orderBy: { seq: "desc" } })).id;
-    await ensureUnit({ ...svc.ctx, dir: svc.dir, logs: svc.logs, close: async () => {} }, QUEUE_UNIT);
-    const accounts: [string, Role, string | null][] = [
+    desk = await openConsoleDesk([
       ["ca.bato", "officer", BATO],
       ["ca.bato2", "officer", BATO],
       ["ca.sonha", "officer", SONHA],
@@ -48,37 +40,14 @@ describe.runIf(browserAvailable)("the police console: case work", () => {
       ["doi.matkhau", "officer", BATO],
       ["bi.khoa", "officer", BATO],
       ["quantri", "admin", null],
-    ];
-    for (const [username, role, unitId] of accounts) {
-      const { password } = await createOfficer(svc.ctx, { username, displayName: `Cán bộ ${username}`, role, unitId });
-      passwords.set(username, password);
-    }
-    browser = await launchBrowser();
+    ]);
+    ({ svc, passwords, problems } = desk);
+    await ensureUnit(desk.ctx, QUEUE_UNIT);
+    adminVersion = (await svc.ctx.db.adminDataVersion.findFirstOrThrow({ orderBy: { seq: "desc" } })).id;
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await svc?.close();
+    await desk?.close();
   });
-
-  function watch(page: Page, who: string) {
-    page.on("pageerror", (e) => problems.push(`${who}: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${who}: ${m.text()}`);
-    });
-    page.on("dialog", (d) => {
-      problems.push(`${who}: unexpected dialog "${d.message()}"`);
-      void d.dismiss();
-    });
-  }
-
-  async function desk(who = "console"): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
-    contexts.push(context);
-    const page = await context.newPage();
-    watch(page, who);
-    return page;
-  }
 
   async function logIn(page: Page, username: string, password: string) {
     await page.getByLabel("Tên đăng nhập", { exact: true }).fill(username);
@@ -86,16 +55,9 @@ describe.runIf(browserAvailable)("the police console: case work", () => {
     await page.getByRole("button", { name: "Đăng nhập" }).click();
   }
 
-  /** Signs in at /console (or the deep link given). */
-  async function signIn(username: string, at = "/console"): Promise<Page> {
-    const page = await desk(username);
-    await page.goto(`${svc.url}${at}`);
-    await logIn(page, username, passwords.get(username)!);
-    await page.getByRole("navigation", { name: "Chức năng" }).waitFor();
-    return page;
-  }
+  const signIn = (username: string, at?: string) => desk.signIn(username, at);
 
-  const fileTip = (t: TipFixture) => insertTip({ ...svc.ctx, dir: svc.dir, logs: svc.logs, close: async () => {} }, t);
+  const fileTip = (t: TipFixture) => insertTip(desk.ctx, t);
   /** A tip in a known commune, with the data version intake would record. */
   async function fileTipIn(communeCode: string, t: TipFixture) {
     const tip = await fileTip({ ...t, communeCode });
@@ -366,7 +328,7 @@ describe.runIf(browserAvailable)("the police console: case work", () => {
   }, 90_000);
 
   it("locks the login after five wrong passwords and says in how many minutes, and at what time, to try again", async () => {
-    const page = await desk("lockout");
+    const page = await desk.page("lockout");
     await page.goto(`${svc.url}/console`);
     await page.getByRole("heading", { name: "Đăng nhập" }).waitFor();
     const alert = page.locator("form.login .error");

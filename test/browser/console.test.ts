@@ -5,15 +5,13 @@
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { browserAvailable, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
+import type { Browser, Page } from "playwright-core";
+import { browserAvailable, SCREENSHOTS } from "../support/browser.ts";
+import { openConsoleDesk, type ConsoleDesk } from "../support/console-browser.ts";
 import { Readable } from "node:stream";
 import { startTestService, TINY_PNG, type TestService } from "../support/service.ts";
 import { storeStream } from "../../src/media/store.ts";
 import { insertTip, type TipFixture } from "../console/support.ts";
-import { createOfficer } from "../../src/officers/create-officer.ts";
-import { ensureDemoSetup } from "../../src/routing/ensure-demo-setup.ts";
-import type { Role } from "../../src/officers/roles.ts";
 import { fold } from "../../src/text/normalize.ts";
 
 const BATO = "DEMO-CAX-BATO";
@@ -21,69 +19,32 @@ const SONHA = "DEMO-CAX-SONHA";
 const TRABONG = "DEMO-CAX-TRABONG";
 
 describe.runIf(browserAvailable)("the police console", () => {
+  let desk: ConsoleDesk;
   let svc: TestService;
   let browser: Browser;
-  const passwords = new Map<string, string>();
-  const contexts: BrowserContext[] = [];
-  /** Everything the pages complained about: script errors, CSP refusals, unexpected dialogs. */
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    svc = await startTestService();
-    await ensureDemoSetup(svc.ctx);
-    const accounts: [string, Role, string | null][] = [
+    desk = await openConsoleDesk([
       ["ca.bato", "officer", BATO],
       ["ca.bato2", "officer", BATO],
       ["ca.sonha", "officer", SONHA],
       ["ca.trabong", "officer", TRABONG],
       ["quantri", "admin", null],
-    ];
-    for (const [username, role, unitId] of accounts) {
-      const { password } = await createOfficer(svc.ctx, { username, displayName: `Cán bộ ${username}`, role, unitId });
-      passwords.set(username, password);
-    }
-    browser = await launchBrowser();
+    ]);
+    ({ svc, browser, problems } = desk);
   });
   afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
+    await desk?.close();
   });
 
-  function watch(page: Page, who: string) {
-    page.on("pageerror", (e) => problems.push(`${who}: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${who}: ${m.text()}`);
-    });
-    page.on("dialog", (d) => {
-      problems.push(`${who}: unexpected dialog "${d.message()}"`);
-      void d.dismiss();
-    });
-  }
-
-  async function desk(width = 1280, height = 860): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
-    contexts.push(context);
-    const page = await context.newPage();
-    watch(page, "console");
-    return page;
-  }
-
-  /** Signs in at /console (or the deep link given) with the mouse-free form. */
-  async function signIn(username: string, at = "/console", size?: [number, number]): Promise<Page> {
-    const page = await desk(...(size ?? []));
-    await page.goto(`${svc.url}${at}`);
-    await page.getByLabel("Tên đăng nhập", { exact: true }).fill(username);
-    await page.getByLabel("Mật khẩu", { exact: true }).fill(passwords.get(username)!);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
-    await page.getByRole("navigation", { name: "Chức năng" }).waitFor();
-    return page;
-  }
+  const signIn = (username: string, at?: string, size?: [number, number]) => desk.signIn(username, at, size);
 
   async function phone(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "vi-VN", hasTouch: true });
-    contexts.push(context);
+    desk.track(context);
     const page = await context.newPage();
-    watch(page, "web chat");
+    desk.watch(page, "web chat");
     await page.goto(`${svc.url}/chat`);
     return page;
   }
@@ -122,7 +83,7 @@ describe.runIf(browserAvailable)("the police console", () => {
   }
 
   /** A tip stored the way intake stores it (the console helper wants a test context: the service's, here). */
-  const fileTip = (t: TipFixture) => insertTip({ ...svc.ctx, dir: svc.dir, logs: svc.logs, close: async () => {} }, t);
+  const fileTip = (t: TipFixture) => insertTip(desk.ctx, t);
   const rowOf = (page: Page, reference: string) => page.locator("table.tips tbody tr", { hasText: reference });
   const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
   const bannerText = (page: Page) => page.locator("#banner").innerText();
@@ -136,7 +97,7 @@ describe.runIf(browserAvailable)("the police console", () => {
   }
 
   it("shows a tip sent by web chat live in the open queue, then claim, reply (the resident reads it) and close with an outcome", async () => {
-    const login = await desk();
+    const login = await desk.page();
     await login.goto(`${svc.url}/console`);
     await login.getByRole("heading", { name: "Đăng nhập" }).waitFor();
     await shot(login, "console-1-login");
@@ -244,12 +205,12 @@ describe.runIf(browserAvailable)("the police console", () => {
     for (const [i, d] of ["Có người chặt phá rừng phòng hộ ở khe suối.", "Xe công nông chở gỗ không giấy tờ.", "Nghi có người trồng cần sa trong rẫy."].entries()) {
       await fileTip({ description: d, category: i === 2 ? "drugs" : "forest", unitId: TRABONG, createdAt: new Date(Date.now() - (i + 1) * 3600_000) });
     }
-    const page = await desk();
+    const page = await desk.page();
     await page.goto(`${svc.url}/console`);
     await page.locator("#login-username").waitFor();
     await page.keyboard.type("ca.trabong");
     await page.keyboard.press("Tab");
-    await page.keyboard.type(passwords.get("ca.trabong")!);
+    await page.keyboard.type(desk.passwords.get("ca.trabong")!);
     await page.keyboard.press("Enter");
     await page.locator("table.tips tbody tr").nth(2).waitFor();
 
