@@ -38,7 +38,7 @@ const UNIT_SCOPED: Caller[] = ["officerA", "viewerA", "officerNoUnit"];
 const anyone: Expect = { signedOut: "ok", admin: "ok", duty: "ok", officerA: "ok", viewerA: "ok", outreach: "ok", officerNoUnit: "ok" };
 const signedIn: Expect = { ...anyone, signedOut: 401 };
 /** The listed accounts get through; every other signed-in account gets 403. */
-const only = (...allowed: Caller[]): Expect =>
+const allowedFor = (...allowed: Caller[]): Expect =>
   Object.fromEntries(CALLERS.map((c) => [c, c === "signedOut" ? 401 : allowed.includes(c) ? "ok" : 403])) as Expect;
 /**
  * About unit B's tip: the province accounts listed get through (the other province account 403),
@@ -110,22 +110,22 @@ const CASES: Record<string, RouteCase> = {
   "POST /questions/:id/answer": { expect: { ...signedIn, viewerA: 403 }, body: () => ({ answer: "Bạn đến công an xã mang theo căn cước." }) },
   "GET /faq": { expect: signedIn },
   "GET /faq/export": { expect: signedIn },
-  "POST /faq": { expect: only("admin", "outreach"), body: () => ({ ...faqEntry(`mt-moi-${seq()}`), version: undefined }) },
-  "PATCH /faq/:id": { expect: only("admin", "outreach"), body: () => ({ questions: ["Làm căn cước ở đâu?", `Cách hỏi thứ ${seq()}?`] }) },
-  "POST /faq/import": { expect: only("admin", "outreach"), body: () => ({ format: "tin-bao-faq", version: 1, entries: [faqEntry(`mt-nhap-${seq()}`)] }) },
+  "POST /faq": { expect: allowedFor("admin", "outreach"), body: () => ({ ...faqEntry(`mt-moi-${seq()}`), version: undefined }) },
+  "PATCH /faq/:id": { expect: allowedFor("admin", "outreach"), body: () => ({ questions: ["Làm căn cước ở đâu?", `Cách hỏi thứ ${seq()}?`] }) },
+  "POST /faq/import": { expect: allowedFor("admin", "outreach"), body: () => ({ format: "tin-bao-faq", version: 1, entries: [faqEntry(`mt-nhap-${seq()}`)] }) },
   // units
   "GET /units": { expect: signedIn },
   "GET /units/:id": { expect: signedIn },
-  "POST /units": { expect: only("admin"), body: () => ({ id: `CAX-MT-N${seq()}`, name: "Công an xã Thử Nghiệm", kind: "commune", languages: ["vi"] }) },
-  "PATCH /units/:id": { expect: only("admin"), body: () => ({ phone: "0255 3822 113" }) },
+  "POST /units": { expect: allowedFor("admin"), body: () => ({ id: `CAX-MT-N${seq()}`, name: "Công an xã Thử Nghiệm", kind: "commune", languages: ["vi"] }) },
+  "PATCH /units/:id": { expect: allowedFor("admin"), body: () => ({ phone: "0255 3822 113" }) },
   "GET /communes": { expect: signedIn, query: "q=ba" },
   // officer accounts and the audit log
-  "GET /officers": { expect: { ...only("admin", "duty", "officerA") } },
-  "POST /officers": { expect: only("admin"), body: () => ({ username: `mt.moi.${seq()}`, displayName: "Cán bộ mới", role: "duty" }) },
-  "PATCH /officers/:id": { expect: only("admin"), body: () => ({ displayName: `Đ/c Đổi Tên ${seq()}` }) },
-  "POST /officers/:id/password-reset": { expect: only("admin") },
-  "GET /audit": { expect: only("admin") },
-  "GET /audit/export": { expect: only("admin") },
+  "GET /officers": { expect: { ...allowedFor("admin", "duty", "officerA") } },
+  "POST /officers": { expect: allowedFor("admin"), body: () => ({ username: `mt.moi.${seq()}`, displayName: "Cán bộ mới", role: "duty" }) },
+  "PATCH /officers/:id": { expect: allowedFor("admin"), body: () => ({ displayName: `Đ/c Đổi Tên ${seq()}` }) },
+  "POST /officers/:id/password-reset": { expect: allowedFor("admin") },
+  "GET /audit": { expect: allowedFor("admin") },
+  "GET /audit/export": { expect: allowedFor("admin") },
 };
 
 function faqEntry(id: string) {
@@ -293,7 +293,7 @@ function caseOf(route: ApiRoute): RouteCase {
   if (!c) {
     throw new Error(
       `${key(route)} has no authorization expectation. Add it to CASES in test/console/authz-matrix.test.ts: ` +
-        `who may call it (signedIn, only(...), tipOfUnitB(...), tipQueue) and, if it takes a body, an example valid body.`,
+        `who may call it (signedIn, allowedFor(...), tipOfUnitB(...), tipQueue) and, if it takes a body, an example valid body.`,
     );
   }
   if (route.body && !c.body) {
