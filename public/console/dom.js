@@ -194,3 +194,21 @@ export async function copyText(text) {
     /* clipboard needs a secure context; the text stays visible to copy by hand */
   }
 }
+
+/**
+ * What a list screen (questions, knowledge base, officers) gives the app: stop updating once left,
+ * and "/" to its search box.
+ */
+export function listScreen(state, search, onUnmount = () => {}) {
+  return {
+    unmount() {
+      state.disposed = true;
+      onUnmount();
+    },
+    onKey(e) {
+      if (e.key !== '/') return false;
+      search.focus();
+      return true;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 // The knowledge base: everyone reads; admin and outreach editors add, edit, disable, import, export.
 
 import { api } from './api.js';
-import { h, clear, field, fmtDate, fmtDateTime, fold, errorBox, busy, announce, banner } from './dom.js';
+import { h, clear, field, fmtDate, fmtDateTime, fold, errorBox, busy, announce, banner, listScreen } from './dom.js';
 
 const LANGS = [
   { code: 'hre', label: 'Câu trả lời tiếng Hrê' },
@@ -186,16 +186,5 @@ export function mount(main, app, { query }) {
   }
 
   load();
-  return {
-    unmount() {
-      state.disposed = true;
-    },
-    onKey(e) {
-      if (e.key === '/') {
-        search.focus();
-        return true;
-      }
-      return false;
-    },
-  };
+  return listScreen(state, search);
 }

@@ -1,7 +1,7 @@
 // Officer accounts (admin): list, create (password shown once), role/unit, disable, reset password.
 
 import { api } from './api.js';
-import { h, clear, select, field, fmtDateTime, fold, errorBox, busy, announce, confirmDialog, copyText } from './dom.js';
+import { h, clear, select, field, fmtDateTime, fold, errorBox, busy, announce, confirmDialog, copyText, listScreen } from './dom.js';
 
 const UNIT_ROLES = new Set(['officer', 'viewer']);
 
@@ -165,16 +165,5 @@ export function mount(main, app) {
   }
 
   load();
-  return {
-    unmount() {
-      state.disposed = true;
-    },
-    onKey(e) {
-      if (e.key === '/') {
-        search.focus();
-        return true;
-      }
-      return false;
-    },
-  };
+  return listScreen(state, search);
 }

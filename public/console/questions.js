@@ -1,7 +1,7 @@
 // Residents' questions the knowledge base could not answer: read, answer, save as an entry.
 
 import { api } from './api.js';
-import { h, clear, select, field, fmtDateTime, errorBox, busy, announce } from './dom.js';
+import { h, clear, select, field, fmtDateTime, errorBox, busy, announce, listScreen } from './dom.js';
 
 const STATUS = [
   { value: 'open', label: 'Chưa trả lời' },
@@ -106,17 +106,5 @@ export function mount(main, app, { query }) {
   }
 
   load();
-  return {
-    unmount() {
-      state.disposed = true;
-      clearTimeout(timer);
-    },
-    onKey(e) {
-      if (e.key === '/') {
-        search.focus();
-        return true;
-      }
-      return false;
-    },
-  };
+  return listScreen(state, search, () => clearTimeout(timer));
 }

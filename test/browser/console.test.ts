@@ -326,6 +326,9 @@ describe.runIf(browserAvailable)("the police console", () => {
 
     await admin.getByRole("link", { name: "Hỏi đáp" }).click();
     await admin.locator(".faq-list .card").first().waitFor();
+    // "/" goes to the screen's search box, as in the queue.
+    await admin.locator("body").press("/");
+    expect(await admin.evaluate(() => document.activeElement?.id)).toBe("q");
     await admin.getByLabel("Tìm kiếm").fill("can cuoc");
     await expect.poll(async () => (await admin.locator(".faq-list .card").first().innerText()).toLowerCase()).toContain("căn cước");
     await admin.locator(".faq-list .card").first().getByRole("button", { name: "Sửa" }).click();

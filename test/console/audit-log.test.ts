@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addOfficer, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
+import type { AuditEntryView } from "../../src/officers/list-audit-entries.ts";
 
 let api: ApiHarness;
 let admin: SignedIn;
@@ -18,17 +19,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-interface AuditItem {
-  id: number;
-  officerId: string | null;
-  officerName: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  data: Record<string, unknown>;
-  ip: string | null;
-  createdAt: string;
-}
+type AuditItem = AuditEntryView;
 
 const at = (vietnamTime: string) => new Date(`${vietnamTime}+07:00`);
 
