@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { browserAvailable, SCREENSHOTS } from "../support/browser.ts";
 import { openConsoleDesk, type ConsoleDesk } from "../support/console-browser.ts";
-import { chat, payloadOf, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
+import { chat, payloadOf, WebchatVisitor, type TestService } from "../support/service.ts";
 import { ensureUnit, insertTip, type TipFixture } from "../console/support.ts";
 import { fold } from "../../src/text/normalize.ts";
 import { WRONG_CURRENT_PASSWORD } from "../../src/officers/change-own-password.ts";

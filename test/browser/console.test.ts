@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { browserAvailable, SCREENSHOTS } from "../support/browser.ts";
 import { openConsoleDesk, type ConsoleDesk } from "../support/console-browser.ts";
 import { Readable } from "node:stream";
-import { startTestService, TINY_PNG, type TestService } from "../support/service.ts";
+import { TINY_PNG, type TestService } from "../support/service.ts";
 import { storeStream } from "../../src/media/store.ts";
 import { insertTip, type TipFixture } from "../console/support.ts";
 import { fold } from "../../src/text/normalize.ts";

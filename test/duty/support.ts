@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { FakeTelegramBotApi, type RecordedCall } from "../fakes/telegram-bot-api.ts";
-import { startTestService, type TestService } from "../support/service.ts";
+import type { TestService } from "../support/service.ts";
 import { usePostgres } from "../support/context.ts";
 import { importFixtures } from "../units/fixtures.ts";
 import { openDatabase } from "../../src/db/client.ts";
