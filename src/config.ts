@@ -60,6 +60,29 @@ const envSchema = z.object({
   ZALO_REFRESH_TOKEN: optional,
   // Zalo retries a failed delivery for about 2 hours with the original timestamp; duplicates are dropped by msg_id.
   ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(7200),
+  // --- Limits on what a stranger can repeat or fill (see SECURITY.md) ---
+  TRUST_PROXY: optional.pipe(
+    z
+      .string()
+      .regex(/^(off|false|loopback|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, "off, loopback, a number of proxy hops, or proxy addresses/CIDRs separated by commas")
+      .optional(),
+  ),
+  MEDIA_MIN_FREE_MB: z.coerce.number().int().min(0).max(1_000_000).default(500),
+  UPLOAD_MAX_FILES_PER_REPORT: z.coerce.number().int().min(1).max(1000).default(10),
+  UPLOAD_MAX_MB_PER_REPORT: z.coerce.number().positive().max(2000).default(100),
+  UPLOAD_MAX_MB_PER_ADDRESS_HOUR: z.coerce.number().positive().max(2000).default(200),
+  UPLOAD_ORPHAN_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+  WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
+  FOLLOWUP_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  FOLLOWUP_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
+  FOLLOWUP_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  OUTBOX_STALL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(120),
+  SQLITE_BUSY_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 export type Dialect = "sqlite" | "postgresql";
@@ -102,6 +125,19 @@ export interface Config {
   duty: { alertBatchSeconds: number; digestHour: number };
   telegram?: TelegramConfig;
   zalo?: ZaloConfig;
+  /** Express "trust proxy": false unless TRUST_PROXY says which proxies' X-Forwarded-For to believe. */
+  trustProxy: boolean | string | number;
+  /** Free space kept on the media disk: below it, new files are refused (the tip text is still filed). */
+  mediaMinFreeBytes: number;
+  uploads: { maxFilesPerReport: number; maxBytesPerReport: number; maxBytesPerAddressHour: number; orphanHours: number };
+  webchat: { newVisitorsPerAddressHour: number };
+  login: { maxFailures: number; maxFailuresPerAddress: number; lockMinutes: number };
+  sessions: { idleHours: number; maxHours: number };
+  followUp: { maxFailures: number; maxFailuresPerAddress: number; lockMinutes: number };
+  /** /healthz reports outbox_stalled when a channel's oldest waiting message is older than this. */
+  outboxStallSeconds: number;
+  /** SQLite: how long a write waits (without blocking the event loop) for another process's lock. */
+  sqliteBusyWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +176,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     deadlines: { ackHours: e.ACK_DEADLINE_HOURS, settleDays: e.SETTLE_DEADLINE_DAYS },
     inboxMaxAttempts: e.INBOX_MAX_ATTEMPTS,
     duty: { alertBatchSeconds: e.DUTY_ALERT_BATCH_SECONDS, digestHour: e.DUTY_DIGEST_HOUR },
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
+    mediaMinFreeBytes: e.MEDIA_MIN_FREE_MB * 1024 * 1024,
+    uploads: {
+      maxFilesPerReport: e.UPLOAD_MAX_FILES_PER_REPORT,
+      maxBytesPerReport: Math.round(e.UPLOAD_MAX_MB_PER_REPORT * 1024 * 1024),
+      maxBytesPerAddressHour: Math.round(e.UPLOAD_MAX_MB_PER_ADDRESS_HOUR * 1024 * 1024),
+      orphanHours: e.UPLOAD_ORPHAN_HOURS,
+    },
+    webchat: { newVisitorsPerAddressHour: e.WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR },
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS, lockMinutes: e.LOGIN_LOCK_MINUTES },
+    sessions: { idleHours: e.SESSION_IDLE_HOURS, maxHours: e.SESSION_MAX_HOURS },
+    followUp: {
+      maxFailures: e.FOLLOWUP_MAX_FAILURES,
+      maxFailuresPerAddress: e.FOLLOWUP_MAX_FAILURES_PER_ADDRESS,
+      lockMinutes: e.FOLLOWUP_LOCK_MINUTES,
+    },
+    outboxStallSeconds: e.OUTBOX_STALL_SECONDS,
+    sqliteBusyWaitMs: e.SQLITE_BUSY_WAIT_MS,
     telegram: e.TELEGRAM_BOT_TOKEN ? telegramConfig(e, publicUrl) : undefined,
     zalo:
       e.ZALO_APP_ID && e.ZALO_APP_SECRET && e.ZALO_OA_SECRET_KEY
@@ -171,6 +225,13 @@ function telegramConfig(e: z.infer<typeof envSchema>, publicUrl: string): Telegr
     mode,
     dutyChatId: e.TELEGRAM_DUTY_CHAT_ID,
   };
+}
+
+/** TRUST_PROXY as Express takes it: off (default) believes no X-Forwarded-For at all. */
+function trustProxyOf(value: string | undefined): boolean | string | number {
+  if (!value || value === "off" || value === "false") return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 /** `file:./data/tinbao.db` → `./data/tinbao.db` */

@@ -18,7 +18,8 @@ export interface HttpParts {
 export function buildApp(ctx: AppContext, parts: HttpParts): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // Off by default: X-Forwarded-For from any client would let a stranger choose the address limits and the audit log see.
+  app.set("trust proxy", ctx.config.trustProxy);
   app.use((_req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
