@@ -88,6 +88,10 @@ export function describeEvent(ev, label) {
       return `${who} xem danh tính người báo tin (đã ghi nhật ký).`;
     case 'reporter_reopened':
       return `Người báo tin mở lại trao đổi về tin này${d.channel ? ` qua ${label('channels', d.channel)}` : ''}.`;
+    case 'message_resent':
+      return `Hệ thống gửi lại một tin nhắn cho người báo tin${d.channel ? ` qua ${label('channels', d.channel)}` : ''} (máy chủ dừng đột ngột lúc đang gửi; người báo tin có thể nhận hai lần).`;
+    case 'followup_locked':
+      return `Có người nhập sai mã bí mật của tin này ${d.failures ?? 'nhiều'} lần: tạm khóa tra cứu bằng mã trong ${d.minutes ?? '?'} phút. Người báo tin vẫn mở được tin từ đúng cuộc trò chuyện đã gửi tin.`;
     case 'acknowledged':
       return `${who} xác nhận đã tiếp nhận tin.`;
     case 'reporter_notified':

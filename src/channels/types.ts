@@ -52,6 +52,11 @@ export interface InboundMessage {
   sentAt: Date;
   /** Telegram callback queries must be answered to stop the button spinner. */
   callbackQueryId?: string;
+  /**
+   * Where the message came from on the network, as a keyed hash (web chat: the client address), so limits on
+   * guessing apply across every visitor from one address. Platforms do not tell: the contact stands for it.
+   */
+  origin?: string;
 }
 
 export interface Button {

@@ -65,6 +65,7 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
             contactId: contact.id,
             message: reply,
             dedupeKey: `in:${job.eventId}:${i}`,
+            tipId: filed[0] ?? touched[0],
           })),
         );
         await job.complete(tx);

@@ -17,7 +17,7 @@
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { enqueueMessages, type OutboxItem } from "../outbox/enqueue.ts";
+import { enqueueMessages, PRIORITY, type OutboxItem } from "../outbox/enqueue.ts";
 import { OPEN_STATUSES } from "../tips/workflow.ts";
 import { composeDutyAlert, composeDutyBatch } from "./compose-duty-alert.ts";
 import { chatsOfTip } from "./find-duty-chats.ts";
@@ -102,6 +102,8 @@ function outboxItems(tips: AlertTip[], chatsOf: Map<string, string[]>, publicUrl
     message: { text: list.length === 1 && list[0]!.urgent ? composeDutyAlert(list[0]!, publicUrl) : composeDutyBatch(list, publicUrl), protect: true },
     // Each tip is claimed once, so its id names the message in this chat for good.
     dedupeKey: list.length === 1 ? `duty:${list[0]!.id}:${chatId}` : `duty-batch:${chatId}:${list[0]!.id}`,
+    // An urgent tip's alert goes with replies to residents; batches of ordinary tips after them.
+    priority: list.some((t) => t.urgent) ? PRIORITY.reply : PRIORITY.notice,
   }));
 }
 

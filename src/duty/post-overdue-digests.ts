@@ -13,7 +13,7 @@
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { enqueueMessages } from "../outbox/enqueue.ts";
+import { enqueueMessages, PRIORITY } from "../outbox/enqueue.ts";
 import { OPEN_STATUSES, overdueKind } from "../tips/workflow.ts";
 import { composeOverdueDigest, DIGEST_LIST_MAX, type OverdueDigest } from "./compose-overdue-digest.ts";
 import { listDutyChats, type DutyChatScope } from "./find-duty-chats.ts";
@@ -47,7 +47,7 @@ export async function postOverdueDigests(ctx: Ctx, options: DigestOptions): Prom
             await tx.jobRun.create({ data: { id, startedAt: options.now } });
             const digest = await readOverdueDigest(tx, scope, date, options);
             const text = composeOverdueDigest(digest, ctx.config.publicUrl);
-            await enqueueMessages(tx, ctx.vault, [{ channel: "telegram", chatId: scope.chatId, message: { text, protect: true }, dedupeKey: id }]);
+            await enqueueMessages(tx, ctx.vault, [{ channel: "telegram", chatId: scope.chatId, message: { text, protect: true }, dedupeKey: id, priority: PRIORITY.notice }]);
             await tx.jobRun.update({ where: { id }, data: { finishedAt: options.now, data: JSON.stringify({ ack: digest.ack, settle: digest.settle }) } });
           },
           { timeout: 30_000, maxWait: 30_000 },

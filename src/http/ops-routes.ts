@@ -32,9 +32,10 @@ export function createOpsRouter(ctx: AppContext, alarms: () => HealthAlarm[] = (
   });
 
   router.get("/metrics", async (_req, res) => {
-    const [inbound, outbound, tips] = await Promise.all([
+    const [inbound, outbound, resent, tips] = await Promise.all([
       ctx.db.inboundEvent.groupBy({ by: ["channel", "status"], _count: { _all: true } }),
       ctx.db.outboxMessage.groupBy({ by: ["channel", "status"], _count: { _all: true } }),
+      ctx.db.outboxMessage.groupBy({ by: ["channel"], where: { resends: { gt: 0 } }, _sum: { resends: true } }),
       ctx.db.tip.groupBy({ by: ["channel", "urgent"], _count: { _all: true } }),
     ]);
     const lines = [
@@ -44,6 +45,9 @@ export function createOpsRouter(ctx: AppContext, alarms: () => HealthAlarm[] = (
       "# HELP tinbao_outbox_messages Outbox messages by channel and status.",
       "# TYPE tinbao_outbox_messages gauge",
       ...outbound.map((r) => `tinbao_outbox_messages{channel="${r.channel}",status="${r.status}"} ${r._count._all}`),
+      "# HELP tinbao_outbox_resent_total Messages sent again because the process sending them died mid-send (the resident may have them twice).",
+      "# TYPE tinbao_outbox_resent_total counter",
+      ...resent.map((r) => `tinbao_outbox_resent_total{channel="${r.channel}"} ${r._sum.resends ?? 0}`),
       "# HELP tinbao_tips Tips filed, by channel and urgency.",
       "# TYPE tinbao_tips gauge",
       ...tips.map((r) => `tinbao_tips{channel="${r.channel}",urgent="${r.urgent}"} ${r._count._all}`),

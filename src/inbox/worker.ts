@@ -6,7 +6,7 @@
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import type { InboundMessage } from "../channels/types.ts";
-import { ChatQueueWorker, type QueueRow } from "../jobs/chat-queue.ts";
+import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.ts";
 import { backoff } from "../outbox/send-error.ts";
 import { scrubSecrets } from "../log.ts";
 
@@ -22,7 +22,7 @@ export interface InboxJob {
 
 export type InboxHandler = (job: InboxJob) => Promise<void>;
 
-type EventRow = QueueRow;
+type EventRow = QueueRow & { channel: string };
 
 export function createInboxWorker(
   ctx: AppContext,
@@ -31,7 +31,7 @@ export function createInboxWorker(
 ): ChatQueueWorker<EventRow> {
   const { db } = ctx;
   const maxAttempts = ctx.config.inboxMaxAttempts;
-  const select = { id: true, chatKey: true, status: true, attempts: true, nextAttemptAt: true, lockedUntil: true } as const;
+  const select = { id: true, chatKey: true, status: true, attempts: true, nextAttemptAt: true, lockedUntil: true, channel: true } as const;
 
   async function process(row: EventRow): Promise<void> {
     const attempt = row.attempts + 1;
@@ -87,19 +87,26 @@ export function createInboxWorker(
     });
   }
 
+  const open = { in: ["pending", "processing"] };
   return new ChatQueueWorker<EventRow>(
     {
       async heads(limit) {
-        const groups = await db.inboundEvent.groupBy({
-          by: ["chatKey"],
-          where: { status: { in: ["pending", "processing"] } },
-          _min: { id: true },
-          orderBy: { _min: { id: "asc" } },
-          take: limit,
-        });
-        const ids = groups.map((g) => g._min.id).filter((id): id is number => id !== null);
-        if (ids.length === 0) return [];
-        return db.inboundEvent.findMany({ where: { id: { in: ids } }, select, orderBy: { id: "asc" } });
+        // Per channel, so a backlog of one channel's chats never hides another channel's (no head-of-line blocking).
+        const channels = await db.inboundEvent.groupBy({ by: ["channel"], where: { status: open } });
+        const lanes = await Promise.all(
+          channels.map(async ({ channel }) => {
+            const groups = await db.inboundEvent.groupBy({
+              by: ["chatKey"],
+              where: { channel, status: open },
+              _min: { id: true },
+              orderBy: { _min: { id: "asc" } },
+              take: limit,
+            });
+            const ids = groups.map((g) => g._min.id).filter((id): id is number => id !== null);
+            return ids.length ? db.inboundEvent.findMany({ where: { id: { in: ids } }, select, orderBy: { id: "asc" } }) : [];
+          }),
+        );
+        return interleave(lanes, limit);
       },
       headOf(chatKey) {
         return db.inboundEvent.findFirst({ where: { chatKey, status: { in: ["pending", "processing"] } }, select, orderBy: { id: "asc" } });
@@ -117,13 +124,27 @@ export function createInboxWorker(
         });
         return count === 1;
       },
+      async renew(ids, owner, until) {
+        await db.inboundEvent.updateMany({ where: { id: { in: ids }, status: "processing", lockedBy: owner }, data: { lockedUntil: until } });
+      },
+      async expireOthers(owner, now) {
+        const { count } = await db.inboundEvent.updateMany({
+          where: { status: "processing", NOT: { lockedBy: owner } },
+          data: { lockedUntil: new Date(now.getTime() - 1) },
+        });
+        return count;
+      },
     },
     process,
     {
       name: "inbox",
-      concurrency: options.concurrency ?? 4,
+      concurrency: options.concurrency ?? 6,
+      laneConcurrency: 4,
+      lane: (row) => row.channel,
       pollMs: options.pollMs ?? 1_000,
-      leaseMs: options.leaseMs ?? 120_000,
+      // Renewed every third of it while a message is processed: a dead process's messages are taken back within it.
+      leaseMs: options.leaseMs ?? 15_000,
+      reclaimOnStart: ctx.config.dialect === "sqlite",
       activeStatus: "processing",
       log: ctx.log,
       now: ctx.now,

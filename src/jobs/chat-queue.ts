@@ -2,6 +2,11 @@
  * A durable queue processed one chat at a time, in order, with different chats in parallel.
  * Shared by the inbox and the outbox. Only the oldest open row of a chat (its head) is ever
  * claimed, and a claim is a conditional update, so several processes can run the same worker.
+ *
+ * Rows belong to lanes (a channel): each lane has its own share of the concurrency, and the store
+ * hands out heads lane by lane, so a backlog on one channel never keeps another waiting.
+ * Leases are short and renewed while a row is being handled: a dead process's rows are taken back
+ * within one lease, not minutes later.
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.ts";
@@ -22,6 +27,10 @@ export interface QueueStore<R extends QueueRow> {
   headOf(chatKey: string): Promise<R | null>;
   /** Conditionally marks the row active; true when this worker won it. */
   claim(row: R, owner: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Extends the lease of rows this worker is still handling. */
+  renew(ids: number[], owner: string, until: Date): Promise<void>;
+  /** Ends every lease not held by `owner` now (one process at start on SQLite: nobody else can be working). */
+  expireOthers?(owner: string, now: Date): Promise<number>;
 }
 
 export interface ChatQueueOptions<R extends QueueRow> {
@@ -34,6 +43,11 @@ export interface ChatQueueOptions<R extends QueueRow> {
   now(): Date;
   /** Pacing: ms to wait before this row may be claimed, or 0. */
   gate?(row: R): number;
+  /** The lane a row belongs to (its channel); each lane gets `laneConcurrency` of the handlers. */
+  lane?(row: R): string;
+  laneConcurrency?: number;
+  /** At start, take back at once what a previous (dead) process left active (SQLite: one process). */
+  reclaimOnStart?: boolean;
   /** A row still active after its lease ran out (its process died). Return true to claim it again. */
   onStale?(row: R): Promise<boolean>;
 }
@@ -44,6 +58,11 @@ export class ChatQueueWorker<R extends QueueRow> {
   #timer: NodeJS.Timeout | undefined;
   #busyChats = new Set<string>();
   #inFlight = new Set<Promise<void>>();
+  /** Row being handled per chat (leases to renew) and handlers per lane. */
+  #held = new Map<string, number>();
+  #lanes = new Map<string, number>();
+  #heartbeat: NodeJS.Timeout | undefined;
+  #reclaimed: Promise<void> | undefined;
   #ticking: Promise<void> | undefined;
   #again = false;
   #refresh = true;
@@ -61,6 +80,10 @@ export class ChatQueueWorker<R extends QueueRow> {
   start(): void {
     this.#running = true;
     this.#stopping = false;
+    this.#reclaimed ??= this.#reclaim();
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => void this.#renew(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    this.#heartbeat.unref();
     this.kick();
   }
 
@@ -70,6 +93,28 @@ export class ChatQueueWorker<R extends QueueRow> {
     clearTimeout(this.#timer);
     await this.#ticking;
     await Promise.allSettled([...this.#inFlight]);
+    clearInterval(this.#heartbeat);
+  }
+
+  async #reclaim(): Promise<void> {
+    if (!this.options.reclaimOnStart || !this.store.expireOthers) return;
+    try {
+      const n = await this.store.expireOthers(this.owner, this.options.now());
+      if (n > 0) this.options.log.warn({ queue: this.options.name, rows: n }, "took back work a stopped process had left unfinished");
+    } catch (err) {
+      this.options.log.error({ err, queue: this.options.name }, "could not take back unfinished work at start");
+    }
+  }
+
+  /** Keeps the leases of rows being handled alive, so only a dead process's rows ever expire. */
+  async #renew(): Promise<void> {
+    if (this.#held.size === 0) return;
+    const until = new Date(this.options.now().getTime() + this.options.leaseMs);
+    try {
+      await this.store.renew([...this.#held.values()], this.owner, until);
+    } catch (err) {
+      this.options.log.warn({ err, queue: this.options.name }, "lease renewal failed");
+    }
   }
 
   /** Look for work now. From outside (something was stored) the next look scans every chat again. */
@@ -93,6 +138,7 @@ export class ChatQueueWorker<R extends QueueRow> {
   /** Processes until nothing is due now (tests, benchmarks). */
   async drain(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    await (this.#reclaimed ??= this.#reclaim());
     for (;;) {
       await this.#ticking;
       this.#refresh = true;
@@ -107,6 +153,7 @@ export class ChatQueueWorker<R extends QueueRow> {
     clearTimeout(this.#timer);
     let wait = this.options.pollMs;
     try {
+      await this.#reclaimed;
       const { soonestMs } = await this.#claim();
       if (soonestMs !== undefined) wait = Math.min(wait, soonestMs);
     } catch (err) {
@@ -138,6 +185,11 @@ export class ChatQueueWorker<R extends QueueRow> {
       }
       // Our own chats go on by themselves (see #run).
       if (this.#busyChats.has(row.chatKey)) continue;
+      // A lane already using its share waits; the other lanes go on.
+      if (this.#laneFull(row)) {
+        keep.push(row);
+        continue;
+      }
       if (row.status === this.options.activeStatus) {
         if (!row.lockedUntil || row.lockedUntil > now) {
           keep.push(row);
@@ -167,12 +219,22 @@ export class ChatQueueWorker<R extends QueueRow> {
     return { claimed, resolved, soonestMs };
   }
 
+  #laneFull(row: R): boolean {
+    if (!this.options.lane) return false;
+    const limit = this.options.laneConcurrency ?? this.options.concurrency;
+    return (this.#lanes.get(this.options.lane(row)) ?? 0) >= limit;
+  }
+
   #run(row: R): void {
     this.#busyChats.add(row.chatKey);
+    const lane = this.options.lane?.(row);
+    if (lane !== undefined) this.#lanes.set(lane, (this.#lanes.get(lane) ?? 0) + 1);
     const job: Promise<void> = this.#work(row)
       .catch((err) => this.options.log.error({ err, queue: this.options.name, rowId: row.id }, "queue handler threw"))
       .finally(() => {
         this.#busyChats.delete(row.chatKey);
+        this.#held.delete(row.chatKey);
+        if (lane !== undefined) this.#lanes.set(lane, (this.#lanes.get(lane) ?? 1) - 1);
         this.#inFlight.delete(job);
         this.kick(false);
       });
@@ -183,6 +245,7 @@ export class ChatQueueWorker<R extends QueueRow> {
   async #work(first: R): Promise<void> {
     let row: R | null = first;
     for (;;) {
+      this.#held.set(row.chatKey, row.id);
       await this.handle(row);
       row = await this.store.headOf(row.chatKey);
       const now = this.options.now();
@@ -190,4 +253,24 @@ export class ChatQueueWorker<R extends QueueRow> {
       if (!(await this.store.claim(row, this.owner, now, this.options.leaseMs))) return;
     }
   }
+}
+
+/**
+ * Takes heads lane by lane: the first of each lane, then the second of each…, so a lane with a
+ * thousand waiting chats cannot push another lane's chats out of the `limit`.
+ */
+export function interleave<T>(lanes: T[][], limit: number): T[] {
+  const out: T[] = [];
+  for (let i = 0; out.length < limit; i++) {
+    let any = false;
+    for (const lane of lanes) {
+      const item = lane[i];
+      if (item === undefined) continue;
+      any = true;
+      out.push(item);
+      if (out.length >= limit) break;
+    }
+    if (!any) break;
+  }
+  return out;
 }

@@ -1,12 +1,16 @@
 /**
  * Sends outbox messages: per chat in order, paced per channel, retried or given up by the
- * send-error taxonomy. A message is marked "sending" before the platform is called; one found
- * still "sending" after a crash is marked "uncertain" and NOT sent again (no duplicates), and
- * stays visible to operators.
+ * send-error taxonomy. Each channel is its own lane (its own share of senders, its own pacing), and
+ * within a channel chats whose next message answers a resident go before officers' and bulk ones.
+ *
+ * A message is marked "sending" before the platform is called. One found still "sending" after its
+ * process died is sent again, whole: Telegram and Zalo offer no idempotency key, and a receipt sent
+ * twice is far better than a receipt never received. Such resends are counted on the row (`resends`,
+ * in /metrics) and shown in the tip's timeline when the message was about a tip.
  */
 import type { AppContext } from "../context.ts";
 import type { ChannelName, OutboundMessage } from "../channels/types.ts";
-import { ChatQueueWorker, type QueueRow } from "../jobs/chat-queue.ts";
+import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.ts";
 import { scrubSecrets } from "../log.ts";
 import { Pacer } from "./pacing.ts";
 import { decide, SendError } from "./send-error.ts";
@@ -87,19 +91,30 @@ export function createOutboxWorker(
     }
   }
 
+  const open = { in: ["pending", "sending"] };
   return new ChatQueueWorker<OutboxRow>(
     {
       async heads(limit) {
-        const groups = await db.outboxMessage.groupBy({
-          by: ["chatKey"],
-          where: { status: { in: ["pending", "sending"] } },
-          _min: { id: true },
-          orderBy: { _min: { id: "asc" } },
-          take: limit,
-        });
-        const ids = groups.map((g) => g._min.id).filter((id): id is number => id !== null);
-        if (ids.length === 0) return [];
-        return db.outboxMessage.findMany({ where: { id: { in: ids } }, select, orderBy: { id: "asc" } });
+        const channels = await db.outboxMessage.groupBy({ by: ["channel"], where: { status: open } });
+        const lanes = await Promise.all(
+          channels.map(async ({ channel }) => {
+            // A chat's head is its oldest open message (order within a chat never changes); among chats, those
+            // holding a reply to a resident (priority 0) go before duty alerts and bulk sends.
+            const groups = await db.outboxMessage.groupBy({
+              by: ["chatKey"],
+              where: { channel, status: open },
+              _min: { id: true, priority: true },
+              orderBy: [{ _min: { priority: "asc" } }, { _min: { id: "asc" } }],
+              take: limit,
+            });
+            const ids = groups.map((g) => g._min.id).filter((id): id is number => id !== null);
+            if (ids.length === 0) return [];
+            const rows = await db.outboxMessage.findMany({ where: { id: { in: ids } }, select });
+            const order = new Map(ids.map((id, i) => [id, i]));
+            return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+          }),
+        );
+        return interleave(lanes, limit);
       },
       headOf(chatKey) {
         return db.outboxMessage.findFirst({ where: { chatKey, status: { in: ["pending", "sending"] } }, select, orderBy: { id: "asc" } });
@@ -111,27 +126,54 @@ export function createOutboxWorker(
         });
         return count === 1;
       },
+      async renew(ids, owner, until) {
+        await db.outboxMessage.updateMany({ where: { id: { in: ids }, status: "sending", lockedBy: owner }, data: { lockedUntil: until } });
+      },
+      async expireOthers(owner, now) {
+        const { count } = await db.outboxMessage.updateMany({
+          where: { status: "sending", NOT: { lockedBy: owner } },
+          data: { lockedUntil: new Date(now.getTime() - 1) },
+        });
+        return count;
+      },
     },
     send,
     {
       name: "outbox",
-      concurrency: options.concurrency ?? 8,
+      concurrency: options.concurrency ?? 16,
+      laneConcurrency: 8,
+      lane: (row) => row.channel,
       pollMs: options.pollMs ?? 1_000,
-      // Sends time out after ~10 s; a lease of a minute only expires when the sender died.
-      leaseMs: options.leaseMs ?? 60_000,
+      // Renewed while a send is in progress (sends time out after ~10 s): only a dead sender's lease runs out.
+      leaseMs: options.leaseMs ?? 15_000,
+      reclaimOnStart: ctx.config.dialect === "sqlite",
       activeStatus: "sending",
       log: ctx.log,
       now: ctx.now,
       gate: (row) => pacerFor(row.channel)?.reserve(row.chatKey) ?? 0,
-      async onStale(row) {
-        // The process that was sending it died: it may or may not have arrived. Never send twice.
-        await db.outboxMessage.updateMany({
-          where: { id: row.id, status: "sending" },
-          data: { status: "uncertain", lastError: "process stopped while sending; not retried to avoid a duplicate", lockedBy: null, lockedUntil: null },
-        });
-        ctx.log.warn({ outboxId: row.id }, "outbox message left in sending by a stopped process; marked uncertain");
-        return false;
-      },
+      onStale: (row) => resendAfterCrash(row.id),
     },
   );
+
+  /**
+   * The process sending this message died: it may or may not have arrived (or arrived in part). Send it
+   * again, whole: a rare duplicate is far better than a lost receipt. Counted, and told to the tip's officers.
+   */
+  async function resendAfterCrash(id: number): Promise<boolean> {
+    const now = ctx.now();
+    const resent = await db.$transaction(async (tx) => {
+      const { count } = await tx.outboxMessage.updateMany({
+        where: { id, status: "sending", lockedUntil: { lt: now } },
+        data: { status: "pending", nextAttemptAt: now, resends: { increment: 1 }, lockedBy: null, lockedUntil: null, lastError: "process stopped while sending; sent again" },
+      });
+      if (count === 0) return false;
+      const row = await tx.outboxMessage.findUniqueOrThrow({ where: { id }, select: { tipId: true, channel: true } });
+      if (row.tipId) {
+        await tx.tipEvent.create({ data: { tipId: row.tipId, type: "message_resent", actor: "system", data: JSON.stringify({ channel: row.channel }) } });
+      }
+      return true;
+    });
+    if (resent) ctx.log.warn({ outboxId: id }, "outbox message left in sending by a stopped process; sending it again");
+    return resent;
+  }
 }

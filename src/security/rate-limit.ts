@@ -14,6 +14,7 @@
  */
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
+import type { Dialect } from "../config.ts";
 
 export interface LimitRule {
   /** Hits (or cost units) allowed per window. */
@@ -23,6 +24,8 @@ export interface LimitRule {
   blockMs?: number;
   /** Longest block (default 24 h). Strikes are forgotten after a quiet period this long. */
   maxBlockMs?: number;
+  /** Start the block as soon as a hit reaches the limit (that hit is still allowed): "5 wrong, then locked". */
+  blockAtLimit?: boolean;
 }
 
 export interface LimitResult {
@@ -57,29 +60,36 @@ export function limitKey(ctx: Pick<AppContext, "vault">, scope: string, ...subje
 
 /** Counts `cost` against the scope and says whether it is allowed. Refused hits are not counted. */
 export async function hitLimit(ctx: Ctx, key: string, rule: LimitRule, cost = 1): Promise<LimitResult> {
-  const now = ctx.now();
-  return ctx.db.$transaction(async (tx) => {
-    const row = await lockRow(ctx, tx, key, now);
-    const state = current(row, rule, now);
-    if (state.blockedUntil && state.blockedUntil > now) {
-      return { allowed: false, count: state.count, remaining: 0, retryAt: state.blockedUntil, blockStarted: false, strikes: state.strikes };
-    }
-    const count = state.count + cost;
-    if (count <= rule.limit) {
-      await save(tx, key, { ...state, count, updatedAt: now });
-      return { allowed: true, count, remaining: rule.limit - count, blockStarted: false, strikes: state.strikes };
-    }
-    if (!rule.blockMs) {
-      await save(tx, key, { ...state, updatedAt: now });
-      const retryAt = new Date(state.windowStart.getTime() + rule.windowMs);
-      return { allowed: false, count: state.count, remaining: Math.max(0, rule.limit - state.count), retryAt, blockStarted: false, strikes: state.strikes };
-    }
-    const strikes = state.strikes + 1;
-    const blockMs = Math.min(rule.maxBlockMs ?? DAY_MS, rule.blockMs * 2 ** (strikes - 1));
-    const blockedUntil = new Date(now.getTime() + blockMs);
-    await save(tx, key, { count: 0, windowStart: now, blockedUntil, strikes, updatedAt: now });
-    return { allowed: false, count: state.count, remaining: 0, retryAt: blockedUntil, blockStarted: true, strikes };
-  });
+  return ctx.db.$transaction((tx) => hitLimitIn(tx, ctx.config.dialect, key, rule, ctx.now(), cost));
+}
+
+/**
+ * `hitLimit` inside a transaction the caller already holds (a conversation turn): the count commits or
+ * rolls back with the rest of the turn. On SQLite never call `hitLimit` from inside a transaction.
+ */
+export async function hitLimitIn(tx: Tx, dialect: Dialect, key: string, rule: LimitRule, now: Date, cost = 1): Promise<LimitResult> {
+  const row = await lockRow(dialect, tx, key, now);
+  const state = current(row, rule, now);
+  if (state.blockedUntil && state.blockedUntil > now) {
+    return { allowed: false, count: state.count, remaining: 0, retryAt: state.blockedUntil, blockStarted: false, strikes: state.strikes };
+  }
+  const count = state.count + cost;
+  if (count < rule.limit || (count === rule.limit && !(rule.blockAtLimit && rule.blockMs))) {
+    await save(tx, key, { ...state, count, updatedAt: now });
+    return { allowed: true, count, remaining: rule.limit - count, blockStarted: false, strikes: state.strikes };
+  }
+  if (!rule.blockMs) {
+    await save(tx, key, { ...state, updatedAt: now });
+    const retryAt = new Date(state.windowStart.getTime() + rule.windowMs);
+    return { allowed: false, count: state.count, remaining: Math.max(0, rule.limit - state.count), retryAt, blockStarted: false, strikes: state.strikes };
+  }
+  const strikes = state.strikes + 1;
+  const blockMs = Math.min(rule.maxBlockMs ?? DAY_MS, rule.blockMs * 2 ** (strikes - 1));
+  const blockedUntil = new Date(now.getTime() + blockMs);
+  await save(tx, key, { count: 0, windowStart: now, blockedUntil, strikes, updatedAt: now });
+  // With blockAtLimit the hit that reaches the limit still counts (it is evaluated), and the block starts with it.
+  const allowed = count === rule.limit;
+  return { allowed, count, remaining: 0, retryAt: blockedUntil, blockStarted: true, strikes };
 }
 
 /** Whether the scope would refuse a hit of `cost` now (no counting). */
@@ -102,7 +112,7 @@ export async function peekLimit(ctx: Ctx, key: string, rule: LimitRule, cost = 1
 }
 
 /** Forgets the scope (a successful login clears the failures of its account and address). */
-export async function resetLimit(ctx: Pick<AppContext, "db">, key: string): Promise<void> {
+export async function resetLimit(ctx: { db: Pick<Tx, "rateLimit"> }, key: string): Promise<void> {
   await ctx.db.rateLimit.deleteMany({ where: { key } });
 }
 
@@ -136,12 +146,12 @@ function current(row: Row | null, rule: LimitRule, now: Date): Row {
 }
 
 /** Makes sure the row exists, then holds it until the transaction ends. */
-async function lockRow(ctx: Ctx, tx: Tx, key: string, now: Date): Promise<Row | null> {
+async function lockRow(dialect: Dialect, tx: Tx, key: string, now: Date): Promise<Row | null> {
   await tx.$executeRaw`
     INSERT INTO "RateLimit" ("key", "count", "windowStart", "strikes", "updatedAt")
     VALUES (${key}, 0, ${now}, 0, ${now})
     ON CONFLICT ("key") DO NOTHING`;
-  if (ctx.config.dialect === "postgresql") {
+  if (dialect === "postgresql") {
     await tx.$executeRaw`SELECT 1 FROM "RateLimit" WHERE "key" = ${key} FOR UPDATE`;
   }
   return tx.rateLimit.findUnique({ where: { key } });

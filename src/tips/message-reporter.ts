@@ -17,7 +17,7 @@ import { AppError } from "../http/errors.ts";
 import { createTranslator, type Translator } from "../i18n/index.ts";
 import { recordAudit } from "../officers/record-audit.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
-import { enqueueMessages } from "../outbox/enqueue.ts";
+import { enqueueMessages, PRIORITY } from "../outbox/enqueue.ts";
 import type { Vault } from "../security/crypto.ts";
 import { fold, normalizeText } from "../text/normalize.ts";
 
@@ -87,7 +87,7 @@ export async function queueStatusNotice(
   const t = await i18n();
   const text = t.t(reporter.lng, "followUp.statusChanged", { reference: tip.reference, status: t.t(reporter.lng, `followUp.status.${status}`) });
   await enqueueMessages(tx, vault, [
-    { channel: reporter.channel, chatId: reporter.chatId, contactId: reporter.contactId, message: { text }, dedupeKey: `tipstatus:${tip.id}:${version}` },
+    { channel: reporter.channel, chatId: reporter.chatId, contactId: reporter.contactId, message: { text }, dedupeKey: `tipstatus:${tip.id}:${version}`, tipId: tip.id, priority: PRIORITY.notice },
   ]);
 }
 
@@ -129,6 +129,7 @@ export async function sendOfficerMessage(ctx: Pick<AppContext, "db" | "now" | "v
           buttons: [[{ label: t.t(reporter.lng, "followUp.replyButton"), payload: `${REPLY_PAYLOAD_PREFIX}${tip.id}` }]],
         },
         dedupeKey: officerMessageKey(id),
+        tipId: tip.id,
       },
     ]);
     await openThreadIfIdle(tx, ctx.vault, reporter.contactId, tip.id);

@@ -69,7 +69,9 @@ export type ScriptedFailure =
   /** Destroy the connection without an HTTP response. */
   | { kind: 'disconnect' }
   /** Answer with a non-JSON body (HTML, as a proxy would), with status 200 unless given. */
-  | { kind: 'garbage'; status?: number };
+  | { kind: 'garbage'; status?: number }
+  /** Answer normally, but only after `ms` (a slow Bot API). */
+  | { kind: 'slow'; ms: number };
 
 export interface ResponseParameters {
   retry_after?: number;
@@ -411,7 +413,8 @@ export class FakeTelegramBotApi {
     this.notifyCall();
 
     const failure = this.takeFailure(call.method);
-    if (failure) return this.fail(call, failure, req, res);
+    if (failure?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, failure.ms));
+    else if (failure) return this.fail(call, failure, req, res);
     const reply = await this.answer(call, req);
     if (reply) this.respond(call, res, reply);
   }
@@ -463,6 +466,8 @@ export class FakeTelegramBotApi {
         return; // the socket is destroyed by close() or by the client giving up
       case 'disconnect':
         req.socket.destroy();
+        return;
+      case 'slow':
         return;
       case 'garbage':
         call.status = failure.status ?? 200;

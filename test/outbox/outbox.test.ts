@@ -1,6 +1,6 @@
 /**
  * The outbox against a fake Bot API: order per chat, 429 waits retry_after, 5xx retried,
- * "blocked by the user" stops the contact, a crash mid-send never sends twice.
+ * "blocked by the user" stops the contact, a message a crashed process was sending is sent again.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts";
@@ -103,14 +103,51 @@ describe.runIf(hasSpec)("the outbox", () => {
     expect(await ctx.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "failed", lastErrorKind: "rejected", attempts: 1 });
   });
 
-  it("never sends twice a message that a crashed process was sending: it is marked uncertain", async () => {
+  it("sends again, whole and in order, a message a crashed process was sending, and counts the resend", async () => {
     await queue("1006", ["có thể đã gửi", "tin sau"]);
     const first = await ctx.db.outboxMessage.findFirstOrThrow({ orderBy: { id: "asc" } });
-    // A process claimed it and died before recording the answer.
+    // A process claimed it and died before recording the answer: its lease ran out.
     await ctx.db.outboxMessage.update({ where: { id: first.id }, data: { status: "sending", lockedBy: "dead", lockedUntil: new Date(clock - 1), attempts: 1 } });
     await createOutboxWorker(ctx).drain();
-    expect(await ctx.db.outboxMessage.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "uncertain" });
-    expect(sentTexts(1006)).toEqual(["tin sau"]);
+    expect(await ctx.db.outboxMessage.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "sent", resends: 1 });
+    expect(sentTexts(1006)).toEqual(["có thể đã gửi", "tin sau"]);
+  });
+
+  it("leaves alone a message another live process is sending on PostgreSQL; on SQLite (one process) takes it back at start", async () => {
+    await queue("1008", ["đang gửi ở máy khác"]);
+    const row = await ctx.db.outboxMessage.findFirstOrThrow();
+    await ctx.db.outboxMessage.update({ where: { id: row.id }, data: { status: "sending", lockedBy: "other", lockedUntil: new Date(clock + 60_000), attempts: 1 } });
+    await createOutboxWorker(ctx).drain();
+    const after = await ctx.db.outboxMessage.findUniqueOrThrow({ where: { id: row.id } });
+    if (ctx.config.dialect === "postgresql") {
+      expect(after).toMatchObject({ status: "sending", resends: 0 });
+      expect(sentTexts(1008)).toEqual([]);
+    } else {
+      expect(after).toMatchObject({ status: "sent", resends: 1 });
+      expect(sentTexts(1008)).toEqual(["đang gửi ở máy khác"]);
+    }
+  });
+
+  it("renews the lease of a slow send, so another process never takes it over", async () => {
+    ctx.channels.set(
+      "telegram",
+      createTelegramChannel({ token: TOKEN, apiRoot: fake.url, mode: "webhook", webhookSecret: "s", publicUrl: "https://x.example" }, { log: ctx.log }, { callTimeoutMs: 5_000 }),
+    );
+    await queue("1009", ["chậm"]);
+    fake.failNext("sendMessage", { kind: "slow", ms: 1_500 });
+    ctx.now = () => new Date();
+    const worker = createOutboxWorker(ctx, { leaseMs: 300 });
+    const startedAt = Date.now();
+    worker.start();
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Three leases later the send is still going, and its lease has kept moving.
+    const during = await ctx.db.outboxMessage.findFirstOrThrow();
+    expect(during.status).toBe("sending");
+    expect(during.lockedUntil!.getTime()).toBeGreaterThan(startedAt + 800);
+    await worker.drain();
+    await worker.stop();
+    expect(sentTexts(1009)).toEqual(["chậm"]);
+    expect(await ctx.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "sent", resends: 0 });
   });
 
   it("keeps the token out of every log line and error it records", async () => {

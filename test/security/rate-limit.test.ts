@@ -40,6 +40,17 @@ describe("rate limits", () => {
     expect(second.retryAt!.getTime() - clock).toBe(20 * MIN);
   });
 
+  it("can start the block with the hit that reaches the limit (five wrong, then locked)", async () => {
+    const key = limitKey(ctx, "test", "code");
+    const rule = { limit: 3, windowMs: 60 * MIN, blockMs: 30 * MIN, blockAtLimit: true };
+    expect(await hitLimit(ctx, key, rule)).toMatchObject({ allowed: true, remaining: 2 });
+    expect(await hitLimit(ctx, key, rule)).toMatchObject({ allowed: true, remaining: 1 });
+    const third = await hitLimit(ctx, key, rule);
+    expect(third).toMatchObject({ allowed: true, remaining: 0, blockStarted: true, strikes: 1 });
+    expect(third.retryAt!.getTime() - clock).toBe(30 * MIN);
+    expect(await hitLimit(ctx, key, rule)).toMatchObject({ allowed: false, blockStarted: false });
+  });
+
   it("without a block, waits for the window to end and never counts refused hits", async () => {
     const key = limitKey(ctx, "bytes", "addr");
     const rule = { limit: 100, windowMs: 60 * MIN };

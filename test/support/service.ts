@@ -60,10 +60,14 @@ export async function startTestService(env: Record<string, string> = {}, options
 export class WebchatVisitor {
   cookie = "";
   #n = 0;
-  constructor(readonly baseUrl: string) {}
+  /** `headers`: sent with every request (e.g. X-Forwarded-For behind TRUST_PROXY, to play several addresses). */
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   async #fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(this.baseUrl + pathname, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: this.cookie } });
+    const res = await fetch(this.baseUrl + pathname, { ...init, headers: { ...this.headers, ...(init.headers as Record<string, string>), cookie: this.cookie } });
     const set = res.headers.get("set-cookie");
     if (set) this.cookie = set.split(";")[0]!;
     return res;

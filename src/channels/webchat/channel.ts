@@ -26,6 +26,8 @@ export interface WebchatPayload {
   clientMessageId: string;
   sentAt: string;
   content: InboundContent;
+  /** Keyed hash of the client address (never the address itself). */
+  origin?: string;
 }
 
 /** A message as the page renders it (see public/chat/chat.js). */
@@ -62,6 +64,7 @@ export function createWebchatChannel(ctx: AppContext, localesDir = DEFAULT_LOCAL
         contact: { platformId: p.visitor },
         content: p.content,
         sentAt: new Date(p.sentAt),
+        origin: typeof p.origin === "string" ? p.origin : undefined,
       };
     },
     async send(chatId, message: OutboundMessage) {

@@ -76,7 +76,8 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
   async function accept(req: Request, res: Response, clientId: string, content: InboundContent): Promise<void> {
     const visitor = visitorOf(req, res);
     const visitorKey = visitorKeyOf(ctx, visitor);
-    const payload: WebchatPayload = { visitor, clientMessageId: clientId, sentAt: new Date().toISOString(), content };
+    const origin = ctx.vault.hash(`origin:${req.ip ?? ""}`);
+    const payload: WebchatPayload = { visitor, clientMessageId: clientId, sentAt: new Date().toISOString(), content, origin };
     const result = await storeInboundEvent(ctx, {
       channel: "webchat",
       externalId: `${visitorKey.slice(0, 16)}:${clientId}`,

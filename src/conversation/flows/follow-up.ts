@@ -1,6 +1,11 @@
 /**
  * Following up a tip: from the same chat ("my reports"), or from any channel with the reference
  * code and secret. An open tip takes more text or evidence into its thread.
+ *
+ * Secrets cannot be guessed by opening new chats: every try is counted, before it is checked, per
+ * reference code (over every visitor and channel) and per origin (the client address on web chat,
+ * the chat account elsewhere). Past the limit the code is locked for a while, longer each time, and
+ * the tip's officers see it in the timeline; the reporter's own chat still opens it from "my reports".
  */
 import type { Flow, Session, Turn } from "../types.ts";
 import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
@@ -8,21 +13,28 @@ import { parseReference, normalizeSecret } from "../../tips/reference-code.ts";
 import { secretHash } from "../../tips/create-tip.ts";
 import { normalizeText } from "../../text/normalize.ts";
 import { appendFolded } from "../../tips/message-reporter.ts";
+import { hitLimitIn, limitKey, minutesUntil, resetLimit } from "../../security/rate-limit.ts";
 
-const MAX_SECRET_TRIES = 5;
-const LOCK_MINUTES = 15;
 const DONE: Choice = { payload: "nav:done", labelKey: "nav.done" };
 const MENU: Choice = { payload: "nav:menu", labelKey: "nav.menu" };
 const CODE: Choice = { payload: "menu:code", labelKey: "menu.followUp" };
 
-/** Keys starting with "_" outlive the flow (the engine keeps them), so leaving does not reset the lock. */
 interface FollowData {
   reference?: string;
   tipId?: string;
-  _secretFailures?: number;
-  _lockedUntil?: string;
 }
 const data = (s: Session) => s.data as FollowData;
+
+/** The two scopes every secret try is counted in (see the header). */
+function guessLimits(turn: Turn, reference: string) {
+  const { maxFailures, maxFailuresPerAddress, lockMinutes } = turn.app.config.followUp;
+  const block = { blockMs: lockMinutes * 60_000, blockAtLimit: true };
+  const origin = turn.message.origin ?? `contact:${turn.contact.id}`;
+  return {
+    code: { key: limitKey(turn.app, "followup:code", reference), rule: { limit: maxFailures, windowMs: 24 * 3600_000, ...block } },
+    origin: { key: limitKey(turn.app, "followup:origin", origin), rule: { limit: maxFailuresPerAddress, windowMs: 3600_000, ...block } },
+  };
+}
 
 async function openedMessage(turn: Turn, tipId: string) {
   const tip = await turn.tx.tip.findUniqueOrThrow({ where: { id: tipId } });
@@ -67,11 +79,9 @@ export const followUpFlow: Flow = {
     },
     code: {
       prompt: (turn) => say(turn, "followUp.codePrompt", {}, { buttons: buttons(turn, [MENU]) }),
-      async handle(turn, session) {
+      async handle(turn) {
         const text = textOf(turn);
         if (!text) return undefined;
-        const locked = lockedMinutes(turn, session);
-        if (locked) return { say: [say(turn, "followUp.locked", { minutes: locked })], to: { flow: "menu", step: "main" } };
         const reference = parseReference(text);
         if (!reference) return { say: [say(turn, "followUp.codeUnknown")], stay: true };
         // Unknown codes go on to the secret question too, so codes cannot be probed one by one.
@@ -83,21 +93,33 @@ export const followUpFlow: Flow = {
       async handle(turn, session) {
         const text = textOf(turn);
         if (!text) return undefined;
-        const d = data(session);
-        const locked = lockedMinutes(turn, session);
-        if (locked) return { say: [say(turn, "followUp.locked", { minutes: locked })], to: { flow: "menu", step: "main" } };
-        const tip = d.reference ? await turn.tx.tip.findUnique({ where: { reference: d.reference }, select: { id: true, secretHash: true } }) : null;
-        const ok = tip && tip.secretHash === secretHash(turn.app.vault, d.reference!, normalizeSecret(text));
-        if (ok) {
+        const reference = data(session).reference;
+        if (!reference) return { to: "code" };
+        const limits = guessLimits(turn, reference);
+        const dialect = turn.app.config.dialect;
+        // Counted before the secret is looked at, in this turn's transaction: parallel chats cannot slip past.
+        const byCode = await hitLimitIn(turn.tx, dialect, limits.code.key, limits.code.rule, turn.now);
+        const byOrigin = byCode.allowed ? await hitLimitIn(turn.tx, dialect, limits.origin.key, limits.origin.rule, turn.now) : byCode;
+        const refused = !byCode.allowed ? byCode : !byOrigin.allowed ? byOrigin : undefined;
+        if (refused) return { say: [lockedMessage(turn, refused.retryAt)], to: { flow: "menu", step: "main" } };
+
+        const tip = await turn.tx.tip.findUnique({ where: { reference }, select: { id: true, secretHash: true } });
+        if (tip && tip.secretHash === secretHash(turn.app.vault, reference, normalizeSecret(text))) {
+          await resetLimit({ db: turn.tx }, limits.code.key);
+          await resetLimit({ db: turn.tx }, limits.origin.key);
           await turn.tx.tipEvent.create({ data: { tipId: tip.id, type: "reporter_reopened", actor: "resident", data: JSON.stringify({ channel: turn.message.channel }) } });
-          return { set: { tipId: tip.id, _secretFailures: 0 }, to: "open" };
+          return { set: { tipId: tip.id }, to: "open" };
         }
-        const failures = (d._secretFailures ?? 0) + 1;
-        if (failures >= MAX_SECRET_TRIES) {
-          const lockedUntil = new Date(turn.now.getTime() + LOCK_MINUTES * 60_000).toISOString();
-          return { set: { _secretFailures: 0, _lockedUntil: lockedUntil }, say: [say(turn, "followUp.locked", { minutes: LOCK_MINUTES })], to: { flow: "menu", step: "main" } };
+        if (byCode.blockStarted && tip) {
+          const minutes = minutesUntil(byCode.retryAt, turn.now);
+          await turn.tx.tipEvent.create({
+            data: { tipId: tip.id, type: "followup_locked", actor: "system", data: JSON.stringify({ minutes, failures: byCode.count, channel: turn.message.channel }) },
+          });
+          turn.touched.push(tip.id);
         }
-        return { set: { _secretFailures: failures }, say: [say(turn, "followUp.secretWrong", { count: MAX_SECRET_TRIES - failures })], stay: true };
+        const blocked = [byCode, byOrigin].find((r) => r.blockStarted);
+        if (blocked) return { say: [lockedMessage(turn, blocked.retryAt)], to: { flow: "menu", step: "main" } };
+        return { say: [say(turn, "followUp.secretWrong", { count: Math.min(byCode.remaining, byOrigin.remaining) })], stay: true };
       },
     },
     open: {
@@ -121,11 +143,9 @@ export const followUpFlow: Flow = {
   },
 };
 
-function lockedMinutes(turn: Turn, session: Session): number | undefined {
-  const until = data(session)._lockedUntil;
-  if (!until) return undefined;
-  const ms = new Date(until).getTime() - turn.now.getTime();
-  return ms > 0 ? Math.ceil(ms / 60_000) : undefined;
+function lockedMessage(turn: Turn, retryAt: Date | undefined) {
+  // The menu that follows offers "my reports": the reporter's own chat still opens the tip from there.
+  return say(turn, "followUp.locked", { minutes: minutesUntil(retryAt, turn.now) });
 }
 
 async function addToThread(turn: Turn, tipId: string, body: string, attachmentId?: string): Promise<void> {
