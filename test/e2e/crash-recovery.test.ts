@@ -15,7 +15,7 @@ import { freshDatabaseUrl } from "../support/context.ts";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const SECRET = "crash-secret_1";
-const RESIDENTS = 300;
+const RESIDENTS = 200;
 /** What /start answers, in order: the greeting, then the language question. */
 const ANSWER = ["Xin chào!", "Bạn muốn dùng tiếng nào?"];
 const hasSpec = specAvailable();
