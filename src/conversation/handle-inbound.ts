@@ -2,7 +2,8 @@
  * The inbox handler: one stored inbound event → contact, evidence, conversation step, replies.
  * Files are downloaded before the transaction (slow, idempotent: content-addressed); everything
  * else — contact, attachment row, session, tip, outbox messages, marking the event done —
- * commits together or not at all, so a retry never duplicates a tip or a reply.
+ * commits together or not at all, so a retry never duplicates a tip or a reply. Resident text is
+ * cleaned once, here (clean-inbound.ts).
  */
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
@@ -13,13 +14,14 @@ import type { Translator } from "../i18n/index.ts";
 import { storeStream, UnsupportedMediaError, type StoredFile } from "../media/store.ts";
 import { enqueueMessages } from "../outbox/enqueue.ts";
 import { converse } from "./engine.ts";
+import { cleanInbound } from "../text/clean-inbound.ts";
 import type { MediaOutcome, Session, Turn } from "./types.ts";
 
 type Download = { status: "stored"; file: StoredFile } | { status: "rejected"; reason: "too_large" | "bad_type" | "failed"; size?: number; limit: number };
 
 export function createInboundHandler(app: AppContext, i18n: Translator): InboxHandler {
   return async (job) => {
-    const { message } = job;
+    const message = cleanInbound(job.message);
     const eventKey = `${message.channel}:${message.externalId}`;
     const download = message.content.type === "media" ? await fetchMedia(app, message, job.lastAttempt) : undefined;
     const filed: string[] = [];
@@ -146,7 +148,7 @@ async function recordAttachment(tx: Tx, contactId: string, sourceKey: string, me
       size: stored?.size ?? media?.size,
       sha256: stored?.sha256,
       storageKey: stored?.storageKey,
-      originalName: media?.name?.normalize("NFC").slice(0, 200),
+      originalName: media?.name,
       status: download.status,
       rejectReason: download.status === "rejected" ? download.reason : null,
     },
