@@ -27,7 +27,7 @@ export function acceptsFile(expected: EvidenceExpected, kind: MediaKind): boolea
   return expected === "voice" && (kind === "voice" || kind === "audio");
 }
 
-/** Where the files of the current step count against their quota: the draft report, or the opened tip. */
-export function evidenceScope(session: Pick<Session, "flow" | "data">): { report: true } | { tipId: string } {
-  return session.flow === "followUp" && typeof session.data.tipId === "string" ? { tipId: session.data.tipId } : { report: true };
+/** The opened tip the current step's files go to (their quota is the tip's), or undefined for the draft report. */
+export function evidenceTipId(session: Pick<Session, "flow" | "data">): string | undefined {
+  return session.flow === "followUp" && typeof session.data.tipId === "string" ? session.data.tipId : undefined;
 }

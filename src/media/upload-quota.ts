@@ -82,6 +82,6 @@ export async function chargeUpload(ctx: Ctx, scope: UploadScope, bytes: number):
 export async function refusalFor(ctx: Ctx, scope: UploadScope, binding: "report" | "address"): Promise<QuotaRefusal> {
   const r = rules(ctx, scope);
   if (binding === "report") return { reason: "bytes", limit: r.bytes.rule.limit, tip: Boolean(scope.tipId) };
-  const address = await peekLimit(ctx, r.address.key, r.address.rule, Number.MAX_SAFE_INTEGER);
-  return { reason: "address", retryAt: address.retryAt };
+  const row = await ctx.db.rateLimit.findUnique({ where: { key: r.address.key }, select: { windowStart: true } });
+  return { reason: "address", retryAt: row ? new Date(row.windowStart.getTime() + r.address.rule.windowMs) : undefined };
 }

@@ -128,6 +128,28 @@ describe("upload quotas", () => {
     expect(again.status).toBe(202);
   });
 
+  it("takes files into an opened tip's thread, up to the same number per day, and none once the tip is closed again", async () => {
+    const v = await atEvidenceStep(svc, "Có người trộm gà ở xóm dưới thôn 7.");
+    let bot = await chat(svc, v, { button: "nav:skip" });
+    for (const b of ["nav:skip", "when:yesterday", "id:anon"]) bot = await chat(svc, v, { button: b });
+    await chat(svc, v, { button: payloadOf(bot, "Gửi tin báo") });
+    const tip = await svc.ctx.db.tip.findFirstOrThrow({ where: { description: { contains: "trộm gà" } } });
+    await chat(svc, v, { button: "menu:mine" });
+    bot = await chat(svc, v, { button: `tip:${tip.id}` });
+    expect(bot?.text).toContain("gửi ảnh, video");
+    for (const name of ["them1.png", "them2.png"]) {
+      expect((await rawUpload(`${svc.url}/chat/api/upload`, { cookie: v.cookie, fileName: name, head: png(3 * KB + name.length) })).status).toBe(202);
+      await svc.settle();
+      expect((await v.lastBotMessage())?.text).toContain("Đã gửi thêm cho công an");
+    }
+    const third = await rawUpload(`${svc.url}/chat/api/upload`, { cookie: v.cookie, fileName: "them3.png", head: png(4 * KB) });
+    expect(third.status).toBe(429);
+    expect(third.body.error?.message).toContain("Tin báo này đã nhận đủ 2 tệp trong hôm nay");
+    expect(await svc.ctx.db.attachment.count({ where: { tipId: tip.id } })).toBe(2);
+    await chat(svc, v, { button: "nav:done" });
+    expect((await rawUpload(`${svc.url}/chat/api/upload`, { cookie: v.cookie, fileName: "sau.png", head: png(5 * KB) })).status).toBe(409);
+  });
+
   it("refuses a file that would take the report past its bytes, before or while reading it", async () => {
     const v = await atEvidenceStep(svc);
     expect((await rawUpload(`${svc.url}/chat/api/upload`, { cookie: v.cookie, fileName: "lon.png", head: png(700 * KB) })).status).toBe(202);

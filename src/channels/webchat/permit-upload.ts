@@ -10,7 +10,7 @@ import type { AppContext } from "../../context.ts";
 import { AppError } from "../../http/errors.ts";
 import { chatKeyOf } from "../../inbox/store-event.ts";
 import { loadSession } from "../../conversation/session-store.ts";
-import { evidenceScope, expectsEvidence } from "../../conversation/expects-evidence.ts";
+import { evidenceTipId, expectsEvidence } from "../../conversation/expects-evidence.ts";
 import { checkUploadQuota, type QuotaRefusal, type UploadScope } from "../../media/upload-quota.ts";
 import { hasRoomFor } from "../../media/disk-space.ts";
 import { minutesUntil } from "../../security/rate-limit.ts";
@@ -95,8 +95,8 @@ export async function permitUpload(
   const release = slots.take(input.ip);
   if (!release) throw new AppError("too_many_requests", `Bạn đang gửi ${MAX_UPLOADS_PER_ADDRESS} tệp cùng lúc. Chờ gửi xong rồi gửi tiếp nhé.`);
   try {
-    const where = evidenceScope(session);
-    const scope: UploadScope = { contactId: contact.id, ip: input.ip, ...("tipId" in where ? { tipId: where.tipId } : {}) };
+    const tipId = evidenceTipId(session);
+    const scope: UploadScope = { contactId: contact.id, ip: input.ip, ...(tipId ? { tipId } : {}) };
     const fileLimit = ctx.config.maxUploadBytes;
     const quota = await checkUploadQuota(ctx, scope, Math.min(input.declaredBytes ?? 1, fileLimit));
     if (!quota.allowed) throw quotaError(ctx, quota);
