@@ -24,6 +24,7 @@ import { createWebhookRouter } from "./inbox/webhook-routes.ts";
 import { storeInboundEvent } from "./inbox/store-event.ts";
 import { createOutboxWorker } from "./outbox/worker.ts";
 import { createDutyWorker, type DutyWorker } from "./duty/duty-worker.ts";
+import { createOrphanSweeper, type OrphanSweeper } from "./media/orphan-sweeper.ts";
 import { createInboundHandler } from "./conversation/handle-inbound.ts";
 import { buildApp } from "./http/app.ts";
 import { createOpsRouter } from "./http/ops-routes.ts";
@@ -47,6 +48,8 @@ export interface RunningService {
   outbox: ReturnType<typeof createOutboxWorker>;
   /** Duty-chat alerts and the overdue digest; absent without a Telegram bot. */
   duty?: DutyWorker;
+  /** Removes evidence never tied to a tip (UPLOAD_ORPHAN_HOURS) and stale rate-limit counters. */
+  sweeper: OrphanSweeper;
   notes: string[];
   stop(): Promise<void>;
 }
@@ -90,6 +93,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n));
   const outbox = createOutboxWorker(ctx);
   const duty = config.telegram ? createDutyWorker(ctx, i18n) : undefined;
+  const sweeper = createOrphanSweeper(ctx);
   if (!duty) log.info("duty alerts are off: TELEGRAM_BOT_TOKEN is not set (duty chats are Telegram groups)");
   else if (!config.telegram?.dutyChatId) log.info("TELEGRAM_DUTY_CHAT_ID is not set: duty alerts go only to units with their own duty chat");
   const app = buildApp(ctx, {
@@ -119,6 +123,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ctx.bus.on("outbox:queued", () => outbox.kick());
     inbox.start();
     outbox.start();
+    sweeper.start();
     if (duty) {
       ctx.bus.on("tip:created", () => duty.kick());
       duty.start();
@@ -132,6 +137,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     inbox,
     outbox,
     duty,
+    sweeper,
     notes,
     async stop() {
       for (const channel of ctx.channels.values()) await channel.stop?.();
@@ -140,6 +146,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         server.closeAllConnections();
       });
       await inbox.stop();
+      await sweeper.stop();
       await duty?.stop();
       await outbox.stop();
       await database.close();

@@ -33,6 +33,7 @@ const state = {
   lastOut: null,           // <li> of the latest bot message (the only one with live buttons)
   maxUploadBytes: 0,
   staged: null,            // File picked, waiting for "Gửi"
+  refusal: null,           // the server's message when it refused to open the chat
 };
 
 // ---------- small helpers ----------
@@ -93,7 +94,9 @@ const fmtCoord = (l) => `${Number(l.latitude).toFixed(5)}, ${Number(l.longitude)
 class HttpError extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }
-const retryable = (e) => e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;
+// 429 (too many in the hour) and 507 (the server's disk is at its floor) will not pass on a retry
+// seconds later: the server's message says what to do, like 409 (a file where the step takes none) or 413.
+const retryable = (e) => e.status === 0 || e.status === 408 || (e.status >= 500 && e.status !== 507);
 
 async function request(method, path, body) {
   let res;
@@ -621,6 +624,7 @@ function catchUp() {
       return true;
     } catch (err) {
       if (err.status === 0) setOffline(true);
+      state.refusal = err.status ? err.message : null;
       return false;
     } finally {
       catching = null;
@@ -672,10 +676,11 @@ async function init() {
     if (typeof c?.accept === 'string' && c.accept) els.file.accept = c.accept;
   }).catch(() => { /* the server still enforces its limits */ });
 
-  let warned = false;
   while (!(await catchUp())) {
-    if (!warned) { els.empty.textContent = T.generic; warned = true; }
-    await sleep(3000);
+    // The server's own words when it refused (e.g. too many new chats from this network), else the generic line.
+    els.empty.textContent = state.refusal || T.generic;
+    els.empty.hidden = false;
+    await sleep(state.refusal ? 30000 : 3000);
   }
   state.loaded = true;
   els.empty.textContent = T.empty;

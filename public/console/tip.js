@@ -317,10 +317,11 @@ export function mount(main, app, { params }) {
   }
 
   function attachment(a) {
-    const name = a.originalName || KIND[a.kind] || 'Tệp';
+    // The link carries the name the download gets (from the real type); the resident's own name is only text.
+    const name = a.downloadName || KIND[a.kind] || 'Tệp';
     let view = null;
     if (a.url && a.status === 'stored') {
-      if (a.kind === 'photo' || a.mime?.startsWith('image/')) view = h('a', { href: a.url, target: '_blank', rel: 'noopener' }, h('img', { src: a.url, alt: `${KIND.photo} do người báo tin gửi: ${name}`, loading: 'lazy' }));
+      if (a.kind === 'photo' || a.mime?.startsWith('image/')) view = h('a', { href: a.url, target: '_blank', rel: 'noopener' }, h('img', { src: a.url, alt: `${KIND.photo} do người báo tin gửi: ${a.originalName || name}`, loading: 'lazy' }));
       else if (a.kind === 'video' || a.mime?.startsWith('video/')) view = h('video', { src: a.url, controls: true, preload: 'metadata' });
       else if (a.kind === 'voice' || a.kind === 'audio' || a.mime?.startsWith('audio/')) view = h('audio', { src: a.url, controls: true, preload: 'metadata' });
     }
@@ -328,6 +329,7 @@ export function mount(main, app, { params }) {
       view,
       h('div', { class: 'att-meta' },
         h('strong', {}, `${KIND[a.kind] ?? a.kind}: `), a.url ? h('a', { href: a.url, target: '_blank', rel: 'noopener' }, name) : name,
+        a.originalName ? h('div', { class: 'muted small original-name' }, 'Tên tệp người gửi đặt: ', h('bdi', {}, a.originalName)) : null,
         h('div', { class: 'muted small' }, [a.mime, fmtSize(a.size)].filter(Boolean).join(' · ')),
         a.sha256 ? h('div', { class: 'small hash' }, 'SHA-256: ', h('code', {}, a.sha256)) : null,
         a.status !== 'stored' ? h('div', { class: 'small late' }, `Không lưu được${a.rejectReason ? `: ${a.rejectReason}` : ''}`) : null));
@@ -341,7 +343,7 @@ export function mount(main, app, { params }) {
       return h('li', { class: out ? 'msg out' : 'msg in' },
         h('div', { class: 'who small' }, out ? (m.officerName ?? 'Cán bộ') : 'Người báo tin', ' · ', h('time', { datetime: m.createdAt }, fmtDateTime(m.createdAt))),
         m.body ? h('p', { class: 'body' }, m.body) : null,
-        att ? h('p', { class: 'small' }, 'Tệp: ', att.url ? h('a', { href: att.url, target: '_blank', rel: 'noopener' }, att.originalName || KIND[att.kind] || 'tệp') : att.originalName || KIND[att.kind] || 'tệp') : null,
+        att ? h('p', { class: 'small' }, 'Tệp: ', att.url ? h('a', { href: att.url, target: '_blank', rel: 'noopener' }, att.downloadName || KIND[att.kind] || 'tệp') : att.originalName || KIND[att.kind] || 'tệp') : null,
         out ? h('div', { class: `delivery small d-${m.delivery ?? 'none'}` }, DELIVERY[m.delivery] ?? (m.deliveredAt ? 'Đã gửi' : ''), m.deliveredAt ? ` ${fmtDateTime(m.deliveredAt)}` : '') : null);
     }));
     const kids = [h('h2', { id: 'h-thread' }, 'Trao đổi với người báo tin'), t.messages?.length ? list : h('p', { class: 'muted' }, 'Chưa có tin nhắn nào.')];

@@ -1,7 +1,8 @@
 /**
  * Locates one stored piece of evidence of a tip on disk and says how to serve it: the recorded
  * mime type, inline only for pictures, sound and video (anything else downloads), never a path
- * outside the media directory. The read is audited (`attachment.read`).
+ * outside the media directory. The file is named from its real type (`bang-chung-<sha>.jpg`),
+ * never with the resident's name or extension. The read is audited (`attachment.read`).
  *
  * @example const file = await findAttachmentFile(ctx, { tipId, attachmentId, officerId, ip }); res.sendFile(file.path)
  */
@@ -10,6 +11,7 @@ import path from "node:path";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
 import { recordAudit } from "../officers/record-audit.ts";
+import { evidenceFileName } from "../media/evidence-file-name.ts";
 
 export interface AttachmentFile {
   path: string;
@@ -50,7 +52,7 @@ export async function findAttachmentFile(
     ip: input.ip,
   });
   const mime = safeMime(attachment.mime);
-  const name = attachment.originalName || `${attachment.kind}-${attachment.id.slice(0, 8)}`;
+  const name = evidenceFileName({ id: attachment.id, sha256: attachment.sha256, mime });
   return { path: file, mime, size: info.size, disposition: contentDisposition(isInline(mime) ? "inline" : "attachment", name) };
 }
 

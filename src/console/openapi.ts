@@ -26,6 +26,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   too_many_requests: "Quá nhiều lần thử; xem header Retry-After",
   internal: "Lỗi máy chủ",
   unavailable: "Tạm thời không phục vụ được",
+  insufficient_storage: "Máy chủ sắp hết chỗ lưu tệp, tạm chưa nhận tệp mới",
 };
 
 export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: string }): JsonSchema {

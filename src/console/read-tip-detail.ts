@@ -15,6 +15,8 @@ import type { TipRef } from "./find-tip.ts";
 import { canActOnTip, canRevealIdentity, canRouteTip } from "./permissions.ts";
 import { readTipRouting } from "./read-tip-routing.ts";
 import type { TipDetail } from "./schemas.ts";
+import { cleanFileName } from "../text/normalize.ts";
+import { evidenceFileName } from "../media/evidence-file-name.ts";
 
 export interface ReadTipDetailInput {
   tip: TipRef;
@@ -178,7 +180,9 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channe
       mime: a.mime,
       size: a.size,
       sha256: a.sha256,
-      originalName: a.originalName,
+      // Cleaned again here: rows stored before intake removed direction and zero-width characters.
+      originalName: a.originalName ? (cleanFileName(a.originalName) ?? null) : null,
+      downloadName: a.status === "stored" && a.storageKey ? evidenceFileName(a) : null,
       status: a.status,
       rejectReason: a.rejectReason,
       url: a.status === "stored" && a.storageKey ? `/api/tips/${tip.id}/attachments/${a.id}` : null,

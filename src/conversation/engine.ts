@@ -16,6 +16,7 @@ import { textOf } from "./prompt.ts";
 import { answerMessages, faqEntry, handOff, matchQuestion } from "./faq-answers.ts";
 import { classifyFreeText } from "../faq/index.ts";
 import { REPLY_PAYLOAD_PREFIX } from "../tips/message-reporter.ts";
+import { expectsEvidence } from "./expects-evidence.ts";
 
 export const FLOWS: Record<string, Flow> = Object.fromEntries(
   [menuFlow, languageFlow, reportFlow, followUpFlow, questionFlow].map((f) => [f.id, f]),
@@ -132,7 +133,7 @@ async function finish(turn: Turn, replies: OutboundMessage[], session: Session, 
       replies.push(...aside.say);
       return enter(turn, replies, { ...session, data: { ...session.data, ...aside.set } });
     }
-    replies.push(say(turn, helpKey(turn)));
+    replies.push(say(turn, helpKey(turn, session)));
     return enter(turn, replies, session);
   }
   replies.push(...(transition.say ?? []));
@@ -160,8 +161,10 @@ async function answerAside(turn: Turn, session: Session): Promise<{ say: Outboun
   return { say: [await handOff(turn, text)], set: {} };
 }
 
-function helpKey(turn: Turn): string {
+function helpKey(turn: Turn, session: Session): string {
   const c = turn.message.content;
+  // A file where the step takes none (or takes only a voice message): say when files are taken.
+  if (c.type === "media") return expectsEvidence(session) === "voice" ? "help.voiceOnly" : "help.fileNotExpected";
   if (c.type === "sticker") return "help.sticker";
   if (c.type === "unsupported") return "help.unsupported";
   if (c.type === "button") return "help.oldButton";

@@ -1,8 +1,9 @@
 /**
  * The inbox handler: one stored inbound event → contact, evidence, conversation step, replies.
- * Files are downloaded before the transaction (slow, idempotent: content-addressed); everything
- * else — contact, attachment row, session, tip, outbox messages, marking the event done —
- * commits together or not at all, so a retry never duplicates a tip or a reply.
+ * Files are downloaded before the transaction (slow, idempotent: content-addressed), and only
+ * when the resident's step takes them (expects-evidence.ts); everything else — contact, attachment
+ * row, session, tip, outbox messages, marking the event done — commits together or not at all, so
+ * a retry never duplicates a tip or a reply. Resident text is cleaned once, here (clean-inbound.ts).
  */
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
@@ -13,15 +14,19 @@ import type { Translator } from "../i18n/index.ts";
 import { storeStream, UnsupportedMediaError, type StoredFile } from "../media/store.ts";
 import { enqueueMessages } from "../outbox/enqueue.ts";
 import { converse } from "./engine.ts";
-import type { MediaOutcome, Session, Turn } from "./types.ts";
+import type { MediaOutcome, Turn } from "./types.ts";
+import { loadSession, saveSession } from "./session-store.ts";
+import { acceptsFile, expectsEvidence } from "./expects-evidence.ts";
+import { cleanInbound } from "../text/clean-inbound.ts";
+import { reportQuotaKeys } from "../media/upload-quota.ts";
 
 type Download = { status: "stored"; file: StoredFile } | { status: "rejected"; reason: "too_large" | "bad_type" | "failed"; size?: number; limit: number };
 
 export function createInboundHandler(app: AppContext, i18n: Translator): InboxHandler {
   return async (job) => {
-    const { message } = job;
+    const message = cleanInbound(job.message);
     const eventKey = `${message.channel}:${message.externalId}`;
-    const download = message.content.type === "media" ? await fetchMedia(app, message, job.lastAttempt) : undefined;
+    const download = message.content.type === "media" && (await stepTakes(app, message)) ? await fetchMedia(app, message, job.lastAttempt) : undefined;
     const filed: string[] = [];
     const touched: string[] = [];
     await app.db.$transaction(
@@ -56,6 +61,10 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
         const before = await loadSession(app, tx, contact.id);
         const outcome = await converse(turn, before);
         await saveSession(app, tx, contact.id, outcome.session);
+        // A new draft report starts with its whole file quota (filing the tip clears it too).
+        if (outcome.session?.flow === "report" && before?.flow !== "report") {
+          await tx.rateLimit.deleteMany({ where: { key: { in: reportQuotaKeys(app, contact.id) } } });
+        }
         await enqueueMessages(
           tx,
           app.vault,
@@ -116,6 +125,19 @@ async function upsertContact(app: AppContext, tx: Tx, message: InboundMessage) {
   });
 }
 
+/**
+ * Whether the resident's current step takes this file; a file sent anywhere else is not
+ * downloaded (the engine tells them when files are taken). Chats are processed one message at a
+ * time, so the session read here is the one the turn starts from.
+ */
+async function stepTakes(app: AppContext, message: InboundMessage): Promise<boolean> {
+  if (message.content.type !== "media") return false;
+  const platformIdHash = app.vault.hash(`contact:${message.channel}:${message.contact.platformId}`);
+  const contact = await app.db.contact.findUnique({ where: { channel_platformIdHash: { channel: message.channel, platformIdHash } }, select: { id: true } });
+  const session = contact ? await loadSession(app, app.db, contact.id) : null;
+  return acceptsFile(expectsEvidence(session), message.content.media.kind);
+}
+
 async function fetchMedia(app: AppContext, message: InboundMessage, lastAttempt: boolean): Promise<Download> {
   if (message.content.type !== "media") throw new Error("not media");
   const channel = app.channels.get(message.channel)!;
@@ -147,7 +169,7 @@ async function recordAttachment(tx: Tx, contactId: string, sourceKey: string, me
       size: stored?.size ?? media?.size,
       sha256: stored?.sha256,
       storageKey: stored?.storageKey,
-      originalName: media?.name?.normalize("NFC").slice(0, 200),
+      originalName: media?.name,
       status: download.status,
       rejectReason: download.status === "rejected" ? download.reason : null,
     },
@@ -155,24 +177,4 @@ async function recordAttachment(tx: Tx, contactId: string, sourceKey: string, me
   return download.status === "stored"
     ? { status: "stored", attachmentId: row.id, kind: download.file.kind, size: download.file.size }
     : { status: "rejected", attachmentId: row.id, reason: download.reason, size: download.size, limit: download.limit };
-}
-
-async function loadSession(app: AppContext, tx: Tx, contactId: string): Promise<Session | null> {
-  const row = await tx.conversation.findUnique({ where: { contactId } });
-  if (!row) return null;
-  const stored = JSON.parse(app.vault.decrypt(row.dataEnc)) as Pick<Session, "data" | "history">;
-  return { flow: row.flow, step: row.step, data: stored.data, history: stored.history };
-}
-
-async function saveSession(app: AppContext, tx: Tx, contactId: string, session: Session | null): Promise<void> {
-  if (!session) {
-    await tx.conversation.deleteMany({ where: { contactId } });
-    return;
-  }
-  const dataEnc = app.vault.encrypt(JSON.stringify({ data: session.data, history: session.history }));
-  await tx.conversation.upsert({
-    where: { contactId },
-    create: { contactId, flow: session.flow, step: session.step, dataEnc },
-    update: { flow: session.flow, step: session.step, dataEnc, version: { increment: 1 } },
-  });
 }

@@ -22,9 +22,9 @@ export function sniff(head: Buffer): Sniffed | undefined {
   if (ascii(head, 0, "OggS")) return { mime: "audio/ogg", kind: "voice" };
   if (ascii(head, 0, "ID3") || (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0)) return { mime: "audio/mpeg", kind: "audio" };
   if (ascii(head, 0, "#!AMR")) return { mime: "audio/amr", kind: "voice" };
-  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return { mime: "video/webm", kind: "video" };
+  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return webm(head);
   if (ascii(head, 0, "%PDF-")) return { mime: "application/pdf", kind: "document" };
-  if (ascii(head, 0, "PK\x03\x04")) return { mime: "application/zip", kind: "document" };
+  if (ascii(head, 0, "PK\x03\x04")) return officeOrZip(head);
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return { mime: "application/msword", kind: "document" };
   if (looksLikeText(head)) return { mime: "text/plain", kind: "document" };
   return undefined;
@@ -36,6 +36,22 @@ function ftyp(brand: string): Sniffed {
   if (/^qt/.test(brand)) return { mime: "video/quicktime", kind: "video" };
   if (/^3g/.test(brand)) return { mime: "video/3gpp", kind: "video" };
   return { mime: "video/mp4", kind: "video" };
+}
+
+/** A browser's voice recording is WebM with only an audio track (A_OPUS / A_VORBIS, no V_ codec). */
+function webm(head: Buffer): Sniffed {
+  const text = head.toString("latin1");
+  const audioOnly = /A_(OPUS|VORBIS)/.test(text) && !/V_(VP8|VP9|AV1|MPEG)/.test(text);
+  return audioOnly ? { mime: "audio/webm", kind: "voice" } : { mime: "video/webm", kind: "video" };
+}
+
+/** Word, Excel and PowerPoint files are zip archives whose first entries name their folder. */
+function officeOrZip(head: Buffer): Sniffed {
+  const text = head.toString("latin1");
+  if (text.includes("word/")) return { mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", kind: "document" };
+  if (text.includes("xl/")) return { mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", kind: "document" };
+  if (text.includes("ppt/")) return { mime: "application/vnd.openxmlformats-officedocument.presentationml.presentation", kind: "document" };
+  return { mime: "application/zip", kind: "document" };
 }
 
 function looksLikeText(head: Buffer): boolean {

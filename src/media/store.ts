@@ -22,7 +22,21 @@ export class UnsupportedMediaError extends Error {
   override name = "UnsupportedMediaError";
 }
 
-export async function storeStream(mediaDir: string, input: Readable, maxBytes: number): Promise<StoredFile> {
+/** A readable file of a type the caller does not take here (a photo where only a voice message fits). */
+export class UnexpectedMediaError extends Error {
+  override name = "UnexpectedMediaError";
+  constructor(readonly type: Sniffed) {
+    super(`${type.kind} not expected here`);
+  }
+}
+
+export interface StoreOptions {
+  /** Whether to keep a file of this real type; refused ones are never stored (UnexpectedMediaError). */
+  accept?(type: Sniffed): boolean;
+}
+
+/** Streams `input` into the store; fails with MediaTooLargeError past `maxBytes`, UnsupportedMediaError for an unknown type. */
+export async function storeStream(mediaDir: string, input: Readable, maxBytes: number, options: StoreOptions = {}): Promise<StoredFile> {
   const tmpDir = path.join(mediaDir, "tmp");
   await mkdir(tmpDir, { recursive: true });
   const tmp = path.join(tmpDir, randomUUID());
@@ -42,6 +56,7 @@ export async function storeStream(mediaDir: string, input: Readable, maxBytes: n
     await pipeline(input, meter, createWriteStream(tmp));
     const type = size > 0 ? sniff(head) : undefined;
     if (!type) throw new UnsupportedMediaError("file type not recognised or file empty");
+    if (options.accept && !options.accept(type)) throw new UnexpectedMediaError(type);
     const sha256 = hash.digest("hex");
     const storageKey = path.posix.join(sha256.slice(0, 2), sha256.slice(2, 4), sha256);
     const target = path.join(mediaDir, storageKey);

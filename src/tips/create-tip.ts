@@ -9,6 +9,7 @@ import { fold } from "../text/normalize.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { routeNewTip } from "../routing/route-new-tip.ts";
 import { newReference, newSecret } from "./reference-code.ts";
+import { reportQuotaKeys } from "../media/upload-quota.ts";
 
 export { TIP_CATEGORIES } from "./categories.ts";
 
@@ -97,6 +98,8 @@ export async function createTip(turn: Turn, draft: TipDraft) {
       if (draft.attachmentIds.length > 0) {
         await tx.attachment.updateMany({ where: { id: { in: draft.attachmentIds }, contactId: turn.contact.id }, data: { tipId: tip.id } });
       }
+      // The draft's file quota ends with the draft: the next report starts with its whole quota.
+      await tx.rateLimit.deleteMany({ where: { key: { in: reportQuotaKeys(app, turn.contact.id) } } });
       const routing = await routeNewTip(
         tx,
         { id: tip.id, category: tip.category, language: tip.language, urgent: tip.urgent, voice: draft.voice },

@@ -97,19 +97,18 @@ describe.runIf(hasSpec)("a crash while answers are being sent", () => {
     const missing = acknowledged.filter((chat) => !whole(final.get(chat)));
     const duplicated = acknowledged.filter((chat) => (final.get(chat)?.length ?? 0) > ANSWER.length);
     console.info(
-      `crash test: ${RESIDENTS} residents, ${answeredBefore} fully answered before the kill, ${inFlight} sends in flight at the kill; ` +
+      `crash test: ${RESIDENTS} residents, ${answeredBefore} fully answered before the kill, ${inFlight} calls unanswered at the kill; ` +
         `all answered ${allAnsweredAfter ?? "NEVER"} ms after the restart; ${missing.length} missing, ${duplicated.length} with a duplicate`,
     );
     expect(answeredBefore).toBeLessThan(RESIDENTS);
     expect(missing).toEqual([]);
     expect(allAnsweredAfter).toBeLessThan(30_000);
-    // A duplicate can only be a message that was in flight at the kill (never more than one per such send).
-    expect(duplicated.length).toBeLessThanOrEqual(inFlight);
-    // What was in flight was sent again, counted for operators.
-    expect(inFlight).toBeGreaterThan(0);
+    // What was being sent at the kill was sent again, counted for operators; it is the only source of duplicates,
+    // and never more than the senders that can be at work at once (8 per channel).
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
     const resent = Number(/tinbao_outbox_resent_total\{channel="telegram"\} (\d+)/.exec(metrics)?.[1] ?? -1);
     expect(resent).toBeGreaterThan(0);
-    expect(resent).toBeGreaterThanOrEqual(duplicated.length);
+    expect(resent).toBeLessThanOrEqual(8);
+    expect(duplicated.length).toBeLessThanOrEqual(resent);
   }, 180_000);
 });

@@ -29,6 +29,8 @@ export async function startTestService(env: Record<string, string> = {}, options
     DATA_ENCRYPTION_KEY: key,
     PORT: "0",
     LOG_LEVEL: "debug",
+    // Tests open dozens of visitors from 127.0.0.1; the limit itself is tested with a low value.
+    WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR: "100000",
     ...env,
   });
   const service = await startService(config, { logger: createLogger("debug", sink), ...options });

@@ -1,26 +1,62 @@
 /**
  * Web chat HTTP endpoints under /chat: the page, its JSON API, uploads and the SSE stream.
- * The visitor is a random token in an HttpOnly cookie; nothing else identifies them.
+ * The visitor is a random token in a signed HttpOnly cookie (visitor.ts); nothing else identifies
+ * them. Uploads are streamed and bounded, and taken only when the visitor's step expects a file
+ * (permit-upload.ts, receive-upload.ts).
  */
-import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { AppError } from "../../http/errors.ts";
-import { readCookie } from "../../http/cookies.ts";
 import { storeInboundEvent } from "../../inbox/store-event.ts";
-import { storeStream, UnsupportedMediaError } from "../../media/store.ts";
-import { MediaTooLargeError, type InboundContent } from "../types.ts";
-import { normalizeText } from "../../text/normalize.ts";
+import { UnexpectedMediaError, UnsupportedMediaError } from "../../media/store.ts";
+import { chargeUpload, refusalFor } from "../../media/upload-quota.ts";
+import { acceptsFile } from "../../conversation/expects-evidence.ts";
+import type { InboundContent } from "../types.ts";
+import { cleanFileName, normalizeText } from "../../text/normalize.ts";
 import { DEFAULT_LOCALES_DIR } from "../../i18n/index.ts";
 import { visitorKeyOf, type WebchatPayload, type WebchatView } from "./channel.ts";
+import { ensureVisitor, readVisitor } from "./visitor.ts";
+import { NOT_EXPECTED, permitUpload, quotaError, UploadSlots, VOICE_ONLY, type UploadPermit } from "./permit-upload.ts";
+import { MalformedUploadError, receiveUpload, UploadTooLargeError } from "./receive-upload.ts";
 
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../public/chat");
-const COOKIE = "tb_chat";
+/** Multipart framing and the small fields around the file. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+/** A refused body this small is read to its end rather than the connection closed (see endRefusedBody). */
+const DRAIN_BYTES = 1024 * 1024;
+/** How long a refused connection stays half-open (answer sent, nothing read) before it is destroyed. */
+const LINGER_MS = 2_000;
 const ACCEPT = "image/*,video/*,audio/*,application/pdf,.doc,.docx,.xls,.xlsx,.txt";
+
+/**
+ * After a refusal, the rest of the request body. A small declared body is read to its end (the
+ * connection is kept). Anything else — a chunked body, a large one — is not read on: the answer
+ * says `Connection: close`, our side of the connection is closed once it is sent, and the socket
+ * is destroyed shortly after. Not at once: closing a socket with unread bytes resets the
+ * connection, and a client still sending (a browser mid-upload) would lose the answer with it.
+ */
+function endRefusedBody(req: Request, res: Response): void {
+  if (req.complete) return;
+  const declared = Number(req.headers["content-length"]);
+  if (req.headers["content-length"] !== undefined && declared <= DRAIN_BYTES) {
+    req.resume();
+    return;
+  }
+  req.unpipe();
+  req.pause();
+  // Counts the body as being read by us, so Node does not drain the rest itself after the answer.
+  req.read(0);
+  res.setHeader("Connection", "close");
+  const socket = req.socket;
+  // Node ends a "Connection: close" socket with destroySoon(): end it, then destroy it a little later.
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+}
 
 const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "clientMessageId must be 8-64 characters of A-Z a-z 0-9 _ -");
 const postSchema = z.union([
@@ -35,20 +71,13 @@ const postSchema = z.union([
   z.object({ clientMessageId, command: z.literal("start") }),
 ]);
 
-function visitorOf(req: Request, res: Response): string {
-  const existing = readCookie(req, COOKIE);
-  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
-  const token = randomBytes(32).toString("base64url");
-  res.cookie(COOKIE, token, { httpOnly: true, sameSite: "lax", path: "/chat", maxAge: 180 * 24 * 3600_000, secure: req.secure });
-  return token;
-}
-
 function contentOf(body: z.infer<typeof postSchema>): InboundContent {
   if ("text" in body) return { type: "text", text: normalizeText(body.text) };
-  if ("button" in body) return { type: "button", payload: body.button, label: body.label };
+  if ("button" in body) return { type: "button", payload: body.button, label: body.label === undefined ? undefined : normalizeText(body.label) };
   if ("location" in body) return { type: "location", latitude: body.location.latitude, longitude: body.location.longitude };
   if ("command" in body) return { type: "command", command: body.command, args: "" };
-  return { type: "contact", phone: body.contact.phone, name: body.contact.name, isOwn: true };
+  const name = body.contact.name === undefined ? undefined : normalizeText(body.contact.name) || undefined;
+  return { type: "contact", phone: body.contact.phone, name, isOwn: true };
 }
 
 /** The resident's own message as the page shows it (the echo). */
@@ -73,9 +102,11 @@ function echoOf(content: InboundContent, clientId: string): Omit<WebchatView, "i
 export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALES_DIR): Router {
   const router = express.Router();
 
-  async function accept(req: Request, res: Response, clientId: string, content: InboundContent): Promise<void> {
-    const visitor = visitorOf(req, res);
+  const slots = new UploadSlots();
+
+  async function accept(req: Request, res: Response, visitor: string, clientId: string, content: InboundContent): Promise<void> {
     const visitorKey = visitorKeyOf(ctx, visitor);
+    // Keyed hash of the client address: limits on guessing count every visitor from one address together.
     const origin = ctx.vault.hash(`origin:${req.ip ?? ""}`);
     const payload: WebchatPayload = { visitor, clientMessageId: clientId, sentAt: new Date().toISOString(), content, origin };
     const result = await storeInboundEvent(ctx, {
@@ -100,8 +131,12 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
 
   const cursorOf = (value: unknown) => (typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : 0);
 
-  router.get("/", (req, res) => {
-    visitorOf(req, res);
+  router.get("/", async (req, res) => {
+    // Past the new-visitor limit the page still loads, without a visitor: its first call reads the 429 message.
+    await ensureVisitor(ctx, req, res).catch((err: unknown) => {
+      if (!(err instanceof AppError)) throw err;
+      res.removeHeader("Retry-After");
+    });
     res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'");
     res.sendFile(path.join(PUBLIC_DIR, "index.html"));
   });
@@ -113,7 +148,7 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
   });
 
   router.get("/api/messages", async (req, res) => {
-    const visitorKey = visitorKeyOf(ctx, visitorOf(req, res));
+    const visitorKey = visitorKeyOf(ctx, await ensureVisitor(ctx, req, res));
     const messages = await messagesAfter(visitorKey, cursorOf(req.query.after));
     res.json({ messages, cursor: messages.at(-1)?.id ?? String(cursorOf(req.query.after)) });
   });
@@ -121,49 +156,77 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
   router.post("/api/messages", express.json({ limit: "64kb" }), async (req, res) => {
     const body = postSchema.safeParse(req.body);
     if (!body.success) throw new AppError("validation_failed", "Tin nhắn không hợp lệ.", body.error.issues.map((i) => i.message));
-    await accept(req, res, body.data.clientMessageId, contentOf(body.data));
+    const visitor = await ensureVisitor(ctx, req, res);
+    await accept(req, res, visitor, body.data.clientMessageId, contentOf(body.data));
   });
 
   router.post("/api/upload", async (req, res) => {
+    try {
+      await upload(req, res);
+    } catch (err) {
+      endRefusedBody(req, res);
+      throw err;
+    }
+  });
+
+  async function upload(req: Request, res: Response): Promise<void> {
     const limit = ctx.config.maxUploadBytes;
-    const mb = Math.round(limit / 1024 / 1024);
-    const tooLarge = () => new AppError("payload_too_large", `Tệp lớn quá. Mỗi tệp tối đa ${mb} MB. Bạn gửi đoạn ngắn hơn nhé.`);
-    if (Number(req.headers["content-length"] ?? 0) > limit + 64 * 1024) throw tooLarge();
+    const tooLarge = () => new AppError("payload_too_large", `Tệp lớn quá. Mỗi tệp tối đa ${Math.round(limit / 1024 / 1024)} MB. Bạn gửi đoạn ngắn hơn nhé.`);
+    const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
+    if (declared !== undefined && declared > limit + FORM_OVERHEAD_BYTES) throw tooLarge();
     if (!String(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
       throw new AppError("bad_request", "Tệp phải được gửi dạng multipart/form-data.");
     }
-    const form = await new Request("http://local/upload", {
-      method: "POST",
-      headers: { "content-type": String(req.headers["content-type"]) },
-      body: Readable.toWeb(req) as ReadableStream,
-      duplex: "half",
-    } as RequestInit).formData().catch(() => {
-      throw new AppError("bad_request", "Không đọc được tệp gửi lên. Bạn thử lại nhé.");
-    });
-    const file = form.get("file");
-    const id = clientMessageId.safeParse(form.get("clientMessageId"));
-    if (!(file instanceof Blob) || !id.success) throw new AppError("bad_request", "Thiếu tệp hoặc mã tin nhắn.");
-    let stored;
+    // No visitor, or one whose step takes no file: refused before a byte of the body is read.
+    const visitor = await readVisitor(ctx, req);
+    if (!visitor) throw new AppError("conflict", NOT_EXPECTED);
+    const permit = await permitUpload(ctx, slots, { visitor, ip: req.ip ?? "unknown", declaredBytes: declared });
     try {
-      stored = await storeStream(ctx.config.mediaDir, Readable.fromWeb(file.stream() as never), limit);
-    } catch (err) {
-      if (err instanceof MediaTooLargeError) throw tooLarge();
-      if (err instanceof UnsupportedMediaError) {
-        throw new AppError("unsupported_media_type", "Tệp này không mở được hoặc không đúng loại. Bạn gửi ảnh, video, ghi âm hoặc tệp PDF nhé.");
+      const received = await receiveUpload(req, {
+        mediaDir: ctx.config.mediaDir,
+        requestBytes: permit.maxBytes + FORM_OVERHEAD_BYTES,
+        fileBytes: permit.maxBytes,
+        accept: (type) => acceptsFile(permit.expected, type.kind),
+      }).catch(async (err: unknown) => {
+        throw await uploadError(err, permit, tooLarge);
+      });
+      const { file, fields } = received;
+      const id = clientMessageId.safeParse(fields.clientMessageId);
+      if (!file || !id.success) throw new AppError("bad_request", "Thiếu tệp hoặc mã tin nhắn.");
+      // A retried upload (same clientMessageId) is acknowledged again, not counted again.
+      const externalId = `${visitorKeyOf(ctx, visitor).slice(0, 16)}:${id.data}`;
+      const retried = await ctx.db.inboundEvent.findUnique({ where: { channel_externalId: { channel: "webchat", externalId } }, select: { id: true } });
+      if (!retried) {
+        const charged = await chargeUpload(ctx, permit.scope, file.size);
+        if (!charged.allowed) throw quotaError(ctx, charged);
       }
-      throw err;
+      const caption = fields.caption ? normalizeText(fields.caption) : "";
+      const name = received.fileName === undefined ? undefined : cleanFileName(received.fileName);
+      await accept(req, res, visitor, id.data, {
+        type: "media",
+        media: { kind: file.kind, ref: file.storageKey, mime: file.mime, size: file.size, name },
+        caption: caption || undefined,
+      });
+    } finally {
+      permit.release();
     }
-    const caption = form.get("caption");
-    const name = "name" in file && typeof file.name === "string" ? file.name.normalize("NFC").slice(0, 200) : undefined;
-    await accept(req, res, id.data, {
-      type: "media",
-      media: { kind: stored.kind, ref: stored.storageKey, mime: stored.mime, size: stored.size, name },
-      caption: typeof caption === "string" && caption.trim() ? normalizeText(caption) : undefined,
-    });
-  });
+  }
+
+  /** What the visitor reads when reading the upload failed. */
+  async function uploadError(err: unknown, permit: UploadPermit, tooLarge: () => AppError): Promise<unknown> {
+    if (err instanceof UploadTooLargeError) {
+      return permit.binding === "file" ? tooLarge() : quotaError(ctx, await refusalFor(ctx, permit.scope, permit.binding));
+    }
+    if (err instanceof UnexpectedMediaError) return new AppError("conflict", VOICE_ONLY);
+    if (err instanceof UnsupportedMediaError) {
+      return new AppError("unsupported_media_type", "Tệp này không mở được hoặc không đúng loại. Bạn gửi ảnh, video, ghi âm hoặc tệp PDF nhé.");
+    }
+    if (err instanceof MalformedUploadError) return new AppError("bad_request", "Không đọc được tệp gửi lên. Bạn thử lại nhé.");
+    return err;
+  }
 
   router.get("/api/stream", async (req, res) => {
-    const visitorKey = visitorKeyOf(ctx, visitorOf(req, res));
+    const visitorKey = visitorKeyOf(ctx, await ensureVisitor(ctx, req, res));
     let cursor = cursorOf(req.query.after ?? req.headers["last-event-id"]);
     res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive", "X-Accel-Buffering": "no" });
     res.write("retry: 2000\n\n");

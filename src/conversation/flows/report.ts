@@ -11,6 +11,7 @@ import { createTip, TIP_CATEGORIES } from "../../tips/create-tip.ts";
 import { findCommunes, locatePin, type CommuneCandidate } from "../../units/find-communes.ts";
 import { inSentence } from "../../units/names.ts";
 import { fold, normalizeText, codePointLength } from "../../text/normalize.ts";
+import { acceptsFile, expectsEvidence } from "../expects-evidence.ts";
 
 export const DESCRIPTION_MAX = 4000;
 const NAV: Choice[] = [
@@ -108,7 +109,7 @@ const description: Step = {
   prompt: (turn) => say(turn, "report.descriptionPrompt", {}, { buttons: buttons(turn, NAV) }),
   handle(turn, session) {
     const c = turn.message.content;
-    if (c.type === "media" && (c.media.kind === "voice" || c.media.kind === "audio")) {
+    if (c.type === "media" && acceptsFile(expectsEvidence(session), c.media.kind)) {
       const media = mediaReply(turn, session);
       if (!media.stored) return { set: media.set, say: media.say, stay: true };
       const ids = [...(data(session).attachmentIds ?? []), media.stored];

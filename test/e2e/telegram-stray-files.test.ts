@@ -1,0 +1,65 @@
+/**
+ * Files sent on Telegram where no step takes one are not downloaded (nothing lands on the disk for
+ * nobody), and the resident is told when files are taken; the same file at the evidence step is kept.
+ */
+import { readdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeTelegramBotApi, specAvailable, type RecordedCall } from "../fakes/telegram-bot-api.ts";
+import { UpdateFactory } from "../fakes/telegram-updates.ts";
+import { startTestService, TINY_PNG as PNG, type TestService } from "../support/service.ts";
+
+const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const SECRET = "stray-secret_123";
+
+describe.runIf(specAvailable())("files on Telegram outside a report", () => {
+  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  let svc: TestService;
+  beforeAll(async () => {
+    const { url } = await fake.start();
+    svc = await startTestService({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: url, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_MODE: "webhook", PUBLIC_URL: "https://tinbao.example.vn" });
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await fake.close();
+  });
+
+  async function deliver(update: unknown): Promise<string[]> {
+    const before = fake.calls.length;
+    const res = await fetch(`${svc.url}/webhooks/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+      body: JSON.stringify(update),
+    });
+    expect(res.status).toBe(200);
+    await svc.settle();
+    return fake.calls.slice(before).filter((c: RecordedCall) => c.method === "sendMessage" && c.accepted).map((c) => String((c.params as { text?: string }).text));
+  }
+  const stored = () => {
+    try {
+      return readdirSync(svc.ctx.config.mediaDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    } catch {
+      return 0;
+    }
+  };
+
+  it("does not download a photo sent at the menu or while the story is asked for, and says when files are taken", async () => {
+    const u = new UpdateFactory({ user: { id: 7400001, first_name: "An" }, firstUpdateId: 740000, files: fake });
+    await deliver(u.command("start"));
+    await deliver(u.callback("lang:vi"));
+    const atMenu = await deliver(u.photo({ content: PNG }));
+    expect(atMenu[0]).toContain("Bạn chỉ gửi ảnh, video hay tệp khi đang báo tin");
+    await deliver(u.callback("menu:report"));
+    await deliver(u.callback("cat:theft"));
+    const atStory = await deliver(u.photo({ content: Buffer.concat([PNG, Buffer.from("2")]) }));
+    expect(atStory[0]).toContain("bằng chữ hoặc gửi ghi âm");
+    expect(fake.callsTo("getFile")).toHaveLength(0);
+    expect(stored()).toBe(0);
+    expect(await svc.ctx.db.attachment.count()).toBe(0);
+
+    await deliver(u.text("Mất trộm xe máy trước nhà văn hóa thôn 4."));
+    const kept = await deliver(u.photo({ content: PNG }));
+    expect(kept[0]).toContain("Đã nhận tệp");
+    expect(stored()).toBe(1);
+    fake.assertAllValid();
+  });
+});
