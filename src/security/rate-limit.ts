@@ -106,6 +106,14 @@ export async function resetLimit(ctx: Pick<AppContext, "db">, key: string): Prom
   await ctx.db.rateLimit.deleteMany({ where: { key } });
 }
 
+/**
+ * Gives back `cost` counted by an allowed hit that turned out harmless (a login that succeeded
+ * does not count against its address). One conditional update: never below zero, never lifts a block.
+ */
+export async function refundLimit(ctx: Pick<AppContext, "db">, key: string, cost = 1): Promise<void> {
+  await ctx.db.rateLimit.updateMany({ where: { key, count: { gte: cost } }, data: { count: { decrement: cost } } });
+}
+
 /** Removes counters nobody has touched for `olderThanMs` and that block nothing (run periodically). */
 export async function pruneLimits(ctx: Pick<AppContext, "db" | "now">, olderThanMs = 2 * DAY_MS): Promise<number> {
   const before = new Date(ctx.now().getTime() - olderThanMs);
