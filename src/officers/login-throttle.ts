@@ -7,7 +7,8 @@
  * - per account and client address: `LOGIN_MAX_FAILURES` tries per `LOGIN_LOCK_MINUTES`. A stranger
  *   who guesses at `admin` locks only their own address out of `admin`, never the officer at theirs;
  * - per client address: `LOGIN_MAX_FAILURES_PER_ADDRESS` failures, whatever the usernames tried.
- * A success clears its (account, address) counter and is not counted against the address.
+ * A success clears its (account, address) counter (unless other tries were reserved since: those
+ * are still guesses in flight) and is not counted against the address.
  *
  * @example
  *   const attempt = await reserveLoginAttempt(ctx, "admin", req.ip); // throws 429 when blocked
@@ -16,7 +17,7 @@
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
 import { addressScope } from "../security/client-address.ts";
-import { hitLimit, limitKey, refundLimit, resetLimit, type LimitRule } from "../security/rate-limit.ts";
+import { hitLimit, limitKey, refundLimit, releaseLimit, type LimitRule } from "../security/rate-limit.ts";
 
 /** AuditLog target for login attempts: the username as typed (normalised), known or not. */
 export const LOGIN_TARGET = "login";
@@ -58,7 +59,7 @@ export async function reserveLoginAttempt(ctx: Ctx, username: string, ip: string
   }
   return {
     async succeeded() {
-      await resetLimit(ctx, pairKey);
+      await releaseLimit(ctx, pairKey, first.count);
       await refundLimit(ctx, addressKey);
     },
   };

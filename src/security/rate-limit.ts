@@ -114,6 +114,16 @@ export async function refundLimit(ctx: Pick<AppContext, "db">, key: string, cost
   await ctx.db.rateLimit.updateMany({ where: { key, count: { gte: cost } }, data: { count: { decrement: cost } } });
 }
 
+/**
+ * Forgets the scope's count and strikes if nothing was counted since the allowed hit that returned
+ * `count`: a successful login clears its own failures, but not tries that are still in flight
+ * (100 guesses at once with the right one among them still check at most `limit`). One
+ * conditional update; a running block started since then stays.
+ */
+export async function releaseLimit(ctx: Pick<AppContext, "db">, key: string, count: number): Promise<void> {
+  await ctx.db.rateLimit.updateMany({ where: { key, count }, data: { count: 0, strikes: 0 } });
+}
+
 /** Removes counters nobody has touched for `olderThanMs` and that block nothing (run periodically). */
 export async function pruneLimits(ctx: Pick<AppContext, "db" | "now">, olderThanMs = 2 * DAY_MS): Promise<number> {
   const before = new Date(ctx.now().getTime() - olderThanMs);
