@@ -76,14 +76,24 @@ export function passwordWeakness(password: string, owner: PasswordOwner): string
   }
   const names = ownerWords(owner);
   const compact = foldedWords(chosen).join("");
-  const whole = [foldedWords(owner.username).join(""), foldedWords(owner.displayName ?? "").join("")];
-  if (whole.some((name) => name.length >= 4 && compact.includes(name))) {
+  if (ownNames(owner).some((name) => compact.includes(name))) {
     return `${WARNINGS.userInputs} ${PASSWORD_ADVICE}`;
   }
   const result = zxcvbn().check(withoutMarks(chosen), names);
   if (result.score >= PASSWORD_MIN_SCORE) return null;
   const warning = (result.feedback.warning && WARNINGS[result.feedback.warning]) || TOO_WEAK;
   return `${warning} ${PASSWORD_ADVICE}`;
+}
+
+/**
+ * What a password must not contain: the whole username and display name, and the display name
+ * from any word to its end when that is a full name ("Đ/c Nguyễn Văn Hà" → "nguyenvanha"), folded,
+ * letters and digits only.
+ */
+function ownNames(owner: PasswordOwner): string[] {
+  const words = foldedWords(owner.displayName ?? "");
+  const tails = words.map((_, i) => words.slice(i).join("")).filter((tail, i) => words.length - i >= 2 && tail.length >= 8);
+  return [foldedWords(owner.username).join(""), words.join(""), ...tails].filter((name) => name.length >= 4);
 }
 
 /**
