@@ -131,16 +131,16 @@ describe("login limits (defaults: 5 per account and address, 20 per address, 15 
     const third = await spray("127.0.0.3", 3, 21);
     expect(third[20]!.retryAfter).toBe(60 * 60);
     expect(third[20]!.body.error!.message).toMatch(/thử lại sau 1 giờ \(lúc \d{2}:\d{2}\)/);
-  });
+  }, 60_000);
 
   it("does not count successful logins against the address (an office of officers behind one address)", async () => {
-    await Promise.all(Array.from({ length: 25 }, (_, i) => addOfficer(api.ctx, `van.phong.${i}`, "duty")));
+    for (let i = 0; i < 8; i++) await addOfficer(api.ctx, `van.phong.${i}`, "duty");
     clock += 24 * 60 * MINUTE;
     for (let i = 0; i < 19; i++) expect((await login(api, "127.0.0.5", `go.nham.${i}`, "sai-mat-khau-roi")).status).toBe(401);
-    for (let i = 0; i < 25; i++) expect((await login(api, "127.0.0.5", `van.phong.${i}`, PASSWORD)).status).toBe(200);
+    for (let i = 0; i < 8; i++) expect((await login(api, "127.0.0.5", `van.phong.${i}`, PASSWORD)).status).toBe(200);
     expect((await login(api, "127.0.0.5", "go.nham.19", "sai-mat-khau-roi")).status).toBe(401);
     expect((await login(api, "127.0.0.5", "go.nham.20", "sai-mat-khau-roi")).status).toBe(429);
-  });
+  }, 60_000);
 
   it("ignores X-Forwarded-For by default: the audit shows the real address and a forged header buys no tries", async () => {
     await addOfficer(api.ctx, "gia.mao.ip");
