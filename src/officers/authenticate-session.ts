@@ -19,6 +19,18 @@ export interface OfficerSessionAuth {
   mustChangePassword: boolean;
 }
 
+/**
+ * Whether a session is still open, without counting as activity: for a long-lived connection (the
+ * console's event stream) that must end when its session does (sign out, idle or absolute end,
+ * account disabled or its password reset).
+ */
+export async function sessionStillOpen(ctx: Pick<AppContext, "db" | "now" | "config">, sessionId: string): Promise<boolean> {
+  const session = await ctx.db.officerSession.findUnique({ where: { id: sessionId }, include: { officer: { select: { disabledAt: true } } } });
+  if (!session || session.officer.disabledAt) return false;
+  const now = ctx.now();
+  return session.expiresAt > now && sessionEnds(ctx.config, session.createdAt, session.lastSeenAt) > now;
+}
+
 export async function authenticateSession(
   ctx: Pick<AppContext, "db" | "now" | "config">,
   token: string,

@@ -161,6 +161,22 @@ describe("the session's absolute lifetime", () => {
     }
   });
 
+  it("ends the console's live stream when its session ends, so the page's reconnect meets the login", async () => {
+    await addOfficer(api.ctx, "xem.truc.tiep", "duty");
+    const session = await signIn(api.base, "xem.truc.tiep");
+    const stream = await fetch(`${api.base}/api/tips/stream`, { headers: session.cookie });
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
+    const reader = stream.body!.getReader();
+    await reader.read();
+    expect((await send(session, "POST", "/auth/logout")).status).toBe(204);
+    // The next keep-alive (every 25 s) finds the session gone and ends the stream.
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    expect((await fetch(`${api.base}/api/tips/stream`, { headers: session.cookie })).status).toBe(401);
+  }, 60_000);
+
   it("follows SESSION_MAX_HOURS and SESSION_IDLE_HOURS", async () => {
     const short = await startApi({ SESSION_MAX_HOURS: "2", SESSION_IDLE_HOURS: "1" });
     try {
