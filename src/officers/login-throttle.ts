@@ -83,12 +83,13 @@ export function throttledMessage(until: Date, now: Date, scope: ThrottleScope = 
   return `${what}, vui lòng thử lại sau ${waitText(until, now)}. Nếu quên mật khẩu, hãy nhờ quản trị hệ thống cấp lại.`;
 }
 
-/** "14 phút (lúc 09:42)", "2 giờ 5 phút (lúc 11:47)", or with the day when it is not today in Vietnam. */
+/**
+ * "14 phút (lúc 09:42)", "2 giờ 5 phút (lúc 11:47)": the span says which day the clock time is on
+ * (blocks last at most a day).
+ */
 function waitText(until: Date, now: Date): string {
   const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
   const span = minutes < 60 ? `${minutes} phút` : `${Math.floor(minutes / 60)} giờ${minutes % 60 ? ` ${minutes % 60} phút` : ""}`;
   const clock = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Ho_Chi_Minh" }).format(until);
-  const day = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-  const date = day(until) === day(now) ? "" : ` ngày ${day(until).split("-").reverse().join("/")}`;
-  return `${span} (lúc ${clock}${date})`;
+  return `${span} (lúc ${clock})`;
 }
