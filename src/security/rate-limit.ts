@@ -79,8 +79,14 @@ export async function hitLimit(ctx: Ctx, key: string, rule: LimitRule, cost = 1)
     const blockedUntil = new Date(now.getTime() + blockMs);
     await save(tx, key, { count: 0, windowStart: now, blockedUntil, strikes, updatedAt: now });
     return { allowed: false, count: state.count, remaining: 0, retryAt: blockedUntil, blockStarted: true, strikes };
-  });
+  }, HIT_WAIT);
 }
+
+/**
+ * Hundreds of hits at once queue for one row (and, on PostgreSQL, for the pool's 10 connections):
+ * Prisma's default 2 s wait to start a transaction turned a busy burst into 500s.
+ */
+const HIT_WAIT = { maxWait: 30_000, timeout: 10_000 };
 
 /** Whether the scope would refuse a hit of `cost` now (no counting). */
 export async function peekLimit(ctx: Ctx, key: string, rule: LimitRule, cost = 1): Promise<LimitResult> {
