@@ -54,7 +54,6 @@ function zxcvbn(): ZxcvbnFactory {
   estimator ??= new ZxcvbnFactory({
     dictionary: { ...common.dictionary, "passwords-vi": shippedList("common-passwords-vi.txt"), "names-vi": shippedList("common-names-vi.txt") },
     graphs: common.adjacencyGraphs,
-    useLevenshteinDistance: true,
     maxLength: PASSWORD_MAX_LENGTH,
   });
   return estimator;

@@ -29,11 +29,11 @@ describe("password strength", () => {
   });
 
   it("accepts every generated password, for any account", () => {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 200; i++) {
       const password = generatePassword();
       expect(passwordWeakness(password, { username: "admin", displayName: "Quản trị hệ thống" }), password).toBeNull();
     }
-  });
+  }, 60_000);
 
   it("refuses a password longer than 256 characters", () => {
     expect(passwordWeakness("x-Yz9".repeat(52), officer)).toContain("dài quá 256 ký tự");
