@@ -1,7 +1,11 @@
 /**
- * Creates an officer account and prints its generated password once.
+ * Creates an officer account and prints its generated password once; with --password-stdin, takes
+ * the password from the first line of standard input instead (never from the command line, which
+ * other users and the shell history see), refused when weak. Either way the officer must choose
+ * their own password at first login.
  *
  *   npm run officer:add -- --username ba.to --role officer --unit CAX-BATO --name "Đ/c Nguyễn Văn A"
+ *   printf '%s\n' "$MAT_KHAU" | npm run officer:add -- --username ba.to --role officer --unit CAX-BATO --password-stdin
  *
  * Uses the same configuration (DATABASE_URL…) as the service and applies pending migrations first.
  */
@@ -16,14 +20,28 @@ import { ROLES, ROLE_NAMES, isRole } from "../src/officers/roles.ts";
 
 const USAGE = `Tạo tài khoản cán bộ.
 
-  npm run officer:add -- --username <tên> --role <vai trò> [--unit <mã đơn vị>] [--name "<họ tên>"]
+  npm run officer:add -- --username <tên> --role <vai trò> [--unit <mã đơn vị>] [--name "<họ tên>"] [--password-stdin]
+
+Không có --password-stdin: mật khẩu được tạo ngẫu nhiên và in ra một lần.
+--password-stdin: đọc mật khẩu từ dòng đầu của đầu vào chuẩn; mật khẩu phải đủ mạnh (ít nhất 12 ký tự,
+không phải mật khẩu phổ biến hay dễ đoán). Cán bộ phải đổi mật khẩu ở lần đăng nhập đầu.
 
 Vai trò:
 ${ROLE_NAMES.map((r) => `  ${r.padEnd(9)} ${ROLES[r].label}`).join("\n")}
 `;
 
 /** createOfficer's field names → this script's flags, for error messages. */
-const FLAGS: Record<string, string> = { username: "username", displayName: "name", role: "role", unitId: "unit" };
+const FLAGS: Record<string, string> = { username: "username", displayName: "name", role: "role", unitId: "unit", password: "password-stdin" };
+
+/** The first line of standard input, without its line break. */
+async function readPasswordLine(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes("\n")) break;
+  }
+  return text.split(/\r?\n/)[0] ?? "";
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -32,6 +50,7 @@ async function main(): Promise<number> {
       role: { type: "string" },
       unit: { type: "string" },
       name: { type: "string" },
+      "password-stdin": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -49,6 +68,12 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  const chosen = values["password-stdin"] ? await readPasswordLine() : undefined;
+  if (chosen === "") {
+    process.stderr.write("--password-stdin: đầu vào chuẩn không có mật khẩu (dòng đầu trống).\n");
+    return 2;
+  }
+
   const config = loadConfig();
   await migrate(config.databaseUrl);
   const database = await openDatabase(config.databaseUrl);
@@ -58,10 +83,12 @@ async function main(): Promise<number> {
       displayName: values.name ?? values.username,
       role: values.role,
       unitId: values.unit ?? null,
+      ...(chosen === undefined ? {} : { password: chosen }),
     });
     process.stdout.write(
       `Đã tạo tài khoản ${officer.username} (${ROLES[officer.role].label}${officer.unitId ? `, đơn vị ${officer.unitId}` : ""}).\n` +
-        `Mật khẩu (chỉ hiện một lần, hãy trao tận tay): ${password}\n`,
+        (chosen === undefined ? `Mật khẩu (chỉ hiện một lần, hãy trao tận tay): ${password}\n` : "Mật khẩu: như đã nhập.\n") +
+        "Ở lần đăng nhập đầu, cán bộ phải đổi sang mật khẩu của riêng mình.\n",
     );
     return 0;
   } finally {

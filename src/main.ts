@@ -41,9 +41,11 @@ const lines = [
 if (first) {
   lines.push(
     "",
-    "  First officer account (shown only this once; change the password after logging in):",
+    "  First officer account (shown only this once):",
     `    username: ${first.username}`,
     `    password: ${first.password}`,
+    "  This password only opens the console to choose a new one: the first login asks for your own password",
+    "  before anything else, so this copy (in this terminal or any log that captured it) is useless afterwards.",
   );
 }
 if (demo) {

@@ -44,6 +44,7 @@ export async function api(path, { method = 'GET', body, query, quiet401 = false 
     const retry = Number(res.headers.get('retry-after')) || undefined;
     const err = new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `Máy chủ trả lời lỗi ${res.status}.`, e?.details, retry);
     if (res.status === 401 && !quiet401) window.dispatchEvent(new CustomEvent('tb:unauthorized', { detail: err }));
+    if (err.code === 'password_change_required') window.dispatchEvent(new CustomEvent('tb:password-change-required', { detail: err }));
     throw err;
   }
   return data;

@@ -9,6 +9,7 @@ import * as questions from './questions.js';
 import * as faq from './faq.js';
 import * as officers from './officers.js';
 import * as audit from './audit.js';
+import { showFirstPassword } from './first-password.js';
 
 const BASE = '/console';
 const main = $('main');
@@ -62,6 +63,8 @@ async function start() {
 async function signedIn(session) {
   app.officer = session.officer;
   setCsrf(session.csrfToken);
+  if (session.mustChangePassword) return mustChangePassword();
+  $('btn-password').hidden = false;
   try {
     app.meta = await api('/meta');
   } catch (err) {
@@ -76,6 +79,31 @@ async function signedIn(session) {
   startLive();
   route();
 }
+
+/** A generated password: nothing but the password form (and signing out) until the officer chooses their own. */
+function mustChangePassword() {
+  stopLive();
+  app.screen?.unmount?.();
+  app.screen = null;
+  $('nav').hidden = true;
+  $('btn-password').hidden = true;
+  $('who-name').textContent = app.officer.displayName;
+  $('who').hidden = false;
+  banner(null);
+  showFirstPassword(main, app.officer, async () => {
+    try {
+      await signedIn(await api('/auth/me', { quiet401: true }));
+      banner('Đã đổi mật khẩu. Từ nay hãy đăng nhập bằng mật khẩu mới của bạn.', 'ok');
+    } catch (err) {
+      if (err.status === 401) showLogin();
+      else showFatal(err);
+    }
+  });
+}
+
+window.addEventListener('tb:password-change-required', () => {
+  if (app.officer) mustChangePassword();
+});
 
 function showFatal(err) {
   clear(main).append(h('section', { class: 'panel narrow' }, h('h1', {}, 'Không mở được bàn làm việc'), h('p', { class: 'error', role: 'alert' }, err.message), h('button', { class: 'btn', type: 'button', onclick: () => location.reload() }, 'Tải lại trang')));

@@ -36,7 +36,7 @@ export function mount(main, app) {
       h('h2', { class: 'h3' }, title),
       h('p', {}, 'Tên đăng nhập: ', h('strong', {}, username)),
       h('p', {}, 'Mật khẩu: ', h('code', { class: 'password' }, password), ' ', h('button', { type: 'button', class: 'btn small', onclick: () => copyText(password) }, 'Chép')),
-      h('p', { class: 'small' }, 'Mật khẩu chỉ hiện một lần. Trao tận tay cho cán bộ và nhắc đổi mật khẩu sau lần đăng nhập đầu.'),
+      h('p', { class: 'small' }, 'Mật khẩu chỉ hiện một lần. Trao tận tay cho cán bộ: ở lần đăng nhập đầu, bàn làm việc yêu cầu cán bộ đổi sang mật khẩu của riêng mình trước khi làm việc.'),
       h('button', { type: 'button', class: 'btn small', onclick: () => (secret.hidden = true) }, 'Đã ghi lại, ẩn đi'));
     secret.hidden = false;
     secret.scrollIntoView({ block: 'nearest' });

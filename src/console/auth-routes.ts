@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
 import { changeOwnPassword, PASSWORD_MIN_LENGTH } from "../officers/change-own-password.ts";
+import { sessionLastMoment } from "../officers/session-token.ts";
 import { logInOfficer } from "../officers/log-in-officer.ts";
 import { logOutOfficer } from "../officers/log-out-officer.ts";
 import { SESSION_COOKIE, sessionCookieOptions } from "./authenticate.ts";
@@ -17,7 +18,11 @@ const passwordChangeBody = z
       .string()
       .min(1)
       .max(256)
-      .meta({ description: `Mật khẩu mới: ít nhất ${PASSWORD_MIN_LENGTH} ký tự, khác tên đăng nhập và khác mật khẩu đang dùng` }),
+      .meta({
+        description:
+          `Mật khẩu mới: ít nhất ${PASSWORD_MIN_LENGTH} ký tự, không phải mật khẩu phổ biến hay dễ đoán (lặp ký tự, dãy số, ` +
+          "tên đăng nhập, họ tên), khác mật khẩu đang dùng",
+      }),
   })
   .meta({ id: "PasswordChange" });
 
@@ -38,7 +43,11 @@ export const authRoutes: ApiRoute[] = [
     description:
       "Kiểm tra tên đăng nhập và mật khẩu, mở phiên làm việc: đặt cookie tb_session (HttpOnly). " +
       "Kịch bản (script) có thể lấy giá trị cookie này và gửi lại dưới dạng Authorization: Bearer <token>. " +
-      "Sai 5 lần trong 15 phút thì tạm khóa đăng nhập (429).",
+      "Phiên kết thúc sau SESSION_IDLE_HOURS giờ (mặc định 12) không dùng, và chậm nhất SESSION_MAX_HOURS giờ (mặc định 24) sau khi đăng nhập. " +
+      "Mỗi lần thử được tính trước khi kiểm tra mật khẩu: sai LOGIN_MAX_FAILURES lần (mặc định 5) trong LOGIN_LOCK_MINUTES phút (mặc định 15) " +
+      "với một tài khoản từ cùng một địa chỉ, hoặc LOGIN_MAX_FAILURES_PER_ADDRESS lần (mặc định 20) từ một địa chỉ, thì địa chỉ đó tạm bị khóa (429, " +
+      "header Retry-After), lần sau khóa lâu gấp đôi; người đăng nhập từ địa chỉ khác không bị ảnh hưởng. " +
+      "mustChangePassword: true nghĩa là phải đổi mật khẩu được cấp trước khi làm việc khác.",
     auth: false,
     body: loginBody,
     response: { status: 200, description: "Đã đăng nhập", schema: sessionView },
@@ -46,8 +55,8 @@ export const authRoutes: ApiRoute[] = [
     async run({ ctx, req, res, body }) {
       try {
         const session = await logInOfficer(ctx, { username: body.username, password: body.password, ip: req.ip });
-        res.cookie(SESSION_COOKIE, session.token, sessionCookieOptions(ctx));
-        return { officer: session.officer, csrfToken: session.csrfToken };
+        res.cookie(SESSION_COOKIE, session.token, { ...sessionCookieOptions(ctx), expires: sessionLastMoment(ctx.config, ctx.now()) });
+        return { officer: session.officer, csrfToken: session.csrfToken, mustChangePassword: session.mustChangePassword };
       } catch (e) {
         setRetryAfter(ctx, res, e);
         throw e;
@@ -61,6 +70,7 @@ export const authRoutes: ApiRoute[] = [
     summary: "Đăng xuất",
     description: "Kết thúc phiên làm việc hiện tại và xóa cookie.",
     auth: true,
+    beforePasswordChange: true,
     response: { status: 204, description: "Đã đăng xuất" },
     errors: ["unauthorized", "csrf_failed"],
     async run({ ctx, req, res, auth }) {
@@ -73,12 +83,15 @@ export const authRoutes: ApiRoute[] = [
     path: "/auth/me",
     tag: "auth",
     summary: "Cán bộ đang đăng nhập",
-    description: "Trả về cán bộ của phiên hiện tại và mã csrfToken (để trang console tải lại không phải đăng nhập lại).",
+    description:
+      "Trả về cán bộ của phiên hiện tại, mã csrfToken (để trang console tải lại không phải đăng nhập lại) " +
+      "và mustChangePassword (còn phải đổi mật khẩu được cấp).",
     auth: true,
+    beforePasswordChange: true,
     response: { status: 200, description: "Phiên đang hoạt động", schema: sessionView },
     errors: ["unauthorized"],
     async run({ auth }) {
-      return { officer: auth.officer, csrfToken: auth.csrfToken };
+      return { officer: auth.officer, csrfToken: auth.csrfToken, mustChangePassword: auth.mustChangePassword };
     },
   }),
   defineRoute({
@@ -87,10 +100,13 @@ export const authRoutes: ApiRoute[] = [
     tag: "auth",
     summary: "Đổi mật khẩu của mình",
     description:
-      `Cần mật khẩu hiện tại. Mật khẩu mới ít nhất ${PASSWORD_MIN_LENGTH} ký tự, khác tên đăng nhập và khác mật khẩu cũ. ` +
-      "Sai mật khẩu hiện tại trả về 403 (phiên vẫn mở) và được tính như một lần đăng nhập sai: sai 5 lần trong 15 phút thì tạm khóa (429). " +
+      `Cần mật khẩu hiện tại. Mật khẩu mới ít nhất ${PASSWORD_MIN_LENGTH} ký tự, không phải mật khẩu phổ biến hay dễ đoán ` +
+      "(lặp ký tự, dãy số, bàn phím, tên đăng nhập, họ tên), khác mật khẩu cũ; nếu không, 400 kèm lời khuyên. " +
+      "Sai mật khẩu hiện tại trả về 403 (phiên vẫn mở) và được tính như một lần đăng nhập sai (cùng giới hạn với đăng nhập, 429 khi bị khóa). " +
+      "Cán bộ đang dùng mật khẩu được cấp (mustChangePassword) phải đổi ở đây trước khi dùng các chức năng khác. " +
       "Đổi xong, các phiên đăng nhập khác của bạn (máy khác) kết thúc, phiên này vẫn mở. Ghi nhật ký (auth.password_change).",
     auth: true,
+    beforePasswordChange: true,
     body: passwordChangeBody,
     response: { status: 204, description: "Đã đổi mật khẩu" },
     errors: ["validation_failed", "bad_request", "unsupported_media_type", "unauthorized", "forbidden", "csrf_failed", "too_many_requests"],

@@ -88,6 +88,7 @@ export const officerRoutes: ApiRoute[] = [
     summary: "Thêm tài khoản cán bộ",
     description:
       "Chỉ quản trị hệ thống. Mật khẩu được tạo ngẫu nhiên và chỉ trả về một lần: hãy trao tận tay cán bộ. " +
+      "Ở lần đăng nhập đầu, cán bộ phải đổi sang mật khẩu của riêng mình (mustChangePassword) trước khi làm việc khác. " +
       "Vai trò officer (cán bộ thụ lý) và viewer (chỉ xem) phải có đơn vị; đơn vị phải có thật và đang nhận tin. Ghi nhật ký (officer.create).",
     auth: true,
     body: createBody,
@@ -123,7 +124,8 @@ export const officerRoutes: ApiRoute[] = [
     summary: "Cấp lại mật khẩu cho cán bộ",
     description:
       "Chỉ quản trị hệ thống, cho tài khoản của người khác (mật khẩu của mình thì đổi ở POST /api/auth/password). " +
-      "Tạo mật khẩu ngẫu nhiên mới, chỉ trả về một lần; mọi phiên đăng nhập của cán bộ đó kết thúc. Ghi nhật ký (officer.password_reset).",
+      "Tạo mật khẩu ngẫu nhiên mới, chỉ trả về một lần; mọi phiên đăng nhập của cán bộ đó kết thúc, và lần đăng nhập sau cán bộ phải đổi sang mật khẩu của riêng mình. " +
+      "Ghi nhật ký (officer.password_reset).",
     auth: true,
     params: officerParams,
     response: { status: 200, description: "Mật khẩu mới", schema: passwordView },

@@ -18,6 +18,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   unauthorized: "Chưa đăng nhập, phiên hết hạn, hoặc sai tên đăng nhập/mật khẩu",
   forbidden: "Không có quyền",
   csrf_failed: "Thiếu hoặc sai header X-CSRF-Token",
+  password_change_required: "Cán bộ đang dùng mật khẩu được cấp: phải đổi mật khẩu (POST /api/auth/password) trước",
   not_found: "Không tìm thấy",
   conflict: "Xung đột dữ liệu",
   stale: "Dữ liệu đã bị người khác thay đổi",
@@ -62,7 +63,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
             : {}),
       },
     };
-    for (const code of route.errors) {
+    for (const code of documentedErrors(route)) {
       const status = String(ERROR_STATUS[code]);
       const previous = responses[status]?.description;
       responses[status] = {
@@ -116,6 +117,11 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
       },
     },
   };
+}
+
+/** The route's own errors, and the refusal every signed-in route gives before a required password change. */
+function documentedErrors(route: ApiRoute): ErrorCode[] {
+  return route.auth && !route.beforePasswordChange ? [...route.errors, "password_change_required"] : route.errors;
 }
 
 /** JSON Schema for one zod schema; named sub-schemas are moved into `components`. */

@@ -32,6 +32,11 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema,
   description?: string;
   tag: string;
   auth: A;
+  /**
+   * Open to an officer who must first replace a generated password (sign out, who am I, change
+   * password); every other signed-in route answers 403 password_change_required to them.
+   */
+  beforePasswordChange?: true;
   params?: P;
   query?: Q;
   body?: B;

@@ -23,6 +23,10 @@ import { metaRoutes } from "./meta-routes.ts";
 import { tipActionRoutes } from "./tip-action-routes.ts";
 import { tipStreamRoutes } from "./tip-stream.ts";
 
+export const PASSWORD_CHANGE_REQUIRED =
+  "Bạn đang dùng mật khẩu do quản trị hệ thống cấp (hoặc in ra khi cài đặt). Hãy đổi sang mật khẩu của riêng bạn trước khi làm việc: " +
+  "mở mục Đổi mật khẩu trên bàn làm việc (hoặc gọi POST /api/auth/password).";
+
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
   // The stream before /tips/:id, which would otherwise take "stream" for a tip id.
@@ -62,6 +66,7 @@ export function createApiRouter(ctx: AppContext): Router {
 function handle(ctx: AppContext, route: ApiRoute): RequestHandler {
   return async (req: Request, res: Response) => {
     const auth = route.auth ? await requireOfficer(ctx, req, res) : null;
+    if (auth?.mustChangePassword && !route.beforePasswordChange) throw new AppError("password_change_required", PASSWORD_CHANGE_REQUIRED);
     if (route.body && !req.is("application/json")) {
       throw new AppError("unsupported_media_type", "Dữ liệu phải gửi dạng JSON (Content-Type: application/json).");
     }

@@ -43,6 +43,11 @@ export const sessionView = z
   .object({
     officer: officerView,
     csrfToken: z.string().meta({ description: "Gửi lại trong header X-CSRF-Token với mọi yêu cầu POST dùng cookie." }),
+    mustChangePassword: z.boolean().meta({
+      description:
+        "true: cán bộ đang dùng mật khẩu được cấp (lần đăng nhập đầu, hoặc vừa được cấp lại): phải đổi mật khẩu (POST /api/auth/password) " +
+        "trước khi dùng các chức năng khác (chúng trả lời 403 password_change_required).",
+    }),
   })
   .meta({ id: "Session" });
 

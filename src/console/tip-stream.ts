@@ -6,12 +6,14 @@
  *
  * In-process events come from the bus. With PostgreSQL other processes file and change tips too,
  * so the stream also looks for tips updated since its last look every few seconds. A tip that just
- * left the officer's unit is announced too, so the page can drop it.
+ * left the officer's unit is announced too, so the page can drop it. The stream ends when its
+ * session does (checked with each keep-alive), so the page's reconnect meets the login.
  */
 import type { Request, Response } from "express";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
 import type { Prisma } from "../db/generated/sqlite/client.ts";
+import { sessionStillOpen, type OfficerSessionAuth } from "../officers/authenticate-session.ts";
 import { ROLES, type SignedInOfficer } from "../officers/roles.ts";
 import { canListTips, canViewTip, visibleTipsWhere } from "./permissions.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
@@ -34,7 +36,8 @@ function seenSinceWhere(officer: SignedInOfficer, since: Date): Prisma.TipWhereI
   return { OR: [now, { routings: { some: { unitId: officer.unitId, active: false, endedAt: { gte: since } } } }] };
 }
 
-export function streamTips(ctx: AppContext, officer: SignedInOfficer, req: Request, res: Response): void {
+export function streamTips(ctx: AppContext, auth: Pick<OfficerSessionAuth, "officer" | "sessionId">, req: Request, res: Response): void {
+  const { officer } = auth;
   res.writeHead(200, {
     "Content-Type": "text/event-stream; charset=utf-8",
     "Cache-Control": "no-store",
@@ -81,13 +84,19 @@ export function streamTips(ctx: AppContext, officer: SignedInOfficer, req: Reque
             .catch((err) => ctx.log.warn({ err }, "console stream poll failed"));
         }, POLL_MS)
       : undefined;
-  const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
-  req.on("close", () => {
+  const keepAlive = setInterval(() => {
+    sessionStillOpen(ctx, auth.sessionId)
+      .then((open) => (open ? res.write(": keep-alive\n\n") : res.end()))
+      .catch((err) => ctx.log.warn({ err }, "console stream session check failed"));
+  }, KEEP_ALIVE_MS);
+  const stop = () => {
     ctx.bus.off("tip:created", onCreated);
     ctx.bus.off("tip:changed", onChanged);
     clearInterval(poll);
     clearInterval(keepAlive);
-  });
+  };
+  req.on("close", stop);
+  res.on("finish", stop);
 }
 
 export const tipStreamRoutes: ApiRoute[] = [
@@ -104,7 +113,7 @@ export const tipStreamRoutes: ApiRoute[] = [
     errors: ["unauthorized", "forbidden"],
     async run({ ctx, req, res, auth }) {
       if (!canListTips(auth.officer)) throw new AppError("forbidden", "Tài khoản của bạn không có quyền xem tin báo.");
-      streamTips(ctx, auth.officer, req, res);
+      streamTips(ctx, auth, req, res);
     },
   }),
 ];

@@ -1,21 +1,23 @@
 /**
- * A signed-in officer changes their own password. The current password is required; a wrong one
- * is audited as `auth.password_change_failed` and counts towards the login throttle (five wrong
- * tries in 15 minutes lock both the login and this form). The new password has at least 12
- * characters and is neither the username nor the current password. Sets `passwordChangedAt` and
- * ends the officer's other sessions (the one making the change stays open). Audited as
- * `auth.password_change`, never a password.
+ * A signed-in officer changes their own password. The current password is required, and the try
+ * is reserved like a login (login-throttle.ts, same counters): a wrong one is audited as
+ * `auth.password_change_failed` and counts as a failed login, so an open session cannot guess
+ * faster than the login form. The new password must pass passwordWeakness (length, common and
+ * trivial passwords, the officer's own names) and differ from the current one. Sets
+ * `passwordChangedAt` (which lifts a required change) and ends the officer's other sessions (the
+ * one making the change stays open). Audited as `auth.password_change`, never a password.
  *
  * @example await changeOwnPassword(ctx, auth, { currentPassword, newPassword }, req.ip)
  */
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
+import { passwordWeakness } from "../security/password-strength.ts";
 import { hashPassword, verifyPassword } from "../security/passwords.ts";
 import type { OfficerSessionAuth } from "./authenticate-session.ts";
-import { LOGIN_TARGET, loginBlockedUntil, throttledMessage } from "./login-throttle.ts";
+import { LOGIN_TARGET, LoginThrottled, reserveLoginAttempt } from "./login-throttle.ts";
 import { recordAudit } from "./record-audit.ts";
 
-export const PASSWORD_MIN_LENGTH = 12;
+export { PASSWORD_MIN_LENGTH } from "../security/password-strength.ts";
 export const WRONG_CURRENT_PASSWORD = "Mật khẩu hiện tại không đúng. Hãy nhập đúng mật khẩu bạn đang dùng để đăng nhập.";
 
 export interface PasswordChange {
@@ -24,18 +26,31 @@ export interface PasswordChange {
 }
 
 export async function changeOwnPassword(
-  ctx: Pick<AppContext, "db" | "now">,
+  ctx: Pick<AppContext, "db" | "now" | "vault" | "config">,
   auth: Pick<OfficerSessionAuth, "officer" | "sessionId">,
   change: PasswordChange,
   ip: string | null = null,
 ): Promise<{ otherSessionsEnded: number }> {
   const { officer } = auth;
-  const blockedUntil = await loginBlockedUntil(ctx, officer.username);
-  if (blockedUntil) {
-    throw new AppError("too_many_requests", throttledMessage(blockedUntil, ctx.now()), { retryAt: blockedUntil.toISOString() });
-  }
-  checkNewPassword(change.newPassword, officer.username);
+  const weakness = passwordWeakness(change.newPassword, officer);
+  if (weakness) refuse(weakness);
 
+  let reserved;
+  try {
+    reserved = await reserveLoginAttempt(ctx, officer.username, ip);
+  } catch (e) {
+    if (e instanceof LoginThrottled) {
+      await recordAudit(ctx, {
+        officerId: officer.id,
+        action: "auth.password_change_throttled",
+        targetType: LOGIN_TARGET,
+        targetId: officer.username,
+        data: { limit: e.scope },
+        ip,
+      });
+    }
+    throw e;
+  }
   const row = await ctx.db.officer.findUniqueOrThrow({ where: { id: officer.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(change.currentPassword, row.passwordHash))) {
     await recordAudit(ctx, {
@@ -48,6 +63,7 @@ export async function changeOwnPassword(
     });
     throw new AppError("forbidden", WRONG_CURRENT_PASSWORD);
   }
+  await reserved.succeeded();
   if (change.newPassword.normalize("NFC") === change.currentPassword.normalize("NFC")) {
     refuse("Mật khẩu mới phải khác mật khẩu hiện tại.");
   }
@@ -63,15 +79,6 @@ export async function changeOwnPassword(
     );
     return { otherSessionsEnded: ended.count };
   });
-}
-
-function checkNewPassword(password: string, username: string): void {
-  if ([...password.normalize("NFC")].length < PASSWORD_MIN_LENGTH) {
-    refuse(`Mật khẩu mới cần ít nhất ${PASSWORD_MIN_LENGTH} ký tự. Một câu ngắn dễ nhớ là mật khẩu tốt.`);
-  }
-  if (password.trim().toLowerCase() === username.toLowerCase()) {
-    refuse("Mật khẩu mới không được trùng tên đăng nhập.");
-  }
 }
 
 function refuse(message: string): never {

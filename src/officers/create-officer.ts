@@ -1,6 +1,9 @@
 /**
- * Creates an officer account. Without a password, a strong random one is generated; either way
- * the plain password is returned once and only its scrypt hash is stored. `alsoInTransaction`
+ * Creates an officer account. Without a password, a strong random one is generated; a password
+ * given must pass passwordWeakness (validation_failed otherwise, in Vietnamese). Either way the
+ * plain password is returned once and only its scrypt hash is stored. The officer must change it
+ * at first login (`passwordChangedAt` null) unless `passwordChosen` says it is already their own
+ * choice (tests, or an operator making their own account). `alsoInTransaction`
  * runs in the same transaction as the insert (the console audits the creation there), so an
  * account never exists without its audit row.
  *
@@ -10,6 +13,7 @@ import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { AppError } from "../http/errors.ts";
+import { passwordWeakness, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../security/password-strength.ts";
 import { hashPassword } from "../security/passwords.ts";
 import { normalizeText } from "../text/normalize.ts";
 import { generatePassword } from "./generate-password.ts";
@@ -27,7 +31,7 @@ export const createOfficerSchema = z.object({
   role: z.enum(ROLE_NAMES),
   /** PoliceUnit.id ("CAX-BATO"); unit codes are upper case. */
   unitId: z.string().trim().toUpperCase().min(1).max(64).nullish(),
-  password: z.string().min(12, "Mật khẩu cần ít nhất 12 ký tự").max(256).optional(),
+  password: z.string().min(PASSWORD_MIN_LENGTH, `Mật khẩu cần ít nhất ${PASSWORD_MIN_LENGTH} ký tự`).max(PASSWORD_MAX_LENGTH).optional(),
 });
 
 export interface CreateOfficerInput {
@@ -36,6 +40,8 @@ export interface CreateOfficerInput {
   role: Role;
   unitId?: string | null;
   password?: string;
+  /** The password given is the officer's own choice: no change asked at first login. */
+  passwordChosen?: boolean;
 }
 
 export interface CreatedOfficer {
@@ -51,12 +57,15 @@ export async function createOfficer(
   alsoInTransaction?: (tx: Tx, officer: SignedInOfficer) => Promise<void>,
 ): Promise<CreatedOfficer> {
   const data = createOfficerSchema.parse(input);
+  const weakness = data.password === undefined ? null : passwordWeakness(data.password, data);
+  if (weakness) throw new AppError("validation_failed", weakness, [{ path: "password", message: weakness }]);
   const password = data.password ?? generatePassword();
+  const passwordChangedAt = data.password !== undefined && input.passwordChosen ? new Date() : null;
   // Hashed before any transaction opens: scrypt takes tens of milliseconds.
   const passwordHash = await hashPassword(password);
   const insert = (db: Tx) =>
     db.officer.create({
-      data: { username: data.username, displayName: data.displayName, role: data.role, unitId: data.unitId ?? null, passwordHash },
+      data: { username: data.username, displayName: data.displayName, role: data.role, unitId: data.unitId ?? null, passwordHash, passwordChangedAt },
     });
   try {
     const row = alsoInTransaction

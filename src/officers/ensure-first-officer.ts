@@ -1,7 +1,9 @@
 /**
  * First start: when no officer exists, creates `admin` (role admin) with a random password and
- * returns the credentials so start-up can print them once. Returns null otherwise, also when
- * another process created the first officer at the same moment.
+ * returns the credentials so start-up can print them once. The password is a generated one
+ * (`passwordChangedAt` null), so the first login must replace it before anything else: a copy left
+ * in a log is useless afterwards. Returns null otherwise, also when another process created the
+ * first officer at the same moment.
  *
  * @example const first = await ensureFirstOfficer(ctx); if (first) console.log(first.username, first.password)
  */

@@ -1,7 +1,10 @@
 /**
- * Checks a username and password and opens a session. Unknown usernames cost the same scrypt
- * work as known ones, and every outcome gives the same answer, so the endpoint tells an attacker
- * nothing about which accounts exist. Every attempt is audited (never the password).
+ * Checks a username and password and opens a session. The try is reserved first (login-throttle.ts:
+ * per account and address, and per address), so parallel guesses cannot outrun the limit. Unknown
+ * usernames cost the same scrypt work as known ones, and every outcome gives the same answer, so
+ * the endpoint tells an attacker nothing about which accounts exist. Every attempt is audited
+ * (never the password) with the client address. An officer still on a generated password
+ * (`passwordChangedAt` null) gets a session with `mustChangePassword`: only the password form works.
  *
  * @example const { token, csrfToken, officer } = await logInOfficer(ctx, { username, password, ip: req.ip })
  */
@@ -9,9 +12,9 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
 import { hashPassword, verifyPassword } from "../security/passwords.ts";
 import { recordAudit } from "./record-audit.ts";
-import { LOGIN_TARGET, loginBlockedUntil, throttledMessage } from "./login-throttle.ts";
+import { LOGIN_TARGET, LoginThrottled, reserveLoginAttempt, type ReservedAttempt } from "./login-throttle.ts";
 import { toSignedInOfficer, type SignedInOfficer } from "./roles.ts";
-import { SESSION_IDLE_MS, newCsrfToken, newSessionToken, sessionIdFor } from "./session-token.ts";
+import { newCsrfToken, newSessionToken, sessionEnds, sessionIdFor } from "./session-token.ts";
 
 export interface LoginAttempt {
   username: string;
@@ -25,6 +28,8 @@ export interface OpenedSession {
   token: string;
   csrfToken: string;
   expiresAt: Date;
+  /** The officer must choose a password before anything else (first login, or after a reset). */
+  mustChangePassword: boolean;
 }
 
 export const WRONG_CREDENTIALS = "Sai tên đăng nhập hoặc mật khẩu.";
@@ -36,16 +41,18 @@ function decoy(): Promise<string> {
   return decoyHash;
 }
 
-export async function logInOfficer(ctx: Pick<AppContext, "db" | "now">, attempt: LoginAttempt): Promise<OpenedSession> {
+export async function logInOfficer(ctx: Pick<AppContext, "db" | "now" | "vault" | "config">, attempt: LoginAttempt): Promise<OpenedSession> {
   const username = attempt.username.trim().toLowerCase().slice(0, 64);
   const ip = attempt.ip ?? null;
 
-  const blockedUntil = await loginBlockedUntil(ctx, username);
-  if (blockedUntil) {
-    await recordAudit(ctx, { action: "auth.login_throttled", targetType: LOGIN_TARGET, targetId: username, ip });
-    throw new AppError("too_many_requests", throttledMessage(blockedUntil, ctx.now()), {
-      retryAt: blockedUntil.toISOString(),
-    });
+  let reserved: ReservedAttempt;
+  try {
+    reserved = await reserveLoginAttempt(ctx, username, ip);
+  } catch (e) {
+    if (e instanceof LoginThrottled) {
+      await recordAudit(ctx, { action: "auth.login_throttled", targetType: LOGIN_TARGET, targetId: username, data: { limit: e.scope }, ip });
+    }
+    throw e;
   }
 
   // Awaited for every attempt, so the first login in a process costs the same whoever it names.
@@ -64,11 +71,12 @@ export async function logInOfficer(ctx: Pick<AppContext, "db" | "now">, attempt:
     });
     throw new AppError("unauthorized", WRONG_CREDENTIALS);
   }
+  await reserved.succeeded();
 
   const now = ctx.now();
   const token = newSessionToken();
   const csrfToken = newCsrfToken();
-  const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+  const expiresAt = sessionEnds(ctx.config, now, now);
   await ctx.db.$transaction([
     ctx.db.officerSession.deleteMany({ where: { officerId: row.id, expiresAt: { lte: now } } }),
     ctx.db.officerSession.create({
@@ -76,5 +84,5 @@ export async function logInOfficer(ctx: Pick<AppContext, "db" | "now">, attempt:
     }),
   ]);
   await recordAudit(ctx, { officerId: row.id, action: "auth.login", targetType: LOGIN_TARGET, targetId: username, ip });
-  return { officer: toSignedInOfficer(row), token, csrfToken, expiresAt };
+  return { officer: toSignedInOfficer(row), token, csrfToken, expiresAt, mustChangePassword: row.passwordChangedAt === null };
 }

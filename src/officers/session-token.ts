@@ -3,11 +3,24 @@
  * database keeps only its SHA-256 as the session id, so a leaked database cannot be replayed.
  */
 import { createHash, randomBytes } from "node:crypto";
+import type { Config } from "../config.ts";
 
-/** Sessions end after this long without a request. */
-export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+const HOUR_MS = 3600_000;
 /** lastSeenAt/expiresAt are refreshed at most this often (one write per minute, not per request). */
 export const SESSION_TOUCH_MS = 60 * 1000;
+
+/**
+ * When a session opened at `openedAt` ends if nothing happens after `lastSeenAt`: `SESSION_IDLE_HOURS`
+ * after the last request, and never later than `SESSION_MAX_HOURS` after the login.
+ */
+export function sessionEnds(config: Pick<Config, "sessions">, openedAt: Date, lastSeenAt: Date): Date {
+  return new Date(Math.min(lastSeenAt.getTime() + config.sessions.idleHours * HOUR_MS, sessionLastMoment(config, openedAt).getTime()));
+}
+
+/** The absolute end of a session opened at `openedAt`, however busy the officer is. */
+export function sessionLastMoment(config: Pick<Config, "sessions">, openedAt: Date): Date {
+  return new Date(openedAt.getTime() + config.sessions.maxHours * HOUR_MS);
+}
 
 export function newSessionToken(): string {
   return randomBytes(32).toString("base64url");

@@ -60,7 +60,7 @@ export function limitKey(ctx: Pick<AppContext, "vault">, scope: string, ...subje
 
 /** Counts `cost` against the scope and says whether it is allowed. Refused hits are not counted. */
 export async function hitLimit(ctx: Ctx, key: string, rule: LimitRule, cost = 1): Promise<LimitResult> {
-  return ctx.db.$transaction((tx) => hitLimitIn(tx, ctx.config.dialect, key, rule, ctx.now(), cost));
+  return ctx.db.$transaction((tx) => hitLimitIn(tx, ctx.config.dialect, key, rule, ctx.now(), cost), HIT_WAIT);
 }
 
 /**
@@ -92,6 +92,12 @@ export async function hitLimitIn(tx: Tx, dialect: Dialect, key: string, rule: Li
   return { allowed, count, remaining: 0, retryAt: blockedUntil, blockStarted: true, strikes };
 }
 
+/**
+ * Hundreds of hits at once queue for one row (and, on PostgreSQL, for the pool's 10 connections):
+ * Prisma's default 2 s wait to start a transaction turned a busy burst into 500s.
+ */
+const HIT_WAIT = { maxWait: 30_000, timeout: 10_000 };
+
 /** Whether the scope would refuse a hit of `cost` now (no counting). */
 export async function peekLimit(ctx: Ctx, key: string, rule: LimitRule, cost = 1): Promise<LimitResult> {
   const now = ctx.now();
@@ -114,6 +120,24 @@ export async function peekLimit(ctx: Ctx, key: string, rule: LimitRule, cost = 1
 /** Forgets the scope (a successful login clears the failures of its account and address). */
 export async function resetLimit(ctx: { db: Pick<Tx, "rateLimit"> }, key: string): Promise<void> {
   await ctx.db.rateLimit.deleteMany({ where: { key } });
+}
+
+/**
+ * Gives back `cost` counted by an allowed hit that turned out harmless (a login that succeeded
+ * does not count against its address). One conditional update: never below zero, never lifts a block.
+ */
+export async function refundLimit(ctx: Pick<AppContext, "db">, key: string, cost = 1): Promise<void> {
+  await ctx.db.rateLimit.updateMany({ where: { key, count: { gte: cost } }, data: { count: { decrement: cost } } });
+}
+
+/**
+ * Forgets the scope's count and strikes if nothing was counted since the allowed hit that returned
+ * `count`: a successful login clears its own failures, but not tries that are still in flight
+ * (100 guesses at once with the right one among them still check at most `limit`). One
+ * conditional update; a running block started since then stays.
+ */
+export async function releaseLimit(ctx: Pick<AppContext, "db">, key: string, count: number): Promise<void> {
+  await ctx.db.rateLimit.updateMany({ where: { key, count }, data: { count: 0, strikes: 0 } });
 }
 
 /** Removes counters nobody has touched for `olderThanMs` and that block nothing (run periodically). */

@@ -2,7 +2,7 @@
  * The console's case-work flows in real Chromium against the real service, as an officer uses
  * them: merging duplicates, extending a deadline, moving a tip and confirming its commune (seen
  * live by both units), a reporter's answer marked in the queue and shown in the open tip, changing
- * one's password, the login lockout, queue filters kept in the address, the knowledge base's
+ * one's password, the forced change of a generated password at first login, the login lockout, queue filters kept in the address, the knowledge base's
  * export and import, and the banner that protects a half-filled form from a colleague's change.
  */
 import { readFile, writeFile } from "node:fs/promises";
@@ -40,6 +40,7 @@ describe.runIf(browserAvailable)("the police console: case work", () => {
       ["doi.matkhau", "officer", BATO],
       ["bi.khoa", "officer", BATO],
       ["quantri", "admin", null],
+      ["moi.vao", "officer", BATO, { firstLogin: true }],
     ]);
     ({ svc, passwords, problems } = desk);
     await ensureUnit(desk.ctx, QUEUE_UNIT);
@@ -324,6 +325,45 @@ describe.runIf(browserAvailable)("the police console: case work", () => {
     await logIn(page, "doi.matkhau", newPassword);
     await page.getByRole("navigation", { name: "Chức năng" }).waitFor(LONG);
     expect(await page.locator("#who-name").innerText()).toContain("Cán bộ doi.matkhau");
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it("takes an officer on a generated password straight to choosing their own, and opens the console only after", async () => {
+    const page = await desk.page("moi.vao");
+    await page.goto(`${svc.url}/console/tips/khong-co`);
+    await page.getByRole("heading", { name: "Đăng nhập" }).waitFor();
+    await logIn(page, "moi.vao", passwords.get("moi.vao")!);
+    const main = page.getByRole("main");
+    await main.getByRole("heading", { name: "Đổi mật khẩu" }).waitFor(LONG);
+    expect(await main.innerText()).toContain("Bạn đang dùng mật khẩu do quản trị hệ thống cấp");
+    expect(await page.getByRole("navigation", { name: "Chức năng" }).isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "Đăng xuất" }).isVisible()).toBe(true);
+    await shot(page, "actions-11b-first-password", false);
+
+    // A weak choice is refused with what to do instead.
+    await main.getByLabel("Mật khẩu đang dùng (được cấp)").fill(passwords.get("moi.vao")!);
+    await main.getByLabel("Mật khẩu mới của bạn").fill("aaaaaaaaaaaa");
+    await main.getByLabel("Nhập lại mật khẩu mới").fill("aaaaaaaaaaaa");
+    await main.getByRole("button", { name: "Đổi mật khẩu và bắt đầu làm việc" }).click();
+    const alert = main.getByRole("alert");
+    await alert.filter({ hasText: "lặp lại một ký tự" }).waitFor(LONG);
+    expect(await alert.innerText()).toContain("Hãy ghép 4–5 từ ngẫu nhiên");
+
+    const own = "sao-khuya-tren-nui-an-2026";
+    await main.getByLabel("Mật khẩu mới của bạn").fill(own);
+    await main.getByLabel("Nhập lại mật khẩu mới").fill(own);
+    await main.getByRole("button", { name: "Đổi mật khẩu và bắt đầu làm việc" }).click();
+    await page.getByRole("navigation", { name: "Chức năng" }).waitFor(LONG);
+    await page.locator("#banner", { hasText: "Đã đổi mật khẩu." }).waitFor(LONG);
+    expect(await page.getByRole("button", { name: "Đổi mật khẩu" }).isVisible()).toBe(true);
+
+    // The generated password no longer opens anything; the officer's own goes straight to work.
+    await page.getByRole("button", { name: "Đăng xuất" }).click();
+    await page.getByRole("heading", { name: "Đăng nhập" }).waitFor();
+    await logIn(page, "moi.vao", passwords.get("moi.vao")!);
+    await page.getByRole("alert").filter({ hasText: "Sai tên đăng nhập hoặc mật khẩu." }).waitFor(LONG);
+    await logIn(page, "moi.vao", own);
+    await page.getByRole("navigation", { name: "Chức năng" }).waitFor(LONG);
     expect(problems).toEqual([]);
   }, 90_000);
 

@@ -2,6 +2,8 @@
  * Every route of the console API, called as every kind of account, about a tip of another unit
  * (unit B). The list of routes comes from apiRoutes(), so a route added later is called here too:
  * it fails until CASES below says who may call it (and gives an example body when it takes one).
+ * Every route is also called by a duty officer still on a generated password ("firstLogin"), who
+ * may only use OPEN_BEFORE_PASSWORD_CHANGE and gets 403 password_change_required everywhere else.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,7 +21,13 @@ const UNIT_B = "CAX-MT-B";
 const UNIT_C = "CAX-MT-C";
 
 type Caller = "admin" | "duty" | "officerA" | "viewerA" | "outreach" | "officerNoUnit" | "signedOut";
-type Outcome = "ok" | 401 | 403 | 404;
+/** "change": 403 password_change_required (a generated password not yet replaced). */
+type Outcome = "ok" | 401 | 403 | 404 | "change";
+/** A duty officer who has not yet replaced the password an administrator gave them. */
+const FIRST_LOGIN = "firstLogin";
+type AnyCaller = Caller | typeof FIRST_LOGIN;
+/** What an officer on a generated password may call: sign out, who am I, change the password (and what needs no session). */
+const OPEN_BEFORE_PASSWORD_CHANGE = new Set(["POST /auth/logout", "GET /auth/me", "POST /auth/password"]);
 type Expect = Record<Caller, Outcome>;
 
 const ACCOUNTS: Record<Exclude<Caller, "signedOut">, { role: Role; unitId?: string }> = {
@@ -142,9 +150,10 @@ function faqEntry(id: string) {
 
 // ── the world each call runs in ──────────────────────────────────────────────────────────────
 let api: ApiHarness;
-const sessions = new Map<Caller, SignedIn>();
-const passwords = new Map<Caller, string>();
+const sessions = new Map<AnyCaller, SignedIn>();
+const passwords = new Map<AnyCaller, string>();
 let officerOfUnitB: string;
+let firstLoginId: string;
 let accountToChange: string;
 let faqToChange: string;
 let tipOfUnitA: { id: string; reference: string };
@@ -158,10 +167,10 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 /** Fresh fixtures for one call, made only when the call needs them. */
 class World {
-  constructor(readonly caller: Caller) {}
+  constructor(readonly caller: AnyCaller) {}
   private newPassword: string | undefined;
   nextPassword(): string {
-    return (this.newPassword ??= `mat-khau-moi-${this.caller}-${seq()}`);
+    return (this.newPassword ??= `song-tra-mua-xuan-${seq()}-hoa-mai-no`);
   }
   changedPassword(): string | undefined {
     return this.newPassword;
@@ -263,7 +272,7 @@ async function call(route: ApiRoute, c: RouteCase, w: World, headers: Record<str
   return { status: res.status, contentType, text: await res.text() };
 }
 
-function headersOf(caller: Caller): Record<string, string> {
+function headersOf(caller: AnyCaller): Record<string, string> {
   const session = sessions.get(caller);
   return session ? { ...session.cookie, "x-csrf-token": session.csrfToken } : {};
 }
@@ -271,21 +280,31 @@ function headersOf(caller: Caller): Record<string, string> {
 const ERROR_CODE: Record<number, string> = { 401: "unauthorized", 403: "forbidden", 404: "not_found" };
 
 /** What is wrong with this answer, or null. */
-function problemWith(expected: Outcome, answer: Answer, c: RouteCase, caller: Caller): string | null {
+function problemWith(expected: Outcome, answer: Answer, c: RouteCase, caller: AnyCaller): string | null {
   const shown = `${answer.status} ${answer.text.slice(0, 300)}`;
   if (expected === "ok") {
     if (answer.status < 200 || answer.status > 299) return `expected 2xx, got ${shown}`;
     if (c.sse && !answer.contentType.startsWith("text/event-stream")) return `expected text/event-stream, got ${answer.contentType}`;
+  } else if (expected === "change") {
+    if (answer.status !== 403) return `expected 403 password_change_required, got ${shown}`;
+    const error = (JSON.parse(answer.text) as { error?: { code?: string; message?: string } }).error;
+    if (error?.code !== "password_change_required") return `expected error code password_change_required, got ${error?.code}`;
+    if (!error.message?.includes("Đổi mật khẩu")) return `expected a message pointing to "Đổi mật khẩu", got ${error.message}`;
   } else {
     if (answer.status !== expected) return `expected ${expected}, got ${shown}`;
     const code = (JSON.parse(answer.text) as { error?: { code?: string } }).error?.code;
     if (code !== ERROR_CODE[expected]) return `expected error code ${ERROR_CODE[expected]}, got ${code}`;
   }
-  if (UNIT_SCOPED.includes(caller) && answer.status < 300) {
+  if ((UNIT_SCOPED as AnyCaller[]).includes(caller) && answer.status < 300) {
     const leaked = [...unitBSecrets].find((s) => answer.text.includes(s));
     if (leaked) return `answered 2xx mentioning unit B's tip (${leaked})`;
   }
   return null;
+}
+
+/** As the duty desk where a session is not needed or the route is open before the change; refused everywhere else. */
+function firstLoginExpects(route: ApiRoute, c: RouteCase): Outcome {
+  return !route.auth || OPEN_BEFORE_PASSWORD_CHANGE.has(key(route)) ? c.expect.duty : "change";
 }
 
 function caseOf(route: ApiRoute): RouteCase {
@@ -314,6 +333,9 @@ beforeAll(async () => {
       passwords.set(caller, PASSWORD);
     }),
   );
+  firstLoginId = (await addOfficer(api.ctx, "mt.firstlogin", "duty", { generatedPassword: true })).id;
+  sessions.set(FIRST_LOGIN, await signIn(api.base, "mt.firstlogin"));
+  passwords.set(FIRST_LOGIN, PASSWORD);
   const [, unitBOfficer, toChange] = await Promise.all([
     addOfficer(api.ctx, "mt.dang.nhap", "duty"),
     addOfficer(api.ctx, "mt.can.bo.b", "officer", { unitId: UNIT_B }),
@@ -360,14 +382,17 @@ describe("the authorization matrix", () => {
     it(`${key(route)}: each account gets what CASES declares, about a tip of unit B`, async () => {
       const c = caseOf(route);
       const problems: string[] = [];
-      for (const caller of CALLERS) {
+      for (const caller of [...CALLERS, FIRST_LOGIN] as const) {
+        const expected = caller === FIRST_LOGIN ? firstLoginExpects(route, c) : c.expect[caller];
         const w = new World(caller);
         const answer = await call(route, c, w, headersOf(caller));
-        const problem = problemWith(c.expect[caller], answer, c, caller);
+        const problem = problemWith(expected, answer, c, caller);
         if (problem) problems.push(`${caller}: ${problem}`);
         if (answer.status < 300 && caller !== "signedOut") {
           const changed = w.changedPassword();
           if (changed) passwords.set(caller, changed);
+          // Still a generated password, as far as the next route is concerned.
+          if (changed && caller === FIRST_LOGIN) await api.ctx.db.officer.update({ where: { id: firstLoginId }, data: { passwordChangedAt: null } });
           if (c.endsSession) sessions.set(caller, await signIn(api.base, `mt.${caller.toLowerCase()}`, passwords.get(caller)));
         }
       }

@@ -294,7 +294,7 @@ describe("changing one's own password", () => {
     const session = await signIn(api.base, "ten.dang.nhap.dai");
     const cases: [string, string][] = [
       ["ngan-qua", "ít nhất 12 ký tự"],
-      ["Ten.Dang.Nhap.Dai", "không được trùng tên đăng nhập"],
+      ["Ten.Dang.Nhap.Dai", "chứa tên đăng nhập"],
       [PASSWORD, "phải khác mật khẩu hiện tại"],
     ];
     for (const [newPassword, message] of cases) {

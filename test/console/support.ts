@@ -9,6 +9,7 @@ import { createTestContext, type TestContext } from "../support/context.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { createApiRouter } from "../../src/console/router.ts";
 import { createOfficer } from "../../src/officers/create-officer.ts";
+import { createReadyOfficer } from "../support/officers.ts";
 import type { Role } from "../../src/officers/roles.ts";
 import { fold, normalizeText } from "../../src/text/normalize.ts";
 
@@ -18,8 +19,9 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<ApiHarness> {
-  const ctx = await createTestContext();
+/** `env` overrides settings (e.g. LOGIN_MAX_FAILURES_PER_ADDRESS), as in .env. */
+export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness> {
+  const ctx = await createTestContext(env);
   const app = buildApp(ctx, { api: createApiRouter(ctx) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -38,19 +40,18 @@ export async function startApi(): Promise<ApiHarness> {
 
 export const PASSWORD = "mat-khau-du-dai-2024";
 
+/**
+ * An officer who signs in with PASSWORD, already their own choice (no forced change); with
+ * `generatedPassword`, one still on an administrator's password, which must be changed first.
+ */
 export async function addOfficer(
   ctx: TestContext,
   username: string,
   role: Role = "officer",
-  extra: { unitId?: string; disabled?: boolean } = {},
+  extra: { unitId?: string; disabled?: boolean; generatedPassword?: boolean } = {},
 ) {
-  const { officer } = await createOfficer(ctx, {
-    username,
-    displayName: `Cán bộ ${username}`,
-    role,
-    unitId: extra.unitId ?? null,
-    password: PASSWORD,
-  });
+  const input = { username, displayName: `Cán bộ ${username}`, role, unitId: extra.unitId ?? null, password: PASSWORD };
+  const { officer } = extra.generatedPassword ? await createOfficer(ctx, input) : await createReadyOfficer(ctx, input);
   if (extra.disabled) await ctx.db.officer.update({ where: { id: officer.id }, data: { disabledAt: new Date() } });
   return officer;
 }

@@ -4,7 +4,7 @@
  * reporter reads it in the web chat and answers, and the answer lands in the tip's thread.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOfficer } from "../../src/officers/create-officer.ts";
+import { createReadyOfficer } from "../support/officers.ts";
 import { chat, payloadOf, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { openSse, type SseClient } from "../support/sse.ts";
 
@@ -14,8 +14,8 @@ const PASSWORD = "mat-khau-du-dai-2024";
 beforeAll(async () => {
   svc = await startTestService();
   await svc.ctx.db.policeUnit.create({ data: { id: "CAX-KHAC", name: "Công an xã khác", kind: "commune", provinceCode: "51" } });
-  await createOfficer(svc.ctx, { username: "truc.ban", displayName: "Trực ban Hà", role: "duty", password: PASSWORD });
-  await createOfficer(svc.ctx, { username: "xa.khac", displayName: "Cán bộ xã khác", role: "officer", unitId: "CAX-KHAC", password: PASSWORD });
+  await createReadyOfficer(svc.ctx, { username: "truc.ban", displayName: "Trực ban Hà", role: "duty", password: PASSWORD });
+  await createReadyOfficer(svc.ctx, { username: "xa.khac", displayName: "Cán bộ xã khác", role: "officer", unitId: "CAX-KHAC", password: PASSWORD });
 });
 afterAll(async () => svc?.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { PASSWORD, postJson, signIn } from "../console/support.ts";
-import { createOfficer } from "../../src/officers/create-officer.ts";
+import { createReadyOfficer } from "../support/officers.ts";
 import { toFaqRow } from "../../src/faq/faq-store.ts";
 import { loadStarterEntries } from "../../src/faq/index.ts";
 
@@ -113,7 +113,7 @@ describe("a resident asks the police a question in the web chat", () => {
     const row = await svc.ctx.db.question.findFirstOrThrow({ where: { textFolded: { contains: "banh xeo" } } });
     expect(row).toMatchObject({ status: "open", channel: "webchat", language: "vi" });
 
-    await createOfficer(svc.ctx, { username: "hoidap1", displayName: "Cán bộ hỏi đáp", role: "officer", unitId: null, password: PASSWORD });
+    await createReadyOfficer(svc.ctx, { username: "hoidap1", displayName: "Cán bộ hỏi đáp", role: "officer", unitId: null, password: PASSWORD });
     const session = await signIn(svc.url, "hoidap1");
     const list = (await (await fetch(`${svc.url}/api/questions?q=banh xeo`, { headers: session.cookie })).json()) as { items: { id: string; status: string }[] };
     expect(list.items[0]).toMatchObject({ id: row.id, status: "open" });

@@ -171,9 +171,9 @@ describe("a resident reports a tip through the web chat", () => {
 });
 
 async function adminCredentials() {
-  const { createOfficer } = await import("../../src/officers/create-officer.ts");
+  const { createReadyOfficer } = await import("../support/officers.ts");
   const username = `duty${Date.now()}`;
-  const created = await createOfficer(svc.ctx, { username, displayName: "Trực ban", role: "duty" });
+  const created = await createReadyOfficer(svc.ctx, { username, displayName: "Trực ban", role: "duty" });
   return { username, password: created.password };
 }
 

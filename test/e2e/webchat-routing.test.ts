@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chat, payloadOf, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { CODES, importFixtures, POINTS } from "../units/fixtures.ts";
 import { createPoliceUnit } from "../../src/routing/save-police-unit.ts";
-import { createOfficer } from "../../src/officers/create-officer.ts";
+import { createReadyOfficer } from "../support/officers.ts";
 import type { Role } from "../../src/officers/roles.ts";
 
 let svc: TestService;
@@ -42,7 +42,7 @@ async function finish(v: WebchatVisitor) {
 }
 
 async function officer(username: string, role: Role, unitId: string | null) {
-  const { password } = await createOfficer(svc.ctx, { username, displayName: username, role, unitId });
+  const { password } = await createReadyOfficer(svc.ctx, { username, displayName: username, role, unitId });
   const res = await fetch(`${svc.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
   expect(res.status).toBe(200);
   const cookie = res.headers.get("set-cookie")!.split(";")[0]!;

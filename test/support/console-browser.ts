@@ -7,13 +7,15 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createOfficer } from "../../src/officers/create-officer.ts";
+import { createReadyOfficer } from "./officers.ts";
 import type { Role } from "../../src/officers/roles.ts";
 import { ensureDemoSetup } from "../../src/routing/ensure-demo-setup.ts";
 import type { TestContext } from "./context.ts";
 import { launchBrowser } from "./browser.ts";
 import { startTestService, type TestService } from "./service.ts";
 
-export type Account = [username: string, role: Role, unitId: string | null];
+/** With `firstLogin`, the account is still on its generated password (the console asks for a new one). */
+export type Account = [username: string, role: Role, unitId: string | null, options?: { firstLogin?: boolean }];
 
 export interface ConsoleDesk {
   svc: TestService;
@@ -38,8 +40,9 @@ export async function openConsoleDesk(accounts: Account[]): Promise<ConsoleDesk>
   const svc = await startTestService();
   await ensureDemoSetup(svc.ctx);
   const passwords = new Map<string, string>();
-  for (const [username, role, unitId] of accounts) {
-    const { password } = await createOfficer(svc.ctx, { username, displayName: `Cán bộ ${username}`, role, unitId });
+  for (const [username, role, unitId, options] of accounts) {
+    const input = { username, displayName: `Cán bộ ${username}`, role, unitId };
+    const { password } = options?.firstLogin ? await createOfficer(svc.ctx, input) : await createReadyOfficer(svc.ctx, input);
     passwords.set(username, password);
   }
   const browser = await launchBrowser();

@@ -4,6 +4,7 @@
  * them. Uploads are streamed and bounded, and taken only when the visitor's step expects a file
  * (permit-upload.ts, receive-upload.ts).
  */
+import { addressScope } from "../../security/client-address.ts";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type Request, type Response, type Router } from "express";
@@ -107,7 +108,7 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
   async function accept(req: Request, res: Response, visitor: string, clientId: string, content: InboundContent): Promise<void> {
     const visitorKey = visitorKeyOf(ctx, visitor);
     // Keyed hash of the client address: limits on guessing count every visitor from one address together.
-    const origin = ctx.vault.hash(`origin:${req.ip ?? ""}`);
+    const origin = ctx.vault.hash(`origin:${addressScope(req.ip)}`);
     const payload: WebchatPayload = { visitor, clientMessageId: clientId, sentAt: new Date().toISOString(), content, origin };
     const result = await storeInboundEvent(ctx, {
       channel: "webchat",
@@ -180,7 +181,7 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
     // No visitor, or one whose step takes no file: refused before a byte of the body is read.
     const visitor = await readVisitor(ctx, req);
     if (!visitor) throw new AppError("conflict", NOT_EXPECTED);
-    const permit = await permitUpload(ctx, slots, { visitor, ip: req.ip ?? "unknown", declaredBytes: declared });
+    const permit = await permitUpload(ctx, slots, { visitor, ip: addressScope(req.ip), declaredBytes: declared });
     try {
       const received = await receiveUpload(req, {
         mediaDir: ctx.config.mediaDir,

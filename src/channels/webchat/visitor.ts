@@ -6,6 +6,7 @@
  *
  * @example const visitor = await ensureVisitor(ctx, req, res); // throws 429 past the limit
  */
+import { addressScope } from "../../security/client-address.ts";
 import { randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import type { AppContext } from "../../context.ts";
@@ -43,7 +44,7 @@ export async function readVisitor(ctx: Ctx, req: Request): Promise<string | unde
 export async function ensureVisitor(ctx: Ctx, req: Request, res: Response): Promise<string> {
   const existing = await readVisitor(ctx, req);
   if (existing) return existing;
-  const counted = await hitLimit(ctx, limitKey(ctx, "webchat:new-visitor", req.ip ?? "unknown"), {
+  const counted = await hitLimit(ctx, limitKey(ctx, "webchat:new-visitor", addressScope(req.ip)), {
     limit: ctx.config.webchat.newVisitorsPerAddressHour,
     windowMs: HOUR_MS,
   });
