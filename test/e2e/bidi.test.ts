@@ -4,7 +4,7 @@
  * are gone by the time an officer reads the tip, and a download is named from the file's real type.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOfficer } from "../../src/officers/create-officer.ts";
+import { createReadyOfficer } from "../support/officers.ts";
 import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts";
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { chat, payloadOf, startTestService, TINY_PNG as PNG, WebchatVisitor, type TestService } from "../support/service.ts";
@@ -33,7 +33,7 @@ describe.runIf(specAvailable())("bidi and zero-width characters from residents",
       TELEGRAM_MODE: "webhook",
       PUBLIC_URL: "https://tinbao.example.vn",
     });
-    const { password } = await createOfficer(svc.ctx, { username: "trucban.bidi", displayName: "Trực ban", role: "duty" });
+    const { password } = await createReadyOfficer(svc.ctx, { username: "trucban.bidi", displayName: "Trực ban", role: "duty" });
     const login = await fetch(`${svc.url}/api/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
