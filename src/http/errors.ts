@@ -13,6 +13,12 @@ export const ERROR_STATUS = {
   too_many_requests: 429,
   internal: 500,
   unavailable: 503,
+  /** The database is locked by another process (SQLite): nothing was stored, retry shortly. */
+  database_locked: 503,
+  /** The disk is full: nothing was stored, retry later. */
+  disk_full: 503,
+  /** The evidence folder cannot be written (read-only, permissions). */
+  media_unwritable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
