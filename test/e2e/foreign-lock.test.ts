@@ -13,6 +13,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chat, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
+import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts";
+import { UpdateFactory } from "../fakes/telegram-updates.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const LOCK_MS = 12_000;
@@ -127,4 +129,55 @@ describe("another process holding the SQLite write lock for 12 s", () => {
     expect((await v.lastBotMessage())?.text).toContain("Bạn muốn báo về việc gì?");
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
   }, 60_000);
+});
+
+describe.runIf(specAvailable())("a Telegram webhook while another process holds the lock longer than SQLITE_BUSY_WAIT_MS", () => {
+  const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+  const SECRET = "lock-secret_123";
+  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  let dir: string;
+  let svc: TestService;
+
+  beforeAll(async () => {
+    const { url } = await fake.start();
+    dir = mkdtempSync(path.join(os.tmpdir(), "tinbao-lock-"));
+    svc = await startTestService({
+      DATABASE_URL: `file:${path.join(dir, "tinbao.db")}`,
+      SQLITE_BUSY_WAIT_MS: "500",
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: url,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_MODE: "webhook",
+      PUBLIC_URL: "https://tinbao.example.vn",
+    });
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers 503 database_locked (so Telegram delivers it again) and stores the redelivery once the lock is gone", async () => {
+    const update = new UpdateFactory({ user: { id: 7200001, first_name: "Nam" }, firstUpdateId: 720000 }).command("start");
+    const post = () =>
+      fetch(`${svc.url}/webhooks/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+        body: JSON.stringify(update),
+        signal: AbortSignal.timeout(5_000),
+      });
+    const holder = holdWriteLock(svc.ctx.config.databaseUrl.replace(/^file:/, ""), 2_000);
+    await holder.locked;
+    const refused = await post();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBeTruthy();
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("database_locked");
+    expect(await svc.ctx.db.inboundEvent.count()).toBe(0);
+    await holder.released;
+
+    expect((await post()).status).toBe(200);
+    await svc.settle();
+    expect(await svc.ctx.db.inboundEvent.count({ where: { status: "done" } })).toBe(1);
+    expect(fake.callsTo("sendMessage").length).toBeGreaterThan(0);
+  });
 });
