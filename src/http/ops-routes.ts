@@ -2,7 +2,7 @@
 import express, { type Router } from "express";
 import type { AppContext } from "../context.ts";
 import { DbFaultMonitor } from "../db/fault-monitor.ts";
-import { checkHealth, type HealthAlarm } from "./check-health.ts";
+import { checkHealth, type HealthAlarm, type HealthReport } from "./check-health.ts";
 
 export type { HealthAlarm };
 
@@ -17,8 +17,12 @@ export function createOpsRouter(ctx: AppContext, options: OpsOptions = {}): Rout
   const router = express.Router();
   const faults = options.faults ?? new DbFaultMonitor();
 
+  // Anyone can call /healthz: callers arriving while a check runs share its answer, so a flood of
+  // requests costs one check at a time (each writes a probe file and takes the write lock briefly).
+  let running: Promise<HealthReport> | undefined;
   router.get("/healthz", async (_req, res) => {
-    const report = await checkHealth(ctx, faults, options.alarms?.() ?? []);
+    running ??= checkHealth(ctx, faults, options.alarms?.() ?? []).finally(() => (running = undefined));
+    const report = await running;
     res.setHeader("Cache-Control", "no-store");
     res.status(report.httpStatus).json(report.body);
   });
