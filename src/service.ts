@@ -67,7 +67,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   const applied = await migrate(config.databaseUrl);
   if (applied.length) log.info({ migrations: applied }, "database migrated");
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, { busyWaitMs: config.sqliteBusyWaitMs });
   const ctx: AppContext = {
     config,
     db: database.db,
@@ -97,7 +97,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   if (!duty) log.info("duty alerts are off: TELEGRAM_BOT_TOKEN is not set (duty chats are Telegram groups)");
   else if (!config.telegram?.dutyChatId) log.info("TELEGRAM_DUTY_CHAT_ID is not set: duty alerts go only to units with their own duty chat");
   const app = buildApp(ctx, {
-    ops: createOpsRouter(ctx, () => [...ctx.channels.values()].flatMap((c) => c.alarms?.() ?? [])),
+    ops: createOpsRouter(ctx, { alarms: () => [...ctx.channels.values()].flatMap((c) => c.alarms?.() ?? []), faults: database.faults }),
     webhooks: createWebhookRouter(ctx),
     webchat: createWebchatRouter(ctx, localesDir),
     api: createApiRouter(ctx),

@@ -10,6 +10,11 @@ import { markSeen } from './queue.js';
 useDateFormat(fmtDateTime);
 
 const KIND = { photo: 'Ảnh', video: 'Video', voice: 'Ghi âm', audio: 'Âm thanh', document: 'Tài liệu' };
+/** Why a file sent by the resident was not kept (Attachment.rejectReason). */
+const REJECTED = {
+  too_large: 'tệp quá lớn', bad_type: 'không đúng loại tệp hoặc tệp hỏng', failed: 'không tải được từ nền tảng',
+  no_space: 'máy chủ tạm hết chỗ lưu tệp', unwritable: 'thư mục lưu tệp trên máy chủ không ghi được',
+};
 /** The report flow stores its "when" buttons as codes in occurredText; typed text stays as typed. */
 const WHEN = { now: 'Đang xảy ra', today: 'Hôm nay', yesterday: 'Hôm qua', earlier: 'Trước đó' };
 const DELIVERY = {
@@ -332,7 +337,7 @@ export function mount(main, app, { params }) {
         a.originalName ? h('div', { class: 'muted small original-name' }, 'Tên tệp người gửi đặt: ', h('bdi', {}, a.originalName)) : null,
         h('div', { class: 'muted small' }, [a.mime, fmtSize(a.size)].filter(Boolean).join(' · ')),
         a.sha256 ? h('div', { class: 'small hash' }, 'SHA-256: ', h('code', {}, a.sha256)) : null,
-        a.status !== 'stored' ? h('div', { class: 'small late' }, `Không lưu được${a.rejectReason ? `: ${a.rejectReason}` : ''}`) : null));
+        a.status !== 'stored' ? h('div', { class: 'small late' }, `Không lưu được${a.rejectReason ? `: ${REJECTED[a.rejectReason] ?? a.rejectReason}` : ''}`) : null));
   }
 
   function threadPanel(t) {

@@ -28,6 +28,9 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   internal: "Lỗi máy chủ",
   unavailable: "Tạm thời không phục vụ được",
   insufficient_storage: "Máy chủ sắp hết chỗ lưu tệp, tạm chưa nhận tệp mới",
+  database_locked: "Cơ sở dữ liệu đang bị khóa bởi tiến trình khác; chưa lưu gì, thử lại sau (Retry-After)",
+  disk_full: "Ổ đĩa máy chủ đã đầy; chưa lưu gì, thử lại sau (Retry-After)",
+  media_unwritable: "Thư mục lưu tệp không ghi được; chưa lưu tệp, thử lại sau",
 };
 
 export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: string }): JsonSchema {

@@ -11,16 +11,17 @@ import type { InboundMessage } from "../channels/types.ts";
 import { MediaTooLargeError } from "../channels/types.ts";
 import type { InboxHandler } from "../inbox/worker.ts";
 import type { Translator } from "../i18n/index.ts";
-import { storeStream, UnsupportedMediaError, type StoredFile } from "../media/store.ts";
+import { MediaUnavailableError, storeStream, UnsupportedMediaError, type StoredFile } from "../media/store.ts";
+import { hasRoomFor } from "../media/disk-space.ts";
 import { enqueueMessages } from "../outbox/enqueue.ts";
 import { converse } from "./engine.ts";
-import type { MediaOutcome, Turn } from "./types.ts";
+import type { MediaOutcome, MediaRejection, Turn } from "./types.ts";
 import { loadSession, saveSession } from "./session-store.ts";
 import { acceptsFile, expectsEvidence } from "./expects-evidence.ts";
 import { cleanInbound } from "../text/clean-inbound.ts";
 import { reportQuotaKeys } from "../media/upload-quota.ts";
 
-type Download = { status: "stored"; file: StoredFile } | { status: "rejected"; reason: "too_large" | "bad_type" | "failed"; size?: number; limit: number };
+type Download = { status: "stored"; file: StoredFile } | { status: "rejected"; reason: MediaRejection; size?: number; limit: number };
 
 export function createInboundHandler(app: AppContext, i18n: Translator): InboxHandler {
   return async (job) => {
@@ -144,12 +145,22 @@ async function fetchMedia(app: AppContext, message: InboundMessage, lastAttempt:
   const limit = Math.min(channel.capabilities.maxDownloadBytes, app.config.maxUploadBytes);
   const media = message.content.media;
   if (media.size !== undefined && media.size > limit) return { status: "rejected", reason: "too_large", size: media.size, limit };
+  // Below the floor the disk is kept for the database: the file is refused, the report goes on.
+  const room = await hasRoomFor(app.config.mediaDir, media.size ?? limit, app.config.mediaMinFreeBytes).catch(() => false);
+  if (!room) {
+    app.log.warn({ channel: message.channel, minFreeBytes: app.config.mediaMinFreeBytes }, "evidence refused: the media disk is below its free-space floor");
+    return { status: "rejected", reason: "no_space", limit };
+  }
   try {
     const stream = await channel.download(media, limit);
     return { status: "stored", file: await storeStream(app.config.mediaDir, stream, limit) };
   } catch (err) {
     if (err instanceof MediaTooLargeError) return { status: "rejected", reason: "too_large", size: err.size, limit };
     if (err instanceof UnsupportedMediaError) return { status: "rejected", reason: "bad_type", limit };
+    if (err instanceof MediaUnavailableError) {
+      app.log.error({ err, channel: message.channel }, "evidence refused: the media folder cannot take files");
+      return { status: "rejected", reason: err.reason, limit };
+    }
     // A network failure is retried with the event; on the last attempt the flow goes on without the file.
     if (!lastAttempt) throw err;
     app.log.warn({ err, channel: message.channel }, "evidence download failed for good");

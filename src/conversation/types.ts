@@ -13,10 +13,16 @@ export interface Session {
   history: string[];
 }
 
+/**
+ * Why a file was not kept: too large, not a type we take, download failed for good, or the evidence
+ * disk cannot take files now (below its free-space floor, full, or read-only).
+ */
+export type MediaRejection = "too_large" | "bad_type" | "failed" | "no_space" | "unwritable";
+
 /** What became of a file the resident sent, decided before the transaction. */
 export type MediaOutcome =
   | { status: "stored"; attachmentId: string; kind: string; size: number }
-  | { status: "rejected"; attachmentId: string; reason: "too_large" | "bad_type" | "failed"; size?: number; limit: number };
+  | { status: "rejected"; attachmentId: string; reason: MediaRejection; size?: number; limit: number };
 
 export interface Turn {
   tx: Tx;

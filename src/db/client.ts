@@ -2,10 +2,10 @@
  * Opens the database: SQLite (embedded default) or PostgreSQL, chosen by DATABASE_URL.
  * Both generated clients have the same model shapes; the rest of the code sees one `Db` type.
  */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import type { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { sqlitePath, type Dialect } from "../config.ts";
+import { ensurePrivateSqliteFile } from "../security/private-files.ts";
+import { DbFaultMonitor } from "./fault-monitor.ts";
 import { SerializedSqliteFactory } from "./serialized-sqlite.ts";
 
 export type Db = SqliteClient;
@@ -14,22 +14,43 @@ export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | 
 export interface Database {
   db: Db;
   dialect: Dialect;
+  /** Full disk and lock faults the SQLite adapter saw (always clear on PostgreSQL), for /healthz. */
+  faults: DbFaultMonitor;
   close(): Promise<void>;
 }
 
-export async function openDatabase(url: string): Promise<Database> {
+export interface OpenOptions {
+  /** SQLite: how long a write waits for another process's lock (SQLITE_BUSY_WAIT_MS). */
+  busyWaitMs?: number;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const faults = new DbFaultMonitor();
   if (url.startsWith("file:")) {
     const file = sqlitePath(url);
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    ensurePrivateSqliteFile(file);
     const { PrismaClient } = await import("./generated/sqlite/client.ts");
-    const db = new PrismaClient({ adapter: new SerializedSqliteFactory(`file:${file}`) });
-    await db.$connect();
-    return { db, dialect: "sqlite", close: () => db.$disconnect() };
+    const client = new PrismaClient({ adapter: new SerializedSqliteFactory(`file:${file}`, { busyWaitMs: options.busyWaitMs, faults }) });
+    await client.$connect();
+    // Every query's error goes through the monitor, which names a full disk that Prisma's own
+    // implicit transactions would report as "Transaction already closed".
+    const db = client.$extends({
+      query: {
+        async $allOperations({ args, query }) {
+          try {
+            return await query(args);
+          } catch (e) {
+            throw faults.explain(e);
+          }
+        },
+      },
+    }) as unknown as Db;
+    return { db, dialect: "sqlite", faults, close: () => client.$disconnect() };
   }
   const { PrismaClient } = await import("./generated/postgresql/client.ts");
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const adapter = new PrismaPg({ connectionString: url, max: 10 });
   const db = new PrismaClient({ adapter }) as unknown as Db;
   await db.$connect();
-  return { db, dialect: "postgresql", close: () => db.$disconnect() };
+  return { db, dialect: "postgresql", faults, close: () => db.$disconnect() };
 }

@@ -4,12 +4,13 @@
  * PostgreSQL: one process migrates at a time (advisory lock), so several can start together.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { sqlitePath } from "../config.ts";
+import { ensurePrivateSqliteFile } from "../security/private-files.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const MIGRATIONS = {
@@ -41,7 +42,7 @@ export async function migrate(url: string): Promise<string[]> {
 }
 
 function migrateSqlite(file: string): string[] {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  ensurePrivateSqliteFile(file);
   const db = new Database(file);
   try {
     db.pragma("journal_mode = WAL");

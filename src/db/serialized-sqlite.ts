@@ -1,89 +1,315 @@
 /**
- * SQLite through Prisma's better-sqlite3 adapter shares ONE connection. Without care, a query
- * from another request runs inside whatever interactive transaction is open on it, and is rolled
- * back with that transaction: a webhook stored and acknowledged could vanish. This adapter makes
- * statements outside a transaction wait until the open transaction ends, and sets the pragmas
- * the service relies on (WAL, busy timeout, foreign keys), and yields to the event loop before each
- * transaction so HTTP requests are answered while workers are busy.
+ * SQLite through Prisma's better-sqlite3 adapter shares ONE connection. Without care, a query from
+ * another request runs inside whatever interactive transaction is open on it, and is rolled back
+ * with that transaction: a webhook stored and acknowledged could vanish. So statements outside a
+ * transaction wait (in-process, bounded) until the open transaction ends.
+ *
+ * better-sqlite3 is synchronous: SQLite's own busy wait would freeze the whole event loop while
+ * another process holds the write lock. So the busy timeout is tiny and every wait is ours, in
+ * JavaScript: `BEGIN IMMEDIATE` and autocommit statements are retried on SQLITE_BUSY with timers,
+ * releasing the in-process lock between tries so reads go on, up to `busyWaitMs`; then a
+ * DbFaultError("database_locked").
+ *
+ * Transactions are begun, committed and rolled back here on the adapter's client (the adapter is
+ * used only to run statements): its own startTransaction holds a mutex that only its commit() or
+ * rollback() release, and Prisma skips those when its COMMIT statement fails (a full disk), which
+ * hung every later query. Here the lock is released on every path: commit, failed commit (rolled
+ * back), rollback, a rollback SQLite already did by itself, and Prisma's transaction timeout.
  */
-import { setImmediate as nextTurn } from "node:timers/promises";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import type BetterSqlite3 from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import type {
-  IsolationLevel,
-  SqlDriverAdapter,
-  SqlDriverAdapterFactory,
-  SqlQuery,
-  Transaction,
+import {
+  DriverAdapterError,
+  type IsolationLevel,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+  type Transaction,
+  type TransactionOptions,
 } from "@prisma/driver-adapter-utils";
+import { DbFaultError, sqliteCodeOf, type DbFault } from "./db-fault.ts";
+import { DbFaultMonitor } from "./fault-monitor.ts";
 
-class Lock {
-  #tail: Promise<void> = Promise.resolve();
-  /** Resolves with a release function once every earlier holder has released. */
-  acquire(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((r) => (release = r));
-    const ready = this.#tail.then(() => release);
-    this.#tail = this.#tail.then(() => next);
-    return ready;
-  }
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
+/** SQLite's own busy wait blocks the event loop: keep it to a few milliseconds, and wait in JavaScript. */
+export const BUSY_TIMEOUT_MS = 5;
+const PRAGMAS = `PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=${BUSY_TIMEOUT_MS}; PRAGMA foreign_keys=ON;`;
+const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b/i;
+
+export interface SerializedSqliteOptions {
+  /** How long a statement or a transaction start waits for a lock before DbFaultError("database_locked"). */
+  busyWaitMs: number;
+  /** Told about full disks, locks and successful writes (for /healthz). */
+  faults: DbFaultMonitor;
 }
 
-const PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+/** A FIFO in-process lock whose waits are bounded. */
+class Lock {
+  #held = false;
+  #queue: ((release: () => void) => void)[] = [];
+
+  /** Resolves with an idempotent release function, or rejects after `timeoutMs` in the queue. */
+  acquire(timeoutMs: number): Promise<() => void> {
+    if (!this.#held) {
+      this.#held = true;
+      return Promise.resolve(this.#releaser());
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (release: () => void) => {
+        clearTimeout(timer);
+        resolve(release);
+      };
+      const timer = setTimeout(() => {
+        this.#queue = this.#queue.filter((g) => g !== grant);
+        reject(new DbFaultError("database_locked", `waited ${timeoutMs} ms for a database transaction of this process to end`));
+      }, Math.max(timeoutMs, 0));
+      this.#queue.push(grant);
+    });
+  }
+
+  #releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#queue.shift();
+      if (next) next(this.#releaser());
+      else this.#held = false;
+    };
+  }
+}
 
 export class SerializedSqliteFactory implements SqlDriverAdapterFactory {
   readonly provider = "sqlite" as const;
   readonly adapterName = "tinbao-serialized-better-sqlite3";
   readonly #inner: PrismaBetterSQLite3;
+  readonly #options: SerializedSqliteOptions;
 
-  constructor(url: string) {
-    this.#inner = new PrismaBetterSQLite3({ url, timeout: 10_000 });
+  constructor(url: string, options: Partial<SerializedSqliteOptions> = {}) {
+    this.#inner = new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS });
+    this.#options = { busyWaitMs: options.busyWaitMs ?? 10_000, faults: options.faults ?? new DbFaultMonitor() };
   }
 
   async connect(): Promise<SqlDriverAdapter> {
     const inner = await this.#inner.connect();
-    await inner.executeScript(PRAGMAS);
-    return serialize(inner);
+    const client = (inner as unknown as { client: BetterSqlite3.Database }).client;
+    const adapter = new SerializedSqlite(inner, client, this.#options);
+    await adapter.executeScript(PRAGMAS);
+    this.#options.faults.probeWrite = () => adapter.probeWrite();
+    return adapter;
   }
 }
 
-function serialize(inner: SqlDriverAdapter): SqlDriverAdapter {
-  const lock = new Lock();
-  return {
-    provider: inner.provider,
-    adapterName: inner.adapterName,
-    queryRaw: (q: SqlQuery) => lock.run(() => inner.queryRaw(q)),
-    executeRaw: (q: SqlQuery) => lock.run(() => inner.executeRaw(q)),
-    executeScript: (script: string) => lock.run(() => inner.executeScript(script)),
-    getConnectionInfo: inner.getConnectionInfo?.bind(inner),
-    dispose: () => inner.dispose(),
-    async startTransaction(level?: IsolationLevel): Promise<Transaction> {
-      // better-sqlite3 answers synchronously: without this, a worker going through a backlog would
-      // chain transactions in microtasks and never let the server answer a request (or /healthz).
-      await nextTurn();
-      const release = await lock.acquire();
+export type ProbeResult = "ok" | "unknown" | DbFault;
+
+/** Retry delays while another process holds the lock: short at first, then every 100 ms. */
+const retryDelay = (attempt: number) => Math.min(100, 5 * 2 ** attempt);
+
+class SerializedSqlite implements SqlDriverAdapter {
+  readonly provider = "sqlite" as const;
+  readonly adapterName: string;
+  readonly #lock = new Lock();
+
+  constructor(
+    private readonly inner: SqlDriverAdapter,
+    private readonly client: BetterSqlite3.Database,
+    private readonly options: SerializedSqliteOptions,
+  ) {
+    this.adapterName = inner.adapterName;
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.#autocommit(() => this.inner.queryRaw(query), WRITE.test(query.sql));
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.#autocommit(() => this.inner.executeRaw(query), WRITE.test(query.sql));
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.#autocommit(() => this.inner.executeScript(script), true);
+  }
+
+  getConnectionInfo() {
+    return this.inner.getConnectionInfo?.() ?? { supportsRelationJoins: false };
+  }
+
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    if (isolationLevel && isolationLevel !== "SERIALIZABLE") {
+      throw new DriverAdapterError({ kind: "InvalidIsolationLevel", level: isolationLevel });
+    }
+    // Without this, a worker going through a backlog would chain transactions in microtasks and
+    // never let the server answer a request (or /healthz).
+    await nextTurn();
+    const { release } = await this.#whenFree(() => this.client.prepare("BEGIN IMMEDIATE").run(), true);
+    return new SqliteTransaction(this.inner, this.client, this.options.faults, release);
+  }
+
+  /**
+   * Whether a write could start now, without waiting and without writing (/healthz): takes and
+   * gives back the write lock. "unknown" while a transaction of this process holds the connection.
+   */
+  async probeWrite(): Promise<ProbeResult> {
+    const release = await this.#lock.acquire(500).catch(() => undefined);
+    if (!release) return "unknown";
+    try {
+      this.client.prepare("BEGIN IMMEDIATE").run();
+      this.client.prepare("ROLLBACK").run();
+      this.options.faults.noteUnlocked();
+      return "ok";
+    } catch (e) {
+      const code = sqliteCodeOf(e) ?? "";
+      if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+        this.options.faults.noteBusy();
+        return "database_locked";
+      }
+      if (code.startsWith("SQLITE_FULL")) return "disk_full";
+      throw e;
+    } finally {
       try {
-        const tx = await inner.startTransaction(level);
-        return {
-          provider: tx.provider,
-          adapterName: tx.adapterName,
-          options: tx.options,
-          queryRaw: (q) => tx.queryRaw(q),
-          executeRaw: (q) => tx.executeRaw(q),
-          commit: () => tx.commit().finally(release),
-          rollback: () => tx.rollback().finally(release),
-        };
+        if (this.client.inTransaction) this.client.prepare("ROLLBACK").run();
+      } finally {
+        release();
+      }
+    }
+  }
+
+  /** One statement outside a transaction: waits for the in-process lock, retries SQLITE_BUSY on timers. */
+  async #autocommit<T>(run: () => Promise<T>, write: boolean): Promise<T> {
+    const { value, release } = await this.#whenFree(run, write);
+    release();
+    if (write) this.options.faults.noteWritten();
+    return value;
+  }
+
+  /**
+   * Takes the in-process lock and runs `attempt`; on SQLITE_BUSY releases the lock, waits, and tries
+   * again until `busyWaitMs` ran out. Resolves with the lock still held, and its release function.
+   */
+  async #whenFree<T>(attempt: () => T | Promise<T>, write: boolean): Promise<{ value: T; release: () => void }> {
+    const { busyWaitMs, faults } = this.options;
+    const deadline = Date.now() + busyWaitMs;
+    for (let tries = 0; ; tries++) {
+      const release = await this.#lock.acquire(deadline - Date.now());
+      try {
+        const value = await attempt();
+        // A read succeeds under another process's write lock (WAL): only a write says the lock is gone.
+        if (write) faults.noteUnlocked();
+        return { value, release };
       } catch (e) {
         release();
-        throw e;
+        const code = sqliteCodeOf(e) ?? "";
+        if (code.startsWith("SQLITE_FULL")) {
+          faults.noteFull();
+          throw new DbFaultError("disk_full", "the database's disk is full (SQLITE_FULL)");
+        }
+        if (!code.startsWith("SQLITE_BUSY") && !code.startsWith("SQLITE_LOCKED")) throw e;
+        faults.noteBusy();
       }
-    },
-  };
+      if (Date.now() + retryDelay(tries) > deadline) {
+        throw new DbFaultError("database_locked", `the database stayed locked by another process for ${busyWaitMs} ms`);
+      }
+      await sleep(retryDelay(tries));
+    }
+  }
+}
+
+/**
+ * An interactive transaction on the shared connection, holding the in-process lock from BEGIN
+ * IMMEDIATE until it ends. Prisma calls commit() or rollback() directly (`usePhantomQuery`), and
+ * its transaction timeout calls rollback(), so the lock cannot outlive the transaction.
+ */
+class SqliteTransaction implements Transaction {
+  readonly provider = "sqlite" as const;
+  readonly adapterName: string;
+  readonly options: TransactionOptions = { usePhantomQuery: true };
+  #closed = false;
+
+  constructor(
+    private readonly inner: SqlDriverAdapter,
+    private readonly client: BetterSqlite3.Database,
+    private readonly faults: DbFaultMonitor,
+    private readonly release: () => void,
+  ) {
+    this.adapterName = inner.adapterName;
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.#run(() => this.inner.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.#run(() => this.inner.executeRaw(query));
+  }
+
+  async commit(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.client.prepare("COMMIT").run();
+      this.faults.noteWritten();
+    } catch (e) {
+      // A COMMIT refused (full disk) leaves the transaction open or already undone: undo it for sure.
+      this.#rollbackQuietly();
+      const error = this.#fault(e);
+      if (error instanceof DbFaultError) this.faults.noteCommitFailed(error.fault);
+      throw error;
+    } finally {
+      this.#close();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.#rollbackQuietly();
+    } finally {
+      this.#close();
+    }
+  }
+
+  async #run<T>(statement: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new DriverAdapterError({ kind: "TransactionAlreadyClosed", cause: "the transaction has ended" });
+    if (!this.client.inTransaction) {
+      // SQLite undoes a transaction by itself after some errors (SQLITE_FULL, I/O): a statement run
+      // now would be committed on its own, outside the transaction it belongs to.
+      throw new DriverAdapterError({ kind: "TransactionAlreadyClosed", cause: "SQLite rolled the transaction back after an error" });
+    }
+    try {
+      return await statement();
+    } catch (e) {
+      throw this.#fault(e);
+    }
+  }
+
+  #rollbackQuietly(): void {
+    try {
+      if (this.client.inTransaction) this.client.prepare("ROLLBACK").run();
+    } catch {
+      // Nothing left to undo, or nothing more we can do: the lock is released either way.
+    }
+  }
+
+  /** A full disk becomes a DbFaultError (and is noted for /healthz); other errors pass unchanged. */
+  #fault(e: unknown): unknown {
+    const code = sqliteCodeOf(e) ?? "";
+    if (code.startsWith("SQLITE_FULL")) {
+      this.faults.noteFull();
+      return new DbFaultError("disk_full", "the database's disk is full (SQLITE_FULL)");
+    }
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+      this.faults.noteBusy();
+      return new DbFaultError("database_locked", "the database is locked by another process");
+    }
+    return e;
+  }
+
+  #close(): void {
+    this.#closed = true;
+    this.release();
+  }
 }

@@ -15,6 +15,12 @@ export const ERROR_STATUS = {
   internal: 500,
   unavailable: 503,
   insufficient_storage: 507,
+  /** The database is locked by another process (SQLite): nothing was stored, retry shortly. */
+  database_locked: 503,
+  /** The disk is full: nothing was stored, retry later. */
+  disk_full: 503,
+  /** The evidence folder cannot be written (read-only, permissions). */
+  media_unwritable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

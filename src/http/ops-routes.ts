@@ -1,34 +1,30 @@
 /** /healthz for load balancers and operators, /metrics for Prometheus. */
 import express, { type Router } from "express";
 import type { AppContext } from "../context.ts";
+import { DbFaultMonitor } from "../db/fault-monitor.ts";
+import { checkHealth, type HealthAlarm, type HealthReport } from "./check-health.ts";
 
-export interface HealthAlarm {
-  code: string;
-  message: string;
+export type { HealthAlarm };
+
+export interface OpsOptions {
+  /** Conditions an operator must act on (channel alarms): "degraded", still 200. */
+  alarms?: () => HealthAlarm[];
+  /** What the database adapter saw (full disk, foreign lock). */
+  faults?: DbFaultMonitor;
 }
 
-export function createOpsRouter(ctx: AppContext, alarms: () => HealthAlarm[] = () => []): Router {
+export function createOpsRouter(ctx: AppContext, options: OpsOptions = {}): Router {
   const router = express.Router();
+  const faults = options.faults ?? new DbFaultMonitor();
 
+  // Anyone can call /healthz: callers arriving while a check runs share its answer, so a flood of
+  // requests costs one check at a time (each writes a probe file and takes the write lock briefly).
+  let running: Promise<HealthReport> | undefined;
   router.get("/healthz", async (_req, res) => {
-    const checks: Record<string, unknown> = {};
-    let ok = true;
-    try {
-      const [inboxPending, inboxFailed, outboxPending] = await Promise.all([
-        ctx.db.inboundEvent.count({ where: { status: { in: ["pending", "processing"] } } }),
-        ctx.db.inboundEvent.count({ where: { status: "failed" } }),
-        ctx.db.outboxMessage.count({ where: { status: { in: ["pending", "sending"] } } }),
-      ]);
-      checks.database = "ok";
-      checks.inbox = { pending: inboxPending, failed: inboxFailed };
-      checks.outbox = { pending: outboxPending };
-    } catch {
-      ok = false;
-      checks.database = "unreachable";
-    }
-    checks.channels = [...ctx.channels.keys()];
-    const active = alarms();
-    res.status(ok ? 200 : 503).json({ status: ok ? (active.length ? "degraded" : "ok") : "down", checks, alarms: active });
+    running ??= checkHealth(ctx, faults, options.alarms?.() ?? []).finally(() => (running = undefined));
+    const report = await running;
+    res.setHeader("Cache-Control", "no-store");
+    res.status(report.httpStatus).json(report.body);
   });
 
   router.get("/metrics", async (_req, res) => {

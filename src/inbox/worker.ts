@@ -2,13 +2,21 @@
  * Processes stored inbound events: one chat at a time in arrival order, chats in parallel.
  * A failure leaves the event stored and retried with backoff up to INBOX_MAX_ATTEMPTS, then
  * marks it "failed" with the error visible (and moves on, so one bad event cannot block a chat).
+ * A fault of the infrastructure (full disk, database locked by another process) is not the event's
+ * fault: it is retried within seconds and does not spend an attempt, so nothing a resident sent
+ * ends "failed" because of it, and the backlog drains once the cause is gone.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.ts";
 import { backoff } from "../outbox/send-error.ts";
 import { scrubSecrets } from "../log.ts";
+import { dbFaultOf } from "../db/db-fault.ts";
+
+/** Delay before an event that met a full disk or a locked database is tried again. */
+export const FAULT_RETRY_MS = 2_000;
 
 export interface InboxJob {
   eventId: number;
@@ -35,7 +43,11 @@ export function createInboxWorker(
 
   async function process(row: EventRow): Promise<void> {
     const attempt = row.attempts + 1;
-    const event = await db.inboundEvent.findUnique({ where: { id: row.id } });
+    const event = await db.inboundEvent.findUnique({ where: { id: row.id } }).catch(async (err) => {
+      if (!dbFaultOf(err)) throw err;
+      await giveBack(row.id, scrubSecrets(String((err as Error)?.message ?? err)).slice(0, 2000));
+      return null;
+    });
     if (!event) return;
     const log = ctx.log.child({ eventId: event.id, channel: event.channel });
     const channel = ctx.channels.get(event.channel as InboundMessage["channel"]);
@@ -62,6 +74,12 @@ export function createInboxWorker(
       if (channel.acknowledge) await channel.acknowledge(message).catch((err) => log.warn({ err }, "acknowledge failed"));
     } catch (err) {
       const lastError = scrubSecrets(String((err as Error)?.message ?? err)).slice(0, 2000);
+      const fault = dbFaultOf(err);
+      if (fault) {
+        log.warn({ err, fault }, "inbound event met an infrastructure fault; retried soon without spending an attempt");
+        await giveBack(row.id, lastError);
+        return;
+      }
       if (attempt >= maxAttempts) {
         log.error({ err, attempt }, "inbound event failed for good; kept: replay it with npm run inbox:replay once the cause is fixed");
         await db.inboundEvent.update({
@@ -79,6 +97,33 @@ export function createInboxWorker(
     }
   }
 
+  /**
+   * Puts the event back as it was before this attempt, due again in a moment. The disk or the lock
+   * may still refuse this write: then it is tried again until it is stored (or the worker stops, and
+   * the lease brings the event back).
+   */
+  async function giveBack(id: number, lastError: string): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      try {
+        await db.inboundEvent.updateMany({
+          where: { id, status: "processing", lockedBy: worker.owner },
+          data: {
+            status: "pending",
+            attempts: { decrement: 1 },
+            lastError,
+            nextAttemptAt: new Date(ctx.now().getTime() + FAULT_RETRY_MS),
+            lockedBy: null,
+            lockedUntil: null,
+          },
+        });
+        return;
+      } catch (err) {
+        if (!dbFaultOf(err) || worker.stopping) throw err;
+        await sleep(Math.min(FAULT_RETRY_MS * 2 ** tries, 30_000));
+      }
+    }
+  }
+
   /** Marks the event finished unless the handler already did inside its transaction. */
   async function finish(id: number, status: "done" | "ignored"): Promise<void> {
     await db.inboundEvent.updateMany({
@@ -88,7 +133,7 @@ export function createInboxWorker(
   }
 
   const open = { in: ["pending", "processing"] };
-  return new ChatQueueWorker<EventRow>(
+  const worker: ChatQueueWorker<EventRow> = new ChatQueueWorker<EventRow>(
     {
       async heads(limit) {
         // Per channel, so a backlog of one channel's chats never hides another channel's (no head-of-line blocking).
@@ -150,4 +195,5 @@ export function createInboxWorker(
       now: ctx.now,
     },
   );
+  return worker;
 }

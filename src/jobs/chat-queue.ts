@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.ts";
+import { dbFaultOf } from "../db/db-fault.ts";
 
 export interface QueueRow {
   id: number;
@@ -70,12 +71,18 @@ export class ChatQueueWorker<R extends QueueRow> {
   /** Heads from the last scan: a head stays a head until it is finished, so a cached one is safe to claim. */
   #candidates: R[] = [];
   #scannedAt = 0;
+  #faultLoggedAt = 0;
 
   constructor(
     private readonly store: QueueStore<R>,
     private readonly handle: (row: R) => Promise<void>,
     private readonly options: ChatQueueOptions<R>,
   ) {}
+
+  /** True once stop() was called: long waits inside a handler should give up. */
+  get stopping(): boolean {
+    return this.#stopping;
+  }
 
   start(): void {
     this.#running = true;
@@ -157,7 +164,13 @@ export class ChatQueueWorker<R extends QueueRow> {
       const { soonestMs } = await this.#claim();
       if (soonestMs !== undefined) wait = Math.min(wait, soonestMs);
     } catch (err) {
-      this.options.log.error({ err, queue: this.options.name }, "queue poll failed");
+      // A full disk or a foreign lock fails every poll until it is gone: say so, but not every second.
+      const fault = dbFaultOf(err);
+      if (!fault) this.options.log.error({ err, queue: this.options.name }, "queue poll failed");
+      else if (Date.now() - this.#faultLoggedAt > 30_000) {
+        this.#faultLoggedAt = Date.now();
+        this.options.log.error({ err, fault, queue: this.options.name }, "queue poll failed: the database cannot take writes now; polling on");
+      }
     }
     if (this.#running) this.#timer = setTimeout(() => this.kick(), Math.max(wait, 5));
   }

@@ -14,6 +14,8 @@ import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.t
 import { scrubSecrets } from "../log.ts";
 import { Pacer } from "./pacing.ts";
 import { decide, SendError } from "./send-error.ts";
+import { dbFaultOf } from "../db/db-fault.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 type OutboxRow = QueueRow & { channel: string };
 
@@ -65,10 +67,7 @@ export function createOutboxWorker(
       }
       const message = JSON.parse(ctx.vault.decrypt(item.payload)) as OutboundMessage;
       const receipt = await channel.send(ctx.vault.decrypt(item.addressEnc), message);
-      await db.outboxMessage.update({
-        where: { id: item.id },
-        data: { status: "sent", sentAt: ctx.now(), providerMessageId: receipt.providerMessageId ?? null, lockedBy: null, lockedUntil: null },
-      });
+      await markSent(item.id, receipt.providerMessageId ?? null);
     } catch (err) {
       const error = err instanceof SendError ? err : new SendError("unexpected_response", String((err as Error)?.message ?? err));
       const decision = decide(error, attempt, maxAttempts);
@@ -92,7 +91,7 @@ export function createOutboxWorker(
   }
 
   const open = { in: ["pending", "sending"] };
-  return new ChatQueueWorker<OutboxRow>(
+  const worker: ChatQueueWorker<OutboxRow> = new ChatQueueWorker<OutboxRow>(
     {
       async heads(limit) {
         const channels = await db.outboxMessage.groupBy({ by: ["channel"], where: { status: open } });
@@ -154,6 +153,24 @@ export function createOutboxWorker(
       onStale: (row) => resendAfterCrash(row.id),
     },
   );
+  return worker;
+
+  /**
+   * Records a send the platform accepted. A full disk or a locked database must not turn it into a resend
+   * (a duplicate for the resident): the write is tried again, the lease kept alive meanwhile, until it lands.
+   */
+  async function markSent(id: number, providerMessageId: string | null): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      try {
+        await db.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: ctx.now(), providerMessageId, lockedBy: null, lockedUntil: null } });
+        return;
+      } catch (err) {
+        if (!dbFaultOf(err) || worker.stopping) throw err;
+        ctx.log.warn({ outboxId: id, fault: dbFaultOf(err) }, "sent, but could not record it yet; trying again");
+        await sleep(Math.min(1_000 * 2 ** tries, 30_000));
+      }
+    }
+  }
 
   /**
    * The process sending this message died: it may or may not have arrived (or arrived in part). Send it

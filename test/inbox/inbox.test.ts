@@ -4,6 +4,7 @@ import { createWebchatChannel, type WebchatPayload } from "../../src/channels/we
 import { storeInboundEvent } from "../../src/inbox/store-event.ts";
 import { createInboxWorker, type InboxJob } from "../../src/inbox/worker.ts";
 import { replayFailedEvents } from "../../src/inbox/replay-failed.ts";
+import { DbFaultError } from "../../src/db/db-fault.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 
 let ctx: TestContext;
@@ -84,6 +85,35 @@ describe("the inbox", () => {
     await replayed.drain();
     expect(seen.at(-1)).toBe("replayed boom");
     expect(await ctx.db.inboundEvent.count({ where: { status: "done" } })).toBe(3);
+  });
+
+  it("retries within seconds, without spending attempts, an event that met a full disk or a locked database", async () => {
+    let clock = Date.now() + 1000;
+    ctx.now = () => new Date(clock);
+    await store("busy", "f1", "kept through the outage");
+    // As they reach the handler: the adapter's own fault, and Prisma's known error carrying SQLite's code.
+    const faults = [
+      new DbFaultError("disk_full", "the database's disk is full (SQLITE_FULL)"),
+      Object.assign(new Error("Invalid `tx.tip.create()` invocation: database or disk is full"), { code: "SQLITE_FULL" }),
+      new DbFaultError("database_locked", "the database stayed locked by another process for 10000 ms"),
+      Object.assign(new Error("Operation has timed out"), { code: "P1008", meta: { driverAdapterError: { cause: { originalCode: "SQLITE_BUSY" } } } }),
+      new DbFaultError("disk_full", "the database's disk is full (SQLITE_FULL)"),
+    ];
+    let calls = 0;
+    const worker = createInboxWorker(ctx, async () => {
+      const fault = faults[calls++];
+      if (fault) throw fault;
+    });
+    for (let outage = 0; outage < faults.length; outage++) {
+      await worker.drain();
+      const event = await ctx.db.inboundEvent.findFirstOrThrow({ where: { externalId: "busy:f1" } });
+      expect(event).toMatchObject({ status: "pending", attempts: 0 });
+      expect(event.nextAttemptAt.getTime() - clock).toBeLessThanOrEqual(5_000);
+      clock = event.nextAttemptAt.getTime() + 1;
+    }
+    await worker.drain();
+    expect(calls).toBe(faults.length + 1);
+    expect(await ctx.db.inboundEvent.findFirstOrThrow({ where: { externalId: "busy:f1" } })).toMatchObject({ status: "done", attempts: 1 });
   });
 
   it("claims an event again when the process handling it died (its lease ran out)", async () => {

@@ -14,6 +14,7 @@ import { secretHash } from "../../tips/create-tip.ts";
 import { normalizeText } from "../../text/normalize.ts";
 import { appendFolded } from "../../tips/message-reporter.ts";
 import { hitLimitIn, limitKey, minutesUntil, resetLimit } from "../../security/rate-limit.ts";
+import { rejectionKey } from "./media-rejection.ts";
 
 const DONE: Choice = { payload: "nav:done", labelKey: "nav.done" };
 const MENU: Choice = { payload: "nav:menu", labelKey: "nav.menu" };
@@ -129,7 +130,10 @@ export const followUpFlow: Flow = {
         if (pickChoice(turn, [DONE])) return { say: [say(turn, "followUp.closed")], to: { flow: "menu", step: "main" } };
         const c = turn.message.content;
         if (c.type === "media" && turn.media) {
-          if (turn.media.status !== "stored") return { say: [say(turn, turn.media.reason === "too_large" ? "report.fileTooLarge" : "report.fileBadType", { size: "", limit: "" })], stay: true };
+          if (turn.media.status !== "stored") {
+            const key = turn.media.reason === "too_large" ? "report.fileTooLarge" : rejectionKey(turn.media.reason);
+            return { say: [say(turn, key, { size: "", limit: "" })], stay: true };
+          }
           await turn.tx.attachment.update({ where: { id: turn.media.attachmentId }, data: { tipId } });
           await addToThread(turn, tipId, c.caption ? normalizeText(c.caption) : "", turn.media.attachmentId);
           return { say: [say(turn, "followUp.added", {}, { buttons: buttons(turn, [DONE]) })], stay: true };

@@ -4,6 +4,7 @@
  */
 import type { OutboundMessage } from "../../channels/types.ts";
 import type { Flow, Session, Step, Transition, Turn } from "../types.ts";
+import { rejectionKey } from "./media-rejection.ts";
 import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { emergencyMessage } from "./emergency.ts";
 import { detectEmergency } from "../../tips/detect-emergency.ts";
@@ -89,7 +90,7 @@ function mediaReply(turn: Turn, session: Session): { say: OutboundMessage[]; sto
   if (m.reason === "too_large") {
     return { set, say: [say(turn, "report.fileTooLarge", { size: m.size ? mb(m.size) : "?", limit: mb(m.limit) })] };
   }
-  return { set, say: [say(turn, m.reason === "bad_type" ? "report.fileBadType" : "report.fileFailed")] };
+  return { set, say: [say(turn, rejectionKey(m.reason))] };
 }
 
 const category: Step = {
