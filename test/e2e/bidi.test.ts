@@ -9,10 +9,9 @@ import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts"
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { chat, payloadOf, startTestService, TINY_PNG as PNG, WebchatVisitor, type TestService } from "../support/service.ts";
 import { rawUpload } from "../support/upload.ts";
+import { postUpdate, telegramWebhookEnv, TEST_BOT_TOKEN } from "../support/telegram-webhook.ts";
 
 const CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\u2060\uFEFF]/;
-const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "bidi-secret_123";
 
 interface TipFile {
   description: string;
@@ -20,19 +19,13 @@ interface TipFile {
 }
 
 describe.runIf(specAvailable())("bidi and zero-width characters from residents", () => {
-  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
   let svc: TestService;
   let auth: string;
 
   beforeAll(async () => {
     const { url } = await fake.start();
-    svc = await startTestService({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: url,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MODE: "webhook",
-      PUBLIC_URL: "https://tinbao.example.vn",
-    });
+    svc = await startTestService(telegramWebhookEnv(url));
     const { password } = await createReadyOfficer(svc.ctx, { username: "trucban.bidi", displayName: "Trực ban", role: "duty" });
     const login = await fetch(`${svc.url}/api/auth/login`, {
       method: "POST",
@@ -83,11 +76,7 @@ describe.runIf(specAvailable())("bidi and zero-width characters from residents",
   it("reach the officer neither from Telegram text, captions nor document names", async () => {
     const u = new UpdateFactory({ user: { id: 7300001, first_name: "Bình" }, firstUpdateId: 730000, files: fake });
     const post = async (update: unknown) => {
-      const res = await fetch(`${svc.url}/webhooks/telegram`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-        body: JSON.stringify(update),
-      });
+      const res = await postUpdate(svc.url, update);
       expect(res.status).toBe(200);
       await svc.settle();
     };

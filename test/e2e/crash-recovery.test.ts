@@ -12,9 +12,8 @@ import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts"
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { startChildService, type ChildService } from "../support/child-service.ts";
 import { freshDatabaseUrl } from "../support/context.ts";
+import { postUpdate, telegramWebhookEnv, TEST_BOT_TOKEN } from "../support/telegram-webhook.ts";
 
-const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "crash-secret_1";
 const RESIDENTS = 200;
 /** What /start answers, in order: the greeting, then the language question. */
 const ANSWER = ["Xin chào!", "Bạn muốn dùng tiếng nào?"];
@@ -22,7 +21,7 @@ const hasSpec = specAvailable();
 if (!hasSpec && process.env.CI) throw new Error("Telegram Bot API spec missing: expected ../shared/data/telegram-bot-api-10.1.json");
 
 describe.runIf(hasSpec)("a crash while answers are being sent", () => {
-  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
   const dir = mkdtempSync(path.join(os.tmpdir(), "tinbao-crash-"));
   let database: Awaited<ReturnType<typeof freshDatabaseUrl>>;
   let env: Record<string, string>;
@@ -35,11 +34,7 @@ describe.runIf(hasSpec)("a crash while answers are being sent", () => {
       DATABASE_URL: database.url,
       MEDIA_DIR: path.join(dir, "media"),
       DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: url,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MODE: "webhook",
-      PUBLIC_URL: "https://tinbao.example.vn",
+      ...telegramWebhookEnv(url),
     };
   });
   afterAll(async () => {
@@ -67,11 +62,7 @@ describe.runIf(hasSpec)("a crash while answers are being sent", () => {
     svc = await startChildService(env);
     const acknowledged: number[] = [];
     const post = (i: number) =>
-      fetch(`${svc!.url}/webhooks/telegram`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-        body: JSON.stringify(new UpdateFactory({ firstUpdateId: 100_000 + i * 10, user: { id: 700_000 + i } }).command("start")),
-      }).then((r) => r.status === 200 && acknowledged.push(700_000 + i));
+      postUpdate(svc!.url, new UpdateFactory({ firstUpdateId: 100_000 + i * 10, user: { id: 700_000 + i } }).command("start")).then((r) => r.status === 200 && acknowledged.push(700_000 + i));
     for (let i = 0; i < RESIDENTS; i += 25) await Promise.all(Array.from({ length: 25 }, (_, k) => post(i + k)));
     expect(acknowledged).toHaveLength(RESIDENTS);
 

@@ -9,9 +9,8 @@ import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 // @ts-expect-error plain ES module of the console (no types)
 import { describeEvent } from "../../public/console/timeline.js";
+import { postUpdate, telegramWebhookEnv, TEST_BOT_TOKEN } from "../support/telegram-webhook.ts";
 
-const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "guess-secret_1";
 const hasSpec = specAvailable();
 if (!hasSpec && process.env.CI) throw new Error("Telegram Bot API spec missing: expected ../shared/data/telegram-bot-api-10.1.json");
 
@@ -39,24 +38,21 @@ async function fileTip(svc: TestService) {
 const botTexts = async (v: WebchatVisitor) => (await v.messages()).filter((m) => m.direction === "out").map((m) => m.text ?? "");
 
 describe.runIf(hasSpec)("guessing a follow-up secret", () => {
-  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
   let svc: TestService;
 
   beforeAll(async () => {
     const { url } = await fake.start();
-    svc = await startTestService({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: url,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MODE: "webhook",
-      PUBLIC_URL: "https://tinbao.example.vn",
-      // Play addresses with X-Forwarded-For from the test's loopback "proxy".
-      TRUST_PROXY: "loopback",
-      WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR: "10000",
-      FOLLOWUP_MAX_FAILURES: "5",
-      FOLLOWUP_MAX_FAILURES_PER_ADDRESS: "10",
-      FOLLOWUP_LOCK_MINUTES: "30",
-    });
+    svc = await startTestService(
+      telegramWebhookEnv(url, {
+        // Play addresses with X-Forwarded-For from the test's loopback "proxy".
+        TRUST_PROXY: "loopback",
+        WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR: "10000",
+        FOLLOWUP_MAX_FAILURES: "5",
+        FOLLOWUP_MAX_FAILURES_PER_ADDRESS: "10",
+        FOLLOWUP_LOCK_MINUTES: "30",
+      }),
+    );
   });
   afterAll(async () => {
     await svc?.close();
@@ -102,7 +98,7 @@ describe.runIf(hasSpec)("guessing a follow-up secret", () => {
     // While locked, even the right secret from a Telegram chat is refused: the lock belongs to the code.
     const tg = new UpdateFactory({ firstUpdateId: 700_000, user: { id: 555_000_111 } });
     const post = (u: unknown) =>
-      fetch(`${svc.url}/webhooks/telegram`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET }, body: JSON.stringify(u) });
+      postUpdate(svc.url, u);
     for (const u of [tg.command("start"), tg.callback("lang:vi"), tg.callback("menu:code"), tg.text(reference), tg.text(secret)]) {
       expect((await post(u)).status).toBe(200);
       await svc.settle();

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chat, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts";
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
+import { telegramWebhookEnv, TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET } from "../support/telegram-webhook.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const LOCK_MS = 12_000;
@@ -132,24 +133,14 @@ describe("another process holding the SQLite write lock for 12 s", () => {
 });
 
 describe.runIf(specAvailable())("a Telegram webhook while another process holds the lock longer than SQLITE_BUSY_WAIT_MS", () => {
-  const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-  const SECRET = "lock-secret_123";
-  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
   let dir: string;
   let svc: TestService;
 
   beforeAll(async () => {
     const { url } = await fake.start();
     dir = mkdtempSync(path.join(os.tmpdir(), "tinbao-lock-"));
-    svc = await startTestService({
-      DATABASE_URL: `file:${path.join(dir, "tinbao.db")}`,
-      SQLITE_BUSY_WAIT_MS: "500",
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: url,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MODE: "webhook",
-      PUBLIC_URL: "https://tinbao.example.vn",
-    });
+    svc = await startTestService(telegramWebhookEnv(url, { DATABASE_URL: `file:${path.join(dir, "tinbao.db")}`, SQLITE_BUSY_WAIT_MS: "500" }));
   });
   afterAll(async () => {
     await svc?.close();
@@ -162,7 +153,7 @@ describe.runIf(specAvailable())("a Telegram webhook while another process holds 
     const post = () =>
       fetch(`${svc.url}/webhooks/telegram`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": TEST_WEBHOOK_SECRET },
         body: JSON.stringify(update),
         signal: AbortSignal.timeout(5_000),
       });

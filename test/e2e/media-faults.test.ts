@@ -11,9 +11,8 @@ import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { FAKE_OA_ID, FAKE_OA_SECRET_KEY, FakeZaloApi, ZaloEventFactory } from "../fakes/zalo-api.ts";
 import { startTestService, TINY_PNG as PNG, type TestService } from "../support/service.ts";
 import { mountProblem, mountTmpfs, type Mounted } from "../support/tmpfs.ts";
+import { postUpdate, telegramWebhookEnv, TEST_BOT_TOKEN } from "../support/telegram-webhook.ts";
 
-const SECRET = "media-secret_123";
-const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 /** More than any disk here has free: every file is below the floor. */
 const HUGE_FLOOR_MB = "1000000";
 const hasSpec = specAvailable();
@@ -26,11 +25,7 @@ async function reportWithPhoto(svc: TestService, fake: FakeTelegramBotApi, userI
   const u = new UpdateFactory({ user: { id: userId, first_name: "Lan", language_code: "vi" }, firstUpdateId, files: fake });
   const deliver = async (update: unknown): Promise<string[]> => {
     const before = fake.calls.length;
-    const res = await fetch(`${svc.url}/webhooks/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-      body: JSON.stringify(update),
-    });
+    const res = await postUpdate(svc.url, update);
     expect(res.status).toBe(200);
     await svc.settle();
     return fake.calls.slice(before).filter((c: RecordedCall) => c.method === "sendMessage" && c.accepted).map((c) => String((c.params as { text?: string }).text ?? ""));
@@ -44,18 +39,11 @@ async function reportWithPhoto(svc: TestService, fake: FakeTelegramBotApi, userI
 }
 
 describe.runIf(hasSpec)("Telegram evidence below the free-space floor", () => {
-  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
   let svc: TestService;
   beforeAll(async () => {
     const { url } = await fake.start();
-    svc = await startTestService({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: url,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MODE: "webhook",
-      PUBLIC_URL: "https://tinbao.example.vn",
-      MEDIA_MIN_FREE_MB: HUGE_FLOOR_MB,
-    });
+    svc = await startTestService(telegramWebhookEnv(url, { MEDIA_MIN_FREE_MB: HUGE_FLOOR_MB }));
   });
   afterAll(async () => {
     await svc?.close();
@@ -118,20 +106,12 @@ describe("Zalo evidence below the free-space floor", () => {
 });
 
 describe.runIf(hasSpec && !mountProblem)("Telegram evidence when the evidence folder is read-only", () => {
-  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
   let svc: TestService;
   let media: Mounted;
   beforeAll(async () => {
     const { url } = await fake.start();
-    svc = await startTestService({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: url,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MODE: "webhook",
-      PUBLIC_URL: "https://tinbao.example.vn",
-      MEDIA_MIN_FREE_MB: "1",
-      INBOX_MAX_ATTEMPTS: "2",
-    });
+    svc = await startTestService(telegramWebhookEnv(url, { MEDIA_MIN_FREE_MB: "1", INBOX_MAX_ATTEMPTS: "2" }));
     mkdirSync(svc.ctx.config.mediaDir, { recursive: true });
     media = mountTmpfs(16, { readOnly: true, at: path.resolve(svc.ctx.config.mediaDir) });
   });

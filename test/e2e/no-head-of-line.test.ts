@@ -6,26 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts";
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
+import { postUpdate, telegramWebhookEnv, TEST_BOT_TOKEN } from "../support/telegram-webhook.ts";
 
-const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "hol-secret_1";
 const hasSpec = specAvailable();
 if (!hasSpec && process.env.CI) throw new Error("Telegram Bot API spec missing: expected ../shared/data/telegram-bot-api-10.1.json");
 
 describe.runIf(hasSpec)("a backlog on one channel", () => {
-  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
   let svc: TestService;
 
   beforeAll(async () => {
     const { url } = await fake.start();
-    svc = await startTestService({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: url,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MODE: "webhook",
-      PUBLIC_URL: "https://tinbao.example.vn",
-      LOG_LEVEL: "warn",
-    });
+    svc = await startTestService(telegramWebhookEnv(url, { LOG_LEVEL: "warn" }));
   });
   afterAll(async () => {
     await svc?.close();
@@ -37,7 +29,7 @@ describe.runIf(hasSpec)("a backlog on one channel", () => {
     for (let i = 0; i < updates.length; i += 50) {
       const batch = await Promise.all(
         updates.slice(i, i + 50).map((u) =>
-          fetch(`${svc.url}/webhooks/telegram`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET }, body: JSON.stringify(u) }),
+          postUpdate(svc.url, u),
         ),
       );
       expect(batch.every((r) => r.status === 200)).toBe(true);

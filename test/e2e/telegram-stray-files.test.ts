@@ -7,16 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi, specAvailable, type RecordedCall } from "../fakes/telegram-bot-api.ts";
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { startTestService, TINY_PNG as PNG, type TestService } from "../support/service.ts";
-
-const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "stray-secret_123";
+import { postUpdate, telegramWebhookEnv, TEST_BOT_TOKEN } from "../support/telegram-webhook.ts";
 
 describe.runIf(specAvailable())("files on Telegram outside a report", () => {
-  const fake = new FakeTelegramBotApi({ token: TOKEN });
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
   let svc: TestService;
   beforeAll(async () => {
     const { url } = await fake.start();
-    svc = await startTestService({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: url, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_MODE: "webhook", PUBLIC_URL: "https://tinbao.example.vn" });
+    svc = await startTestService(telegramWebhookEnv(url));
   });
   afterAll(async () => {
     await svc?.close();
@@ -25,11 +23,7 @@ describe.runIf(specAvailable())("files on Telegram outside a report", () => {
 
   async function deliver(update: unknown): Promise<string[]> {
     const before = fake.calls.length;
-    const res = await fetch(`${svc.url}/webhooks/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-      body: JSON.stringify(update),
-    });
+    const res = await postUpdate(svc.url, update);
     expect(res.status).toBe(200);
     await svc.settle();
     return fake.calls.slice(before).filter((c: RecordedCall) => c.method === "sendMessage" && c.accepted).map((c) => String((c.params as { text?: string }).text));

@@ -94,6 +94,9 @@ export function receiveUpload(req: IncomingMessage, limits: UploadLimits): Promi
       }
       fileName = info.filename;
       fileStream = stream;
+      // Its errors reach us through `stored` (or `fail` caused them); before the store pipes it (a folder that
+      // cannot be made), nothing else listens, and an unheard 'error' would crash the process.
+      stream.on("error", () => {});
       stream.on("limit", () => fail(new UploadTooLargeError(seen)));
       stored = storeStream(limits.mediaDir, stream, limits.fileBytes, { accept: limits.accept });
       stored.catch((error: Error) => fail(error instanceof MediaTooLargeError ? new UploadTooLargeError(seen) : error));
