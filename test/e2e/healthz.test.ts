@@ -75,7 +75,7 @@ describe("/healthz when replies wait in the outbox", () => {
   });
 });
 
-describe.skipIf(mountProblem)("/healthz and a resident's photo when the evidence folder is read-only", () => {
+describe.runIf(!mountProblem)("/healthz and a resident's photo when the evidence folder is read-only", () => {
   let media: Mounted;
   let svc: TestService;
   beforeAll(async () => {
