@@ -14,13 +14,13 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { FakeTelegramBotApi } from "../test/fakes/telegram-bot-api.ts";
+import { freePort } from "../test/support/child-service.ts";
 import { createUpdateSource, runFixedRate, runSustained, Tally, type LoadSummary, type UpdateSource } from "./load.ts";
 import type { ChildStats, FromChild, ToChild } from "./serve.ts";
 
@@ -560,16 +560,6 @@ interface StartupRun {
   selfReportedMs?: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startupRun(dialect: Dialect, dir: string): Promise<StartupRun> {
   const db = await freshDatabase(dialect, dir);

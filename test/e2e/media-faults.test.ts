@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi, specAvailable, type RecordedCall } from "../fakes/telegram-bot-api.ts";
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
-import { FAKE_OA_ID, FAKE_OA_SECRET_KEY, FakeZaloApi, ZaloEventFactory } from "../fakes/zalo-api.ts";
+import { FAKE_OA_ID, FAKE_OA_SECRET_KEY, FakeZaloApi, ZaloEventFactory, zaloServiceEnv } from "../fakes/zalo-api.ts";
 import { startTestService, TINY_PNG as PNG, type TestService } from "../support/service.ts";
 import { mountProblem, mountTmpfs, type Mounted } from "../support/tmpfs.ts";
 import { postUpdate, telegramWebhookEnv, TEST_BOT_TOKEN } from "../support/telegram-webhook.ts";
@@ -67,15 +67,7 @@ describe("Zalo evidence below the free-space floor", () => {
   let svc: TestService;
   beforeAll(async () => {
     const { url } = await fake.start();
-    svc = await startTestService({
-      ZALO_APP_ID: fake.appId,
-      ZALO_APP_SECRET: fake.appSecret,
-      ZALO_OA_SECRET_KEY: FAKE_OA_SECRET_KEY,
-      ZALO_API_BASE: url,
-      ZALO_OAUTH_BASE: url,
-      ZALO_REFRESH_TOKEN: fake.issueRefreshToken(),
-      MEDIA_MIN_FREE_MB: HUGE_FLOOR_MB,
-    });
+    svc = await startTestService({ ...zaloServiceEnv(fake, url), MEDIA_MIN_FREE_MB: HUGE_FLOOR_MB });
   });
   afterAll(async () => {
     await svc?.close();

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LOCALES_DIR } from "../../src/i18n/index.ts";
 import { enqueueMessages } from "../../src/outbox/enqueue.ts";
-import { FAKE_OA_ID, FAKE_OA_SECRET_KEY, FakeZaloApi, ZALO_PATHS, ZaloEventFactory } from "../fakes/zalo-api.ts";
+import { FAKE_OA_ID, FAKE_OA_SECRET_KEY, FakeZaloApi, ZALO_PATHS, ZaloEventFactory, zaloServiceEnv } from "../fakes/zalo-api.ts";
 import { startTestService, type TestService } from "../support/service.ts";
 
 const PNG = Buffer.from(
@@ -19,16 +19,6 @@ const PNG = Buffer.from(
 );
 const DAY = 24 * 3600_000;
 
-function zaloEnv(fake: FakeZaloApi, url: string): Record<string, string> {
-  return {
-    ZALO_APP_ID: fake.appId,
-    ZALO_APP_SECRET: fake.appSecret,
-    ZALO_OA_SECRET_KEY: FAKE_OA_SECRET_KEY,
-    ZALO_API_BASE: url,
-    ZALO_OAUTH_BASE: url,
-    ZALO_REFRESH_TOKEN: fake.issueRefreshToken(),
-  };
-}
 
 const textOf = (message: Record<string, unknown>): string => {
   const attachment = message["attachment"] as { payload?: { text?: string } } | undefined;
@@ -44,7 +34,7 @@ describe("a resident reports a tip to the police's Zalo Official Account", () =>
 
   beforeAll(async () => {
     const { url } = await fake.start();
-    const env = zaloEnv(fake, url);
+    const env = zaloServiceEnv(fake, url);
     refreshToken = env.ZALO_REFRESH_TOKEN!;
     svc = await startTestService({ ...env, INBOX_MAX_ATTEMPTS: "2" });
   });
@@ -227,7 +217,7 @@ describe("recorded prompts on Zalo", () => {
       JSON.stringify({ "menu.prompt": { file: "clips/test-fixture-menu.ogg", mime: "audio/ogg", speaker: "test fixture", reviewer: "test fixture", version: 1 } }),
     );
     const { url } = await fake.start();
-    svc = await startTestService(zaloEnv(fake, url), { localesDir: locales });
+    svc = await startTestService(zaloServiceEnv(fake, url), { localesDir: locales });
   });
   afterAll(async () => {
     await svc?.close();

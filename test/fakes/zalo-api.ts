@@ -122,6 +122,18 @@ const token = (prefix: string): string => `${prefix}${randomBytes(24).toString("
 class Invalid extends Error {}
 
 /** The fake server. See the module comment for a usage sketch. */
+/** Settings for a service whose Zalo OA talks to `fake` (started, at `url`), with its first refresh token. */
+export function zaloServiceEnv(fake: FakeZaloApi, url: string): Record<string, string> {
+  return {
+    ZALO_APP_ID: fake.appId,
+    ZALO_APP_SECRET: fake.appSecret,
+    ZALO_OA_SECRET_KEY: FAKE_OA_SECRET_KEY,
+    ZALO_API_BASE: url,
+    ZALO_OAUTH_BASE: url,
+    ZALO_REFRESH_TOKEN: fake.issueRefreshToken(),
+  };
+}
+
 export class FakeZaloApi implements AttachmentHost {
   readonly appId: string;
   readonly appSecret: string;
