@@ -73,6 +73,8 @@ const envSchema = z.object({
   UPLOAD_MAX_MB_PER_ADDRESS_HOUR: z.coerce.number().positive().max(2000).default(200),
   UPLOAD_ORPHAN_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
   WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  WEBCHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  WEBCHAT_MESSAGES_PER_ADDRESS_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
   LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
@@ -130,7 +132,7 @@ export interface Config {
   /** Free space kept on the media disk: below it, new files are refused (the tip text is still filed). */
   mediaMinFreeBytes: number;
   uploads: { maxFilesPerReport: number; maxBytesPerReport: number; maxBytesPerAddressHour: number; orphanHours: number };
-  webchat: { newVisitorsPerAddressHour: number };
+  webchat: { newVisitorsPerAddressHour: number; messagesPerMinute: number; messagesPerAddressMinute: number };
   login: { maxFailures: number; maxFailuresPerAddress: number; lockMinutes: number };
   sessions: { idleHours: number; maxHours: number };
   followUp: { maxFailures: number; maxFailuresPerAddress: number; lockMinutes: number };
@@ -184,7 +186,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytesPerAddressHour: Math.round(e.UPLOAD_MAX_MB_PER_ADDRESS_HOUR * 1024 * 1024),
       orphanHours: e.UPLOAD_ORPHAN_HOURS,
     },
-    webchat: { newVisitorsPerAddressHour: e.WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR },
+    webchat: {
+      newVisitorsPerAddressHour: e.WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR,
+      messagesPerMinute: e.WEBCHAT_MESSAGES_PER_MINUTE,
+      messagesPerAddressMinute: e.WEBCHAT_MESSAGES_PER_ADDRESS_MINUTE,
+    },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS, lockMinutes: e.LOGIN_LOCK_MINUTES },
     sessions: { idleHours: e.SESSION_IDLE_HOURS, maxHours: e.SESSION_MAX_HOURS },
     followUp: {

@@ -31,6 +31,8 @@ export async function startTestService(env: Record<string, string> = {}, options
     LOG_LEVEL: "debug",
     // Tests open dozens of visitors from 127.0.0.1; the limit itself is tested with a low value.
     WEBCHAT_NEW_VISITORS_PER_ADDRESS_HOUR: "100000",
+    WEBCHAT_MESSAGES_PER_MINUTE: "100000",
+    WEBCHAT_MESSAGES_PER_ADDRESS_MINUTE: "1000000",
     ...env,
   });
   const service = await startService(config, { logger: createLogger("debug", sink), ...options });

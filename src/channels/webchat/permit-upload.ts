@@ -14,6 +14,7 @@ import { evidenceTipId, expectsEvidence } from "../../conversation/expects-evide
 import { checkUploadQuota, type QuotaRefusal, type UploadScope } from "../../media/upload-quota.ts";
 import { hasRoomFor } from "../../media/disk-space.ts";
 import { minutesUntil } from "../../security/rate-limit.ts";
+import { ConcurrencySlots } from "../../security/local-limits.ts";
 
 /** Uploads running at once from one address, in this process. */
 export const MAX_UPLOADS_PER_ADDRESS = 2;
@@ -30,20 +31,9 @@ export interface UploadPermit {
 }
 
 /** In-process count of running uploads per address. */
-export class UploadSlots {
-  readonly #running = new Map<string, number>();
-  take(ip: string): (() => void) | undefined {
-    const n = this.#running.get(ip) ?? 0;
-    if (n >= MAX_UPLOADS_PER_ADDRESS) return undefined;
-    this.#running.set(ip, n + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.#running.get(ip) ?? 1) - 1;
-      if (left > 0) this.#running.set(ip, left);
-      else this.#running.delete(ip);
-    };
+export class UploadSlots extends ConcurrencySlots {
+  constructor() {
+    super(MAX_UPLOADS_PER_ADDRESS);
   }
 }
 

@@ -20,6 +20,7 @@ import { cleanFileName, normalizeText } from "../../text/normalize.ts";
 import { DEFAULT_LOCALES_DIR } from "../../i18n/index.ts";
 import { visitorKeyOf, type WebchatPayload, type WebchatView } from "./channel.ts";
 import { ensureVisitor, readVisitor } from "./visitor.ts";
+import { ConcurrencySlots, KeyedRate } from "../../security/local-limits.ts";
 import { NOT_EXPECTED, permitUpload, quotaError, UploadSlots, VOICE_ONLY, type UploadPermit } from "./permit-upload.ts";
 import { MalformedUploadError, receiveUpload, UploadTooLargeError } from "./receive-upload.ts";
 
@@ -100,10 +101,27 @@ function echoOf(content: InboundContent, clientId: string): Omit<WebchatView, "i
   }
 }
 
+/** Open web chat streams (SSE) at once: per visitor (a few tabs), per client address (a household, an office). */
+const STREAMS_PER_VISITOR = 3;
+const STREAMS_PER_ADDRESS = 50;
+
 export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALES_DIR): Router {
   const router = express.Router();
 
   const slots = new UploadSlots();
+  // A stranger's flood is bounded per visitor and per address: messages per minute, open streams.
+  const visitorMessages = new KeyedRate(ctx.config.webchat.messagesPerMinute);
+  const addressMessages = new KeyedRate(ctx.config.webchat.messagesPerAddressMinute);
+  const visitorStreams = new ConcurrencySlots(STREAMS_PER_VISITOR);
+  const addressStreams = new ConcurrencySlots(STREAMS_PER_ADDRESS);
+
+  /** 429 with the wait, when the visitor or its address has sent too much in the last minute. */
+  function checkMessageRate(req: Request, res: Response, visitorKey: string): void {
+    const wait = Math.max(addressMessages.take(addressScope(req.ip)), visitorMessages.take(visitorKey));
+    if (wait === 0) return;
+    res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
+    throw new AppError("too_many_requests", `Bạn gửi nhanh quá. Bạn chờ ${Math.ceil(wait / 1000)} giây rồi gửi tiếp nhé. Nếu đang gặp nguy hiểm, hãy gọi ngay 113.`);
+  }
 
   async function accept(req: Request, res: Response, visitor: string, clientId: string, content: InboundContent): Promise<void> {
     const visitorKey = visitorKeyOf(ctx, visitor);
@@ -158,6 +176,7 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
     const body = postSchema.safeParse(req.body);
     if (!body.success) throw new AppError("validation_failed", "Tin nhắn không hợp lệ.", body.error.issues.map((i) => i.message));
     const visitor = await ensureVisitor(ctx, req, res);
+    checkMessageRate(req, res, visitorKeyOf(ctx, visitor));
     await accept(req, res, visitor, body.data.clientMessageId, contentOf(body.data));
   });
 
@@ -228,6 +247,13 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
 
   router.get("/api/stream", async (req, res) => {
     const visitorKey = visitorKeyOf(ctx, await ensureVisitor(ctx, req, res));
+    // Each open stream holds a listener (and on PostgreSQL a poll): bounded. Refused, the page polls instead.
+    const releaseVisitor = visitorStreams.take(visitorKey);
+    const releaseAddress = releaseVisitor && addressStreams.take(addressScope(req.ip));
+    if (!releaseVisitor || !releaseAddress) {
+      releaseVisitor?.();
+      throw new AppError("too_many_requests", "Có quá nhiều cửa sổ trò chuyện đang mở. Bạn đóng bớt rồi tải lại trang nhé.");
+    }
     let cursor = cursorOf(req.query.after ?? req.headers["last-event-id"]);
     res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive", "X-Accel-Buffering": "no" });
     res.write("retry: 2000\n\n");
@@ -250,6 +276,8 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
       ctx.bus.off("webchat:message", onMessage);
       clearInterval(poll);
       clearInterval(keepAlive);
+      releaseVisitor();
+      releaseAddress();
     });
   });
 
