@@ -10,6 +10,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { routeNewTip } from "../routing/route-new-tip.ts";
 import { newReference, newSecret } from "./reference-code.ts";
 import { reportQuotaKeys } from "../media/upload-quota.ts";
+import { rangeOfChoice, type WhenChoice } from "../text/parse-time.ts";
 
 export { TIP_CATEGORIES } from "./categories.ts";
 
@@ -28,8 +29,17 @@ export interface TipDraft {
   /** Communes the resident said were not the place (kept out of the best guess). */
   rejectedCodes?: string[];
   placeText?: string;
+  /** The "when" button chosen ("now", "today", "yesterday", "earlier"), or "text" when typed. */
   when?: string;
+  /** The resident's own words about when, as typed. */
   occurredText?: string;
+  /**
+   * When it happened, as the range the resident confirmed (parseTimeRange / rangeOfChoice in
+   * src/text/parse-time.ts). Without it, a button's own range is stored; typed words alone stay
+   * words: no range is made up that the resident did not see.
+   */
+  occurredFrom?: Date;
+  occurredTo?: Date;
   anonymous: boolean;
   name?: string;
   phone?: string;
@@ -41,11 +51,13 @@ export function secretHash(vault: Turn["app"]["vault"], reference: string, secre
   return vault.hash(`tip-secret:${reference}:${secret}`);
 }
 
-function occurredAt(when: string | undefined, now: Date): Date | undefined {
-  const day = 24 * 3600 * 1000;
-  if (when === "now" || when === "today") return now;
-  if (when === "yesterday") return new Date(now.getTime() - day);
-  return undefined;
+const WHEN_CHOICES: readonly string[] = ["now", "today", "yesterday", "earlier"] satisfies WhenChoice[];
+
+/** The range to store: the confirmed one, else the button's ("yesterday" is all of yesterday), else none. */
+function occurredRange(draft: TipDraft, now: Date): { occurredFrom?: Date; occurredTo?: Date } {
+  if (draft.occurredFrom && draft.occurredTo) return { occurredFrom: draft.occurredFrom, occurredTo: draft.occurredTo };
+  const range = draft.when && WHEN_CHOICES.includes(draft.when) ? rangeOfChoice(draft.when as WhenChoice, now) : null;
+  return range ? { occurredFrom: range.from, occurredTo: range.to } : {};
 }
 
 export async function createTip(turn: Turn, draft: TipDraft) {
@@ -69,7 +81,7 @@ export async function createTip(turn: Turn, draft: TipDraft) {
           category: draft.category,
           description,
           descriptionFolded: fold(description),
-          occurredAt: occurredAt(draft.when, now),
+          ...occurredRange(draft, now),
           occurredText: draft.occurredText ?? (draft.when && draft.when !== "text" ? draft.when : undefined),
           latitude: draft.latitude,
           longitude: draft.longitude,
