@@ -35,6 +35,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(2000).default(20),
   ACK_DEADLINE_HOURS: z.coerce.number().positive().default(24),
+  /** An urgent tip (danger now) must be acknowledged this quickly; the duty desk is alerted at once. */
+  URGENT_ACK_DEADLINE_MINUTES: z.coerce.number().int().positive().default(60),
   SETTLE_DEADLINE_DAYS: z.coerce.number().positive().default(20),
   INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   TELEGRAM_BOT_TOKEN: optional.pipe(
@@ -121,7 +123,7 @@ export interface Config {
   encryptionKey?: Buffer;
   logLevel: string;
   maxUploadBytes: number;
-  deadlines: { ackHours: number; settleDays: number };
+  deadlines: { ackHours: number; urgentAckMinutes: number; settleDays: number };
   inboxMaxAttempts: number;
   /** Duty-chat alerts and the daily overdue digest (src/duty/); sent only when Telegram is configured. */
   duty: { alertBatchSeconds: number; digestHour: number };
@@ -175,7 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKey: e.DATA_ENCRYPTION_KEY ? keyBytes(e.DATA_ENCRYPTION_KEY) : undefined,
     logLevel: e.LOG_LEVEL,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
-    deadlines: { ackHours: e.ACK_DEADLINE_HOURS, settleDays: e.SETTLE_DEADLINE_DAYS },
+    deadlines: { ackHours: e.ACK_DEADLINE_HOURS, urgentAckMinutes: e.URGENT_ACK_DEADLINE_MINUTES, settleDays: e.SETTLE_DEADLINE_DAYS },
     inboxMaxAttempts: e.INBOX_MAX_ATTEMPTS,
     duty: { alertBatchSeconds: e.DUTY_ALERT_BATCH_SECONDS, digestHour: e.DUTY_DIGEST_HOUR },
     trustProxy: trustProxyOf(e.TRUST_PROXY),

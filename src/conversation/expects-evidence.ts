@@ -1,6 +1,6 @@
 /**
- * When a resident may send a file: the report's "what happened" step takes a voice message, its
- * evidence step any file, and an opened tip (follow-up) any file. Nowhere else. The flows, the
+ * When a resident may send a file: any step of a report before its confirmation (kept as evidence),
+ * a voice message at the main menu (it starts a report), and an opened tip (follow-up). Nowhere else. The flows, the
  * inbox (which downloads nothing else) and the web chat upload route (409 otherwise) all ask here,
  * so a file is never stored for a step that would drop it.
  *
@@ -14,9 +14,11 @@ export type EvidenceExpected = "any" | "voice" | null;
 
 /** What the resident's current step takes; nothing without a session. */
 export function expectsEvidence(session: Pick<Session, "flow" | "step" | "data"> | null | undefined): EvidenceExpected {
-  if (!session) return null;
-  if (session.flow === "report" && session.step === "description") return "voice";
-  if (session.flow === "report" && session.step === "evidence") return "any";
+  // No conversation open: a voice message starts a report (see the main menu).
+  if (!session) return "voice";
+  // A report takes files at any step (kept as evidence); at the menu a voice message starts one.
+  if (session.flow === "report" && session.step !== "confirm") return "any";
+  if (session.flow === "menu" && session.step === "main") return "voice";
   if (session.flow === "followUp" && session.step === "open" && typeof session.data.tipId === "string") return "any";
   return null;
 }

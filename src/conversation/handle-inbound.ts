@@ -14,12 +14,11 @@ import type { Translator } from "../i18n/index.ts";
 import { MediaUnavailableError, storeStream, UnsupportedMediaError, type StoredFile } from "../media/store.ts";
 import { hasRoomFor } from "../media/disk-space.ts";
 import { enqueueMessages } from "../outbox/enqueue.ts";
-import { converse } from "./engine.ts";
-import type { MediaOutcome, MediaRejection, Turn } from "./types.ts";
-import { loadSession, saveSession } from "./session-store.ts";
+import type { MediaOutcome, MediaRejection } from "./types.ts";
+import { loadSession } from "./session-store.ts";
+import { takeTurn } from "./take-turn.ts";
 import { acceptsFile, expectsEvidence } from "./expects-evidence.ts";
 import { cleanInbound } from "../text/clean-inbound.ts";
-import { reportQuotaKeys } from "../media/upload-quota.ts";
 
 type Download = { status: "stored"; file: StoredFile } | { status: "rejected"; reason: MediaRejection; size?: number; limit: number };
 
@@ -44,28 +43,7 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
           return;
         }
         const media = download && (await recordAttachment(tx, contact.id, eventKey, message, download));
-        const lng = i18n.isLanguage(contact.language ?? undefined) ? contact.language! : "vi";
-        const turn: Turn = {
-          tx,
-          app,
-          i18n,
-          lng,
-          t: (key, options) => i18n.t(turn.lng, key, options),
-          contact: { id: contact.id, channel: contact.channel, language: contact.language },
-          message,
-          media,
-          eventKey,
-          now: app.now(),
-          filed,
-          touched,
-        };
-        const before = await loadSession(app, tx, contact.id);
-        const outcome = await converse(turn, before);
-        await saveSession(app, tx, contact.id, outcome.session);
-        // A new draft report starts with its whole file quota (filing the tip clears it too).
-        if (outcome.session?.flow === "report" && before?.flow !== "report") {
-          await tx.rateLimit.deleteMany({ where: { key: { in: reportQuotaKeys(app, contact.id) } } });
-        }
+        const outcome = await takeTurn({ app, i18n, tx, contact, message, media, eventKey, filed, touched });
         await enqueueMessages(
           tx,
           app.vault,

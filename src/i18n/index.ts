@@ -32,6 +32,8 @@ export interface Translator {
   t(lng: string, key: string, options?: Record<string, unknown>): string;
   /** The recorded clip for a key in a language, if a speaker has recorded one. */
   audio(lng: string, key: string): (AudioClip & { path: string }) | undefined;
+  /** Whether the key has its own text in this language (not the Vietnamese fallback). */
+  has(lng: string, key: string): boolean;
   /** Number formatting with the language's CLDR locale (never the host's). */
   number(lng: string, value: number): string;
   fixedT(lng: string): TFunction;
@@ -100,6 +102,7 @@ export async function createTranslator(dir = DEFAULT_LOCALES_DIR): Promise<Trans
     isLanguage: (code): code is string => code !== undefined && codes.has(code),
     t: (lng, key, options) => instance.t(key, { lng, ...options }) as string,
     fixedT: (lng) => instance.getFixedT(lng),
+    has: (lng, key) => instance.exists(key, { lng, fallbackLng: false }),
     audio(lng, key) {
       const clip = clips[lng]?.[key];
       return clip ? { ...clip, path: path.resolve(dir, lng, clip.file) } : undefined; // absolute even if `dir` is relative

@@ -20,7 +20,7 @@ export interface StatusChangeInput extends TipActionInput {
   share: boolean;
 }
 
-export async function changeTipStatus(ctx: Pick<AppContext, "db" | "now" | "bus" | "vault">, input: StatusChangeInput): Promise<void> {
+export async function changeTipStatus(ctx: Pick<AppContext, "db" | "now" | "bus" | "vault" | "channels">, input: StatusChangeInput): Promise<void> {
   await actOnTip(ctx, input, "status_changed", async (tip, tx, now) => {
     const to = input.status;
     if (to === "duplicate") throw new AppError("validation_failed", "Để đánh dấu trùng, hãy dùng “Gộp tin trùng” và chọn tin báo gốc.");
@@ -33,7 +33,7 @@ export async function changeTipStatus(ctx: Pick<AppContext, "db" | "now" | "bus"
     if (needs.reason && !input.reason) throw new AppError("validation_failed", `Chuyển sang “${STATUS_LABELS[to]}” cần ghi lý do.`);
     const closing = CLOSED_STATUSES.includes(to);
     const reopening = !isOpenStatus(tip.status);
-    if (input.share) await queueStatusNotice(tx, ctx.vault, tip, to, tip.version + 1);
+    if (input.share) await queueStatusNotice(tx, ctx, tip, to, tip.version + 1);
     return {
       data: {
         status: to,

@@ -64,7 +64,9 @@ export async function createTip(turn: Turn, draft: TipDraft) {
   const { tx, app, now } = turn;
   const secret = newSecret();
   const description = draft.description || (draft.voice ? "(tin nhắn thoại)" : "");
-  const ackDueAt = new Date(now.getTime() + app.config.deadlines.ackHours * 3600_000);
+  // Danger now is acknowledged within the hour (URGENT_ACK_DEADLINE_MINUTES), anything else within ACK_DEADLINE_HOURS.
+  const ackMs = draft.urgent ? app.config.deadlines.urgentAckMinutes * 60_000 : app.config.deadlines.ackHours * 3600_000;
+  const ackDueAt = new Date(now.getTime() + ackMs);
   for (let attempt = 0; ; attempt++) {
     const reference = newReference(attempt < 5 ? 5 : 6);
     const taken = await tx.tip.findUnique({ where: { reference }, select: { id: true } });

@@ -20,6 +20,7 @@ import type { SignedInOfficer } from "../officers/roles.ts";
 import { enqueueMessages, PRIORITY } from "../outbox/enqueue.ts";
 import type { Vault } from "../security/crypto.ts";
 import { fold, normalizeText } from "../text/normalize.ts";
+import { followersOf, openThreadIfIdle } from "../conversation/session-store.ts";
 
 let translator: Promise<Translator> | undefined;
 function i18n(): Promise<Translator> {
@@ -37,11 +38,27 @@ export interface ReplyWindow {
   message: string | null;
 }
 
-/** Can a message reach the reporter now? Zalo lets an account reply only within 7 days of the resident's last message. */
+/**
+ * Can a message reach the reporter now, in at least one of the chats that follow the tip (the one
+ * that filed it, and any that opened it with its codes)? The window that is open is reported.
+ */
 export async function replyWindowOf(
-  ctx: { db: Pick<Tx, "contact">; now(): Date; channels: AppContext["channels"] },
-  tip: { contactId: string | null; channel: string },
+  ctx: { db: Pick<Tx, "contact" | "tipFollower">; now(): Date; channels: AppContext["channels"] },
+  tip: { id: string; contactId: string | null; channel: string },
 ): Promise<ReplyWindow> {
+  const followers = await ctx.db.tipFollower.findMany({ where: { tipId: tip.id }, orderBy: { verifiedAt: "desc" }, select: { contactId: true } });
+  const first = await contactWindow(ctx, tip.contactId);
+  if (first.open) return first;
+  for (const f of followers) {
+    const window = await contactWindow(ctx, f.contactId);
+    if (window.open) return window;
+  }
+  return first;
+}
+
+/** Can a message reach this contact now? Zalo lets an account reply only within 7 days of the resident's last message. */
+async function contactWindow(ctx: { db: Pick<Tx, "contact">; now(): Date; channels: AppContext["channels"] }, contactId: string | null): Promise<ReplyWindow> {
+  const tip = { contactId };
   if (!tip.contactId) return { open: false, closesAt: null, message: "Không còn liên lạc được với người báo tin (tài khoản chat đã bị xóa)." };
   const contact = await ctx.db.contact.findUnique({ where: { id: tip.contactId }, select: { stoppedAt: true, lastInboundAt: true, channel: true } });
   if (!contact) return { open: false, closesAt: null, message: "Không còn liên lạc được với người báo tin." };
@@ -67,28 +84,55 @@ interface Reporter {
   lng: string;
 }
 
-async function reporterOf(tx: Tx, vault: Vault, tip: { contactId: string | null; language: string }): Promise<Reporter> {
-  const contact = tip.contactId ? await tx.contact.findUnique({ where: { id: tip.contactId }, select: { id: true, channel: true, platformIdEnc: true, language: true } }) : null;
-  if (!contact) throw new AppError("conflict", "Không còn liên lạc được với người báo tin (tài khoản chat đã bị xóa).");
+/**
+ * The chats a tip's messages go to: the one that filed it and every chat that opened it with its
+ * two codes (decided in ARCHITECTURE.md: every verified chat, so a reporter who moved to another
+ * phone is reached and the first chat is never silently cut off). Chats the message cannot reach
+ * now (blocked, closed Zalo window, channel off) are left out.
+ */
+async function reportersOf(
+  ctx: { db: Tx; vault: Vault; now(): Date; channels: AppContext["channels"] },
+  tip: { id: string; contactId: string | null; language: string },
+): Promise<Reporter[]> {
   const t = await i18n();
-  const lng = [contact.language, tip.language].find((l) => l && t.isLanguage(l)) ?? "vi";
-  return { channel: contact.channel as ChannelName, chatId: vault.decrypt(contact.platformIdEnc), contactId: contact.id, lng };
+  const reporters: Reporter[] = [];
+  for (const contactId of await followersOf(ctx.db, tip)) {
+    if (!(await contactWindow(ctx, contactId)).open) continue;
+    const contact = await ctx.db.contact.findUnique({ where: { id: contactId }, select: { id: true, channel: true, platformIdEnc: true, language: true } });
+    if (!contact) continue;
+    const lng = [contact.language, tip.language].find((l) => l && t.isLanguage(l)) ?? "vi";
+    reporters.push({ channel: contact.channel as ChannelName, chatId: ctx.vault.decrypt(contact.platformIdEnc), contactId: contact.id, lng });
+  }
+  return reporters;
 }
 
-/** Queues the status line ("Tin báo QN-7K3P9 của bạn: Công an đang xác minh.") to the reporter, inside the caller's transaction. */
+/** Queues the status line ("Tin báo QN-7K3P9 của bạn: Công an đang xác minh.") to every chat of the reporter, inside the caller's transaction. */
 export async function queueStatusNotice(
   tx: Tx,
-  vault: Vault,
+  ctx: { vault: Vault; now(): Date; channels: AppContext["channels"] },
   tip: { id: string; reference: string; contactId: string | null; language: string },
   status: string,
   version: number,
 ): Promise<void> {
-  const reporter = await reporterOf(tx, vault, tip);
   const t = await i18n();
-  const text = t.t(reporter.lng, "followUp.statusChanged", { reference: tip.reference, status: t.t(reporter.lng, `followUp.status.${status}`) });
-  await enqueueMessages(tx, vault, [
-    { channel: reporter.channel, chatId: reporter.chatId, contactId: reporter.contactId, message: { text }, dedupeKey: `tipstatus:${tip.id}:${version}`, tipId: tip.id, priority: PRIORITY.notice },
-  ]);
+  const reporters = await reportersOf({ ...ctx, db: tx }, tip);
+  if (reporters.length === 0) {
+    const window = await replyWindowOf({ ...ctx, db: tx }, { ...tip, channel: "" });
+    throw new AppError("conflict", window.message ?? "Không còn liên lạc được với người báo tin.");
+  }
+  await enqueueMessages(
+    tx,
+    ctx.vault,
+    reporters.map((reporter, i) => ({
+      channel: reporter.channel,
+      chatId: reporter.chatId,
+      contactId: reporter.contactId,
+      message: { text: t.t(reporter.lng, "followUp.statusChanged", { reference: tip.reference, status: t.t(reporter.lng, `followUp.status.${status}`) }) },
+      dedupeKey: i === 0 ? `tipstatus:${tip.id}:${version}` : `tipstatus:${tip.id}:${version}:${reporter.contactId}`,
+      tipId: tip.id,
+      priority: PRIORITY.notice,
+    })),
+  );
 }
 
 export interface OfficerMessageInput {
@@ -112,15 +156,18 @@ export async function sendOfficerMessage(ctx: Pick<AppContext, "db" | "now" | "v
     if (!tip) throw new AppError("not_found", "Không tìm thấy tin báo.");
     const window = await replyWindowOf({ ...ctx, db: tx }, tip);
     if (!window.open) throw new AppError("conflict", `Chưa gửi được: ${window.message}`);
-    const reporter = await reporterOf(tx, ctx.vault, tip);
+    const reporters = await reportersOf({ ...ctx, db: tx }, tip);
+    if (reporters.length === 0) throw new AppError("conflict", "Chưa gửi được: không còn liên lạc được với người báo tin.");
     const id = randomUUID();
     await tx.tipMessage.create({ data: { id, tipId: tip.id, direction: "out", body, officerId: input.officer.id, createdAt: now } });
     await tx.tip.update({ where: { id: tip.id }, data: { threadFolded: appendFolded(tip.threadFolded, body), updatedAt: now } });
     await tx.tipEvent.create({
       data: { tipId: tip.id, type: "officer_message", actor: `officer:${input.officer.id}`, createdAt: now, data: JSON.stringify({ by: input.officer.displayName }) },
     });
-    await enqueueMessages(tx, ctx.vault, [
-      {
+    await enqueueMessages(
+      tx,
+      ctx.vault,
+      reporters.map((reporter, i) => ({
         channel: reporter.channel,
         chatId: reporter.chatId,
         contactId: reporter.contactId,
@@ -128,11 +175,12 @@ export async function sendOfficerMessage(ctx: Pick<AppContext, "db" | "now" | "v
           text: t.t(reporter.lng, "followUp.officerMessage", { reference: tip.reference, message: body }),
           buttons: [[{ label: t.t(reporter.lng, "followUp.replyButton"), payload: `${REPLY_PAYLOAD_PREFIX}${tip.id}` }]],
         },
-        dedupeKey: officerMessageKey(id),
+        // The first chat's row keeps the key the console reads the delivery state by.
+        dedupeKey: i === 0 ? officerMessageKey(id) : `${officerMessageKey(id)}:${reporter.contactId}`,
         tipId: tip.id,
-      },
-    ]);
-    await openThreadIfIdle(tx, ctx.vault, reporter.contactId, tip.id);
+      })),
+    );
+    for (const reporter of reporters) await openThreadIfIdle(ctx.vault, tx, reporter.contactId, tip.id);
     await recordAudit(ctx, { officerId: input.officer.id, action: "tip.message", targetType: "tip", targetId: tip.id, data: { reference: tip.reference, messageId: id }, ip: input.ip ?? null }, tx);
   });
   ctx.bus.emit("outbox:queued");
@@ -148,19 +196,4 @@ export function officerMessageKey(messageId: string): string {
 export function appendFolded(previous: string, text: string): string {
   const next = previous ? `${previous} ${fold(text)}` : fold(text);
   return next.length > 20_000 ? next.slice(next.length - 20_000) : next;
-}
-
-/** A resident at the main menu (or with no conversation) is put into the tip's thread, so a plain reply reaches the officer. */
-async function openThreadIfIdle(tx: Tx, vault: Vault, contactId: string, tipId: string): Promise<void> {
-  const conversation = await tx.conversation.findUnique({ where: { contactId }, select: { flow: true, step: true, dataEnc: true } });
-  const idle = !conversation || (conversation.flow === "menu" && conversation.step === "main") || (conversation.flow === "followUp" && conversation.step === "open");
-  if (!idle) return;
-  const previous = conversation ? (JSON.parse(vault.decrypt(conversation.dataEnc)) as { data?: Record<string, unknown> }).data ?? {} : {};
-  const kept = Object.fromEntries(Object.entries(previous).filter(([k]) => k.startsWith("_")));
-  const dataEnc = vault.encrypt(JSON.stringify({ data: { ...kept, tipId }, history: [] }));
-  await tx.conversation.upsert({
-    where: { contactId },
-    create: { contactId, flow: "followUp", step: "open", dataEnc },
-    update: { flow: "followUp", step: "open", dataEnc, version: { increment: 1 } },
-  });
 }

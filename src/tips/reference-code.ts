@@ -29,3 +29,20 @@ export function newSecret(): string {
 export function normalizeSecret(input: string): string {
   return input.replace(/\D/g, "");
 }
+
+/**
+ * A tip's two codes typed in one message, as people type them: "QN-4N3JC 41233910",
+ * "qn 4n3jc 41233910", "Mã QN4N3JC, mã bí mật 4123 3910". The "QN" is required, so an ordinary
+ * word followed by a phone number is never taken for codes.
+ *
+ * @example findCodes("qn 4n3jc 4123 3910") // { reference: "QN-4N3JC", secret: "41233910" }
+ */
+export function findCodes(text: string): { reference: string; secret: string } | undefined {
+  const upper = text.normalize("NFC").toUpperCase();
+  const letters = ALPHABET.replace(/[0-9]/g, "");
+  const digits = ALPHABET.replace(/[A-Z]/g, "");
+  const pattern = new RegExp(`(?:^|[^A-Z0-9])${REFERENCE_PREFIX}[\\s\\-_.:]*([${letters}${digits}]{5,8})(?![A-Z0-9])[^0-9]{0,40}?(\\d(?:[\\s.\\-]?\\d){7})(?!\\d)`, "u");
+  const m = pattern.exec(upper);
+  if (!m) return undefined;
+  return { reference: `${REFERENCE_PREFIX}-${m[1]}`, secret: m[2]!.replace(/\D/g, "") };
+}

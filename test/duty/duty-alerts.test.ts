@@ -55,11 +55,11 @@ describe.runIf(hasSpec)("new tips posted to the police duty chats", () => {
     const v = new WebchatVisitor(svc.url);
     await v.open();
     for (const b of ["lang:vi", "menu:report", "cat:violence"]) await say(v, { button: b });
-    await say(v, { text: "Có hai thanh niên đang cầm dao đánh nhau trước cổng chợ Ba Tơ, nhiều người hoảng sợ bỏ chạy, cần công an đến ngay để can ngăn trước khi có người bị thương." });
+    // The story names the place and says "now": both proposed back, one tap.
+    const proposed = await say(v, { text: "Có hai thanh niên đang cầm dao đánh nhau trước cổng chợ Ba Tơ, nhiều người hoảng sợ bỏ chạy, cần công an đến ngay để can ngăn trước khi có người bị thương." });
+    expect(proposed?.text).toContain("ở Xã Ba Tơ, tỉnh Quảng Ngãi");
+    await say(v, { button: "facts:yes" });
     await say(v, { button: "nav:skip" });
-    const confirmPin = await say(v, { location: { latitude: POINTS.baTo.lat, longitude: POINTS.baTo.lon } });
-    await say(v, { button: payloadOf(confirmPin, "Đúng") });
-    await say(v, { button: "when:now" });
     await say(v, { button: "id:named" });
     await say(v, { text: "Trần Văn Bình" });
     await say(v, { text: "0905 333 444" });

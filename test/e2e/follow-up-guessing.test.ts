@@ -26,7 +26,7 @@ async function fileTip(svc: TestService) {
   const reporter = new WebchatVisitor(svc.url, { "x-forwarded-for": "203.0.113.1" });
   await reporter.open();
   for (const b of ["lang:vi", "menu:report", "cat:gambling"]) await say(svc, reporter, { button: b });
-  await say(svc, reporter, { text: "Có sòng bạc ở nhà văn hóa thôn 5 mỗi tối thứ bảy." });
+  await say(svc, reporter, { text: "Có sòng bạc ở nhà văn hóa thôn 5, đông người lắm." });
   for (const b of ["nav:skip", "nav:skip", "when:earlier", "id:anon"]) await say(svc, reporter, { button: b });
   const before = (await reporter.messages()).length;
   await say(svc, reporter, { button: "report:send" });

@@ -36,7 +36,7 @@ describe.runIf(specAvailable())("files on Telegram outside a report", () => {
     }
   };
 
-  it("does not download a photo sent at the menu or while the story is asked for, and says when files are taken", async () => {
+  it("does not download a photo sent at the menu, says when files are taken, and keeps one sent before the story", async () => {
     const u = new UpdateFactory({ user: { id: 7400001, first_name: "An" }, firstUpdateId: 740000, files: fake });
     await deliver(u.command("start"));
     await deliver(u.callback("lang:vi"));
@@ -44,16 +44,18 @@ describe.runIf(specAvailable())("files on Telegram outside a report", () => {
     expect(atMenu[0]).toContain("Bạn chỉ gửi ảnh, video hay tệp khi đang báo tin");
     await deliver(u.callback("menu:report"));
     await deliver(u.callback("cat:theft"));
-    const atStory = await deliver(u.photo({ content: Buffer.concat([PNG, Buffer.from("2")]) }));
-    expect(atStory[0]).toContain("bằng chữ hoặc gửi ghi âm");
     expect(fake.callsTo("getFile")).toHaveLength(0);
     expect(stored()).toBe(0);
     expect(await svc.ctx.db.attachment.count()).toBe(0);
+    // Before the story, a photo is kept as evidence and the story is still asked for.
+    const atStory = await deliver(u.photo({ content: Buffer.concat([PNG, Buffer.from("2")]) }));
+    expect(atStory.join("\n")).toContain("kể ngắn gọn chuyện gì đã xảy ra");
+    expect(stored()).toBe(1);
 
     await deliver(u.text("Mất trộm xe máy trước nhà văn hóa thôn 4."));
     const kept = await deliver(u.photo({ content: PNG }));
     expect(kept[0]).toContain("Đã nhận tệp");
-    expect(stored()).toBe(1);
+    expect(stored()).toBe(2);
     fake.assertAllValid();
   });
 });

@@ -80,20 +80,20 @@ describe("a resident reports a tip through the web chat", () => {
     expect(emergency?.text).toContain("114");
     expect(emergency?.text).toContain("115");
     expect(emergency?.phones).toEqual(expect.arrayContaining([expect.objectContaining({ number: "113" })]));
-    for (const step of ["nav:skip", "nav:skip", "when:now", "id:anon", "report:send"]) await say(v, { button: step });
+    // "đang" already says when: it is proposed back (one tap), and not asked again.
+    for (const step of ["facts:yes", "nav:skip", "nav:skip", "id:anon", "report:send"]) await say(v, { button: step });
     const tip = await svc.ctx.db.tip.findFirstOrThrow({ where: { category: "violence" }, orderBy: { createdAt: "desc" } });
     expect(tip.urgent).toBe(true);
     expect(tip.urgentReason).toContain("dao");
   });
 
-  it("offers a free-text first message as the start of a report and keeps the text", async () => {
+  it("takes a free-text first message as the start of a report, keeps the text and proposes what it says", async () => {
     const v = new WebchatVisitor(svc.url);
     await v.open();
-    let bot = await say(v, { text: "Nhà tôi vừa bị mất trộm xe máy tối qua" });
-    expect(bot?.text).toContain("báo việc này cho công an");
-    bot = await say(v, { button: "offer:yes" });
-    expect(bot?.text).toContain("Bạn muốn báo về việc gì?");
-    bot = await say(v, { button: "cat:theft" });
+    let bot = await say(v, { text: "Nhà tôi vừa bị mất trộm xe máy" });
+    expect(bot?.text).toContain("Báo về Trộm, cướp");
+    expect(bot?.text).toContain("đúng không?");
+    bot = await say(v, { button: "facts:yes" });
     expect(bot?.text).toContain("ảnh, video");
   });
 
@@ -124,7 +124,7 @@ describe("a resident reports a tip through the web chat", () => {
     const a = new WebchatVisitor(svc.url);
     await a.open();
     for (const b of ["lang:vi", "menu:report", "cat:gambling"]) await say(a, { button: b });
-    await say(a, { text: "Có sòng bạc ở nhà văn hóa thôn 5 mỗi tối thứ bảy." });
+    await say(a, { text: "Có sòng bạc ở nhà văn hóa thôn 5, đông người lắm." });
     for (const b of ["nav:skip", "nav:skip", "when:earlier", "id:anon"]) await say(a, { button: b });
     const before = (await a.messages()).length;
     await say(a, { button: "report:send" });

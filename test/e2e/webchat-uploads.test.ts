@@ -63,26 +63,23 @@ describe("web chat uploads nobody asked for", () => {
       expect(res.body.error?.message).toContain("khi đang báo tin");
     }
 
-    // A report started but still at its category: no file yet.
-    await chat(svc, atMenu, { button: "menu:report" });
-    expect((await upload(atMenu.cookie)).status).toBe(409);
-
     await svc.settle();
     expect(filesIn(svc.ctx.config.mediaDir)).toEqual([]);
     expect(await svc.ctx.db.attachment.count()).toBe(0);
     expect(await svc.ctx.db.inboundEvent.count({ where: { externalId: { contains: ":up-" } } })).toBe(0);
   });
 
-  it("takes only a voice message while the resident tells what happened, and says so for a photo", async () => {
+  it("keeps a photo sent before the story as evidence and still asks for the story; a voice message is the story", async () => {
     const v = new WebchatVisitor(svc.url);
     await v.open();
     for (const b of ["lang:vi", "menu:report"]) await chat(svc, v, { button: b });
     const bot = await chat(svc, v, { button: "cat:theft" });
     expect(bot?.text).toContain("Chuyện gì đã xảy ra?");
     const photo = await rawUpload(`${svc.url}/chat/api/upload`, { cookie: v.cookie, fileName: "anh.png", head: PNG });
-    expect(photo.status).toBe(409);
-    expect(photo.body.error?.message).toContain("bằng chữ hoặc gửi ghi âm");
-    expect(filesIn(svc.ctx.config.mediaDir)).toEqual([]);
+    expect(photo.status).toBe(202);
+    await svc.settle();
+    expect((await v.lastBotMessage())?.text).toContain("kể ngắn gọn chuyện gì đã xảy ra");
+    expect(await svc.ctx.db.attachment.findFirst({ where: { kind: "photo" } })).toMatchObject({ status: "stored" });
 
     // A browser's voice recording (WebM with only an Opus track) is the story.
     const voice = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.from("....webm....A_OPUS....OpusHead"), Buffer.alloc(600)]);

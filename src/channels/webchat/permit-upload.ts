@@ -80,7 +80,9 @@ export async function permitUpload(
   await waitForChat(ctx, chatKeyOf(ctx, "webchat", input.visitor));
   const session = await loadSession(ctx, ctx.db, contact.id);
   const expected = expectsEvidence(session);
-  if (!session || !expected) throw new AppError("conflict", NOT_EXPECTED);
+  // On the other channels a voice message at the menu starts a report; here the visitor taps "Báo tin"
+  // first (it is on screen), so a stranger's upload never lands without a report in progress.
+  if (!session || !expected || session.flow === "menu") throw new AppError("conflict", NOT_EXPECTED);
 
   const release = slots.take(input.ip);
   if (!release) throw new AppError("too_many_requests", `Bạn đang gửi ${MAX_UPLOADS_PER_ADDRESS} tệp cùng lúc. Chờ gửi xong rồi gửi tiếp nhé.`);

@@ -7,7 +7,11 @@
  * the chat account elsewhere). Past the limit the code is locked for a while, longer each time, and
  * the tip's officers see it in the timeline; the reporter's own chat still opens it from "my reports".
  */
-import type { Flow, Session, Turn } from "../types.ts";
+import { z } from "zod";
+import type { OutboundMessage } from "../../channels/types.ts";
+import type { Session, Turn } from "../types.ts";
+import { defineFlow, flowData } from "../define-flow.ts";
+import { addFollower, tipsFollowedBy } from "../session-store.ts";
 import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { parseReference, normalizeSecret } from "../../tips/reference-code.ts";
 import { secretHash } from "../../tips/create-tip.ts";
@@ -20,11 +24,11 @@ const DONE: Choice = { payload: "nav:done", labelKey: "nav.done" };
 const MENU: Choice = { payload: "nav:menu", labelKey: "nav.menu" };
 const CODE: Choice = { payload: "menu:code", labelKey: "menu.followUp" };
 
-interface FollowData {
-  reference?: string;
-  tipId?: string;
-}
-const data = (s: Session) => s.data as FollowData;
+const FollowData = flowData({
+  reference: z.string().optional(),
+  tipId: z.string().optional(),
+});
+const data = (s: Session<z.output<typeof FollowData>>) => s.data;
 
 /** The two scopes every secret try is counted in (see the header). */
 function guessLimits(turn: Turn, reference: string) {
@@ -53,14 +57,62 @@ async function openedMessage(turn: Turn, tipId: string) {
   );
 }
 
-export const followUpFlow: Flow = {
+export type CodeCheck =
+  | { kind: "opened"; tipId: string; reference: string; follower: boolean }
+  | { kind: "wrong"; say: OutboundMessage }
+  | { kind: "locked"; say: OutboundMessage };
+
+/**
+ * Checks a reference and secret, counted first (see the header). A chat other than the one that
+ * filed the tip becomes a follower: the officers' messages reach it from now on.
+ */
+export async function checkCodes(turn: Turn, reference: string, secretText: string): Promise<CodeCheck> {
+  const limits = guessLimits(turn, reference);
+  const dialect = turn.app.config.dialect;
+  // Counted before the secret is looked at, in this turn's transaction: parallel chats cannot slip past.
+  const byCode = await hitLimitIn(turn.tx, dialect, limits.code.key, limits.code.rule, turn.now);
+  const byOrigin = byCode.allowed ? await hitLimitIn(turn.tx, dialect, limits.origin.key, limits.origin.rule, turn.now) : byCode;
+  const refused = !byCode.allowed ? byCode : !byOrigin.allowed ? byOrigin : undefined;
+  if (refused) return { kind: "locked", say: lockedMessage(turn, refused.retryAt) };
+
+  const tip = await turn.tx.tip.findUnique({ where: { reference }, select: { id: true, secretHash: true, contactId: true } });
+  if (tip && tip.secretHash === secretHash(turn.app.vault, reference, normalizeSecret(secretText))) {
+    await resetLimit({ db: turn.tx }, limits.code.key);
+    await resetLimit({ db: turn.tx }, limits.origin.key);
+    const follower = tip.contactId !== turn.contact.id;
+    if (follower) await addFollower(turn.tx, tip.id, turn.contact.id, turn.now);
+    await turn.tx.tipEvent.create({
+      data: { tipId: tip.id, type: "reporter_reopened", actor: "resident", data: JSON.stringify({ channel: turn.message.channel, otherChat: follower }) },
+    });
+    turn.touched.push(tip.id);
+    return { kind: "opened", tipId: tip.id, reference, follower };
+  }
+  if (byCode.blockStarted && tip) {
+    const minutes = minutesUntil(byCode.retryAt, turn.now);
+    await turn.tx.tipEvent.create({
+      data: { tipId: tip.id, type: "followup_locked", actor: "system", data: JSON.stringify({ minutes, failures: byCode.count, channel: turn.message.channel }) },
+    });
+    turn.touched.push(tip.id);
+  }
+  const blocked = [byCode, byOrigin].find((r) => r.blockStarted);
+  if (blocked) return { kind: "locked", say: lockedMessage(turn, blocked.retryAt) };
+  return { kind: "wrong", say: say(turn, "followUp.secretWrong", { count: Math.min(byCode.remaining, byOrigin.remaining) }) };
+}
+
+/** Said when codes opened a tip: from another chat, the resident learns that the officers' messages will reach this one too. */
+export function codesOpenedSay(turn: Turn, opened: Extract<CodeCheck, { kind: "opened" }>): OutboundMessage[] {
+  return opened.follower ? [say(turn, "followUp.nowFollowing", { reference: opened.reference })] : [];
+}
+
+export const followUpFlow = defineFlow({
   id: "followUp",
   start: "list",
+  data: FollowData,
   steps: {
     list: {
       async prompt(turn) {
         const tips = await turn.tx.tip.findMany({
-          where: { contactId: turn.contact.id },
+          where: { OR: [{ contactId: turn.contact.id }, { followers: { some: { contactId: turn.contact.id } } }] },
           orderBy: { createdAt: "desc" },
           take: 8,
           select: { id: true, reference: true, status: true },
@@ -73,7 +125,7 @@ export const followUpFlow: Flow = {
         const c = turn.message.content;
         if (pickChoice(turn, [CODE])) return { to: "code" };
         if (c.type !== "button" || !c.payload.startsWith("tip:")) return undefined;
-        const tip = await turn.tx.tip.findFirst({ where: { id: c.payload.slice(4), contactId: turn.contact.id }, select: { id: true } });
+        const tip = await tipsFollowedBy(turn.tx, turn.contact.id, c.payload.slice(4));
         if (!tip) return undefined;
         return { set: { tipId: tip.id }, to: "open" };
       },
@@ -96,31 +148,10 @@ export const followUpFlow: Flow = {
         if (!text) return undefined;
         const reference = data(session).reference;
         if (!reference) return { to: "code" };
-        const limits = guessLimits(turn, reference);
-        const dialect = turn.app.config.dialect;
-        // Counted before the secret is looked at, in this turn's transaction: parallel chats cannot slip past.
-        const byCode = await hitLimitIn(turn.tx, dialect, limits.code.key, limits.code.rule, turn.now);
-        const byOrigin = byCode.allowed ? await hitLimitIn(turn.tx, dialect, limits.origin.key, limits.origin.rule, turn.now) : byCode;
-        const refused = !byCode.allowed ? byCode : !byOrigin.allowed ? byOrigin : undefined;
-        if (refused) return { say: [lockedMessage(turn, refused.retryAt)], to: { flow: "menu", step: "main" } };
-
-        const tip = await turn.tx.tip.findUnique({ where: { reference }, select: { id: true, secretHash: true } });
-        if (tip && tip.secretHash === secretHash(turn.app.vault, reference, normalizeSecret(text))) {
-          await resetLimit({ db: turn.tx }, limits.code.key);
-          await resetLimit({ db: turn.tx }, limits.origin.key);
-          await turn.tx.tipEvent.create({ data: { tipId: tip.id, type: "reporter_reopened", actor: "resident", data: JSON.stringify({ channel: turn.message.channel }) } });
-          return { set: { tipId: tip.id }, to: "open" };
-        }
-        if (byCode.blockStarted && tip) {
-          const minutes = minutesUntil(byCode.retryAt, turn.now);
-          await turn.tx.tipEvent.create({
-            data: { tipId: tip.id, type: "followup_locked", actor: "system", data: JSON.stringify({ minutes, failures: byCode.count, channel: turn.message.channel }) },
-          });
-          turn.touched.push(tip.id);
-        }
-        const blocked = [byCode, byOrigin].find((r) => r.blockStarted);
-        if (blocked) return { say: [lockedMessage(turn, blocked.retryAt)], to: { flow: "menu", step: "main" } };
-        return { say: [say(turn, "followUp.secretWrong", { count: Math.min(byCode.remaining, byOrigin.remaining) })], stay: true };
+        const result = await checkCodes(turn, reference, text);
+        if (result.kind === "opened") return { say: codesOpenedSay(turn, result), set: { tipId: result.tipId }, to: "open" };
+        if (result.kind === "wrong") return { say: [result.say], stay: true };
+        return { say: [result.say], to: { flow: "menu", step: "main" } };
       },
     },
     open: {
@@ -145,7 +176,7 @@ export const followUpFlow: Flow = {
       },
     },
   },
-};
+});
 
 function lockedMessage(turn: Turn, retryAt: Date | undefined) {
   // The menu that follows offers "my reports": the reporter's own chat still opens the tip from there.

@@ -1,8 +1,11 @@
 /** First contact, language choice and the main menu. */
-import type { Flow, Turn } from "../types.ts";
+import { z } from "zod";
+import type { FlowTarget, Session, Transition, Turn } from "../types.ts";
+import { defineFlow, flowData } from "../define-flow.ts";
 import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
-import { detectEmergency } from "../../tips/detect-emergency.ts";
-import { emergencyMessage } from "./emergency.ts";
+import { SOURCE_LANGUAGE } from "../../i18n/index.ts";
+import { readCategory } from "../../tips/read-category.ts";
+import { reportFrom } from "./report.ts";
 import { classifyFreeText } from "../../faq/index.ts";
 import { respondToQuestion } from "./question.ts";
 
@@ -15,7 +18,7 @@ export const MENU_CHOICES: Choice[] = [
   { payload: "menu:lang", labelKey: "menu.language" },
 ];
 
-const MENU_TARGETS: Record<string, { flow: string; step: string }> = {
+const MENU_TARGETS: Record<string, FlowTarget> = {
   "menu:report": { flow: "report", step: "category" },
   "menu:question": { flow: "question", step: "ask" },
   "menu:mine": { flow: "followUp", step: "list" },
@@ -23,71 +26,72 @@ const MENU_TARGETS: Record<string, { flow: string; step: string }> = {
   "menu:lang": { flow: "language", step: "choose" },
 };
 
-const OFFER_CHOICES: Choice[] = [
-  { payload: "offer:yes", labelKey: "freeText.yes" },
-  { payload: "offer:no", labelKey: "freeText.no" },
-];
-
 const KIND_CHOICES: Choice[] = [
   { payload: "kind:report", labelKey: "freeText.report" },
   { payload: "kind:question", labelKey: "freeText.question" },
 ];
 
-export const menuFlow: Flow = {
+/**
+ * A free-text message is never dropped: a story (or danger now) starts a report with what it
+ * already says, a question is answered, and only when it is not clear which is the resident asked.
+ */
+const STORY_MIN_WORDS = 6;
+
+async function handleMain(turn: Turn, session: Session): Promise<Transition<"menu"> | undefined> {
+  const choice = pickChoice(turn, MENU_CHOICES);
+  if (choice) return { to: MENU_TARGETS[choice.payload] };
+  const c = turn.message.content;
+  // A voice message first (the way Hre and Co speakers are invited to report): the story is the recording.
+  if (c.type === "media") {
+    if (turn.media?.status !== "stored" || (c.media.kind !== "voice" && c.media.kind !== "audio")) return undefined;
+    const started = await reportFrom(turn, c.caption ?? "", { voice: true, attachmentIds: [turn.media.attachmentId] });
+    return { ...started, say: [say(turn, "report.voiceReceived")] };
+  }
+  const text = textOf(turn);
+  if (!text || text.length < 3) return undefined;
+  if (turn.emergency?.urgent) return reportFrom(turn, text);
+  const kind = classifyFreeText(text);
+  if (kind === "question") return respondToQuestion(turn, session, text);
+  // A story that names a crime is a report; a few words ("lừa đảo qua mạng") may as well be a question.
+  if (kind === "tip" || (readCategory(text).category && text.trim().split(/\s+/).length >= STORY_MIN_WORDS)) return reportFrom(turn, text);
+  return { set: { draftDescription: text }, to: "kind" };
+}
+
+const MenuData = flowData({
+  /** A free-text message waiting for "report or question?" */
+  draftDescription: z.string().optional(),
+});
+
+export const menuFlow = defineFlow({
   id: "menu",
   start: "main",
+  data: MenuData,
   steps: {
     main: {
       prompt: (turn) => say(turn, "menu.prompt", {}, { buttons: buttons(turn, MENU_CHOICES) }),
-      handle(turn, session) {
-        const choice = pickChoice(turn, MENU_CHOICES);
-        if (choice) return { to: MENU_TARGETS[choice.payload] };
-        const text = textOf(turn);
-        if (text && text.length >= 3) {
-          // A free-text message is never dropped: a tip is offered as the start of a report, a
-          // question is answered, and when it is not clear which, the resident is asked.
-          const danger = detectEmergency(text);
-          if (danger.urgent) return { set: { draftDescription: text }, say: [emergencyMessage(turn, danger.child)], to: "offer" };
-          const kind = classifyFreeText(text);
-          if (kind === "question") return respondToQuestion(turn, session, text);
-          return { set: { draftDescription: text }, to: kind === "tip" ? "offer" : "kind" };
-        }
-        return undefined;
-      },
+      handle: handleMain,
     },
     kind: {
       prompt: (turn) => say(turn, "freeText.which", {}, { buttons: buttons(turn, KIND_CHOICES) }),
       handle(turn, session) {
         const choice = pickChoice(turn, KIND_CHOICES);
         const draft = typeof session.data.draftDescription === "string" ? session.data.draftDescription : "";
-        if (choice?.payload === "kind:report") {
-          return { to: { flow: "report", step: "category" }, set: { carry: { description: draft } } };
-        }
+        if (choice?.payload === "kind:report") return reportFrom(turn, draft);
         if (choice?.payload === "kind:question") return respondToQuestion(turn, session, draft);
-        return menuFlow.steps.main!.handle(turn, session);
-      },
-    },
-    offer: {
-      prompt: (turn) => say(turn, "freeText.offer", {}, { buttons: buttons(turn, OFFER_CHOICES) }),
-      handle(turn, session) {
-        const choice = pickChoice(turn, OFFER_CHOICES);
-        if (choice?.payload === "offer:yes") {
-          return { to: { flow: "report", step: "category" }, set: { carry: { description: session.data.draftDescription } } };
-        }
-        if (choice?.payload === "offer:no") return { to: "main" };
-        return menuFlow.steps.main!.handle(turn, session);
+        return handleMain(turn, session);
       },
     },
   },
-};
+});
 
 export function languageChoices(turn: Turn): Choice[] {
   return turn.i18n.languages.map((l) => ({ payload: `lang:${l.code}`, labelKey: `__label:${l.code}` }));
 }
 
-export const languageFlow: Flow = {
+export const languageFlow = defineFlow({
   id: "language",
   start: "choose",
+  data: flowData({}),
   steps: {
     choose: {
       prompt(turn) {
@@ -95,7 +99,7 @@ export const languageFlow: Flow = {
         const rows = turn.i18n.languages.map((l) => [{ label: l.label, payload: `lang:${l.code}` }]);
         return say(turn, "welcome.chooseLanguage", {}, { buttons: rows });
       },
-      async handle(turn) {
+      async handle(turn, session) {
         const c = turn.message.content;
         const typed = c.type === "text" ? c.text.trim().toLowerCase() : undefined;
         const picked = turn.i18n.languages.find(
@@ -106,8 +110,13 @@ export const languageFlow: Flow = {
         turn.lng = picked.code;
         turn.t = turn.i18n.fixedT(picked.code) as Turn["t"];
         const saved = say(turn, "language.saved", { label: picked.label });
+        // Until native speakers have written it, the resident is told so once, in Vietnamese (and by a
+        // recorded clip when one exists): write in Vietnamese, or speak their language in a voice message.
+        if (!turn.i18n.has(picked.code, "language.saved") && picked.code !== SOURCE_LANGUAGE && session.data._languageNoted !== picked.code) {
+          return { say: [saved, say(turn, "language.notReady", { label: picked.label })], set: { _languageNoted: picked.code }, to: { flow: "menu", step: "main" } };
+        }
         return { say: [saved], to: { flow: "menu", step: "main" } };
       },
     },
   },
-};
+});

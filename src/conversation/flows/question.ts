@@ -3,7 +3,9 @@
  * language (Vietnamese until a translation exists, said once), offers the closest entries as
  * buttons when unsure, or passes the question to the commune police (a Question row).
  */
-import type { Flow, Session, Transition, Turn } from "../types.ts";
+import { z } from "zod";
+import type { Session, Transition, Turn } from "../types.ts";
+import { defineFlow, flowData } from "../define-flow.ts";
 import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { answerMessages, faqEntry, handOff, matchQuestion } from "../faq-answers.ts";
 
@@ -13,14 +15,14 @@ const FEEDBACK_CHOICES: Choice[] = [
   { payload: "nav:menu", labelKey: "nav.menu" },
 ];
 const NONE: Choice = { payload: "faq:none", labelKey: "question.notThese" };
-const MENU = { flow: "menu", step: "main" };
+const MENU = { flow: "menu", step: "main" } as const;
 
-interface QuestionData {
-  lastQuestion?: string;
-  candidates?: string[];
-}
+const QuestionData = flowData({
+  lastQuestion: z.string().optional(),
+  candidates: z.array(z.string()).optional(),
+});
 
-const data = (session: Session) => session.data as QuestionData;
+const data = (session: Session) => session.data as z.output<typeof QuestionData>;
 
 async function answerWith(turn: Turn, session: Session, entryId: string, question: string): Promise<Transition | undefined> {
   const entry = await faqEntry(turn, entryId);
@@ -43,9 +45,10 @@ export async function respondToQuestion(turn: Turn, session: Session, text: stri
   return { say: [await handOff(turn, text)], to: MENU };
 }
 
-export const questionFlow: Flow = {
+export const questionFlow = defineFlow({
   id: "question",
   start: "ask",
+  data: QuestionData,
   steps: {
     ask: {
       prompt: (turn) => say(turn, "question.ask", {}, { buttons: buttons(turn, [{ payload: "nav:menu", labelKey: "nav.menu" }]) }),
@@ -90,4 +93,4 @@ export const questionFlow: Flow = {
       },
     },
   },
-};
+});
