@@ -229,7 +229,8 @@ export interface TipRow {
   category: string;
   description: string;
   descriptionFolded: string;
-  occurredAt: number | null;
+  occurredFrom: number | null;
+  occurredTo: number | null;
   occurredText: string | null;
   latitude: number | null;
   longitude: number | null;
@@ -382,6 +383,8 @@ export function createGenerator(options: GenerateOptions) {
       const id = tipId(i);
       const dueAt = dueAtFor(status, { ackDueAt: new Date(ackDueAt), settleDueAt: new Date(settleDueAt) }).getTime();
       const withPin = routeRule === "pin";
+      // A range, as tips store it now (same random draws as the single time this used to be).
+      const occurred = r() < 0.6 ? createdAt - Math.floor(r() * 2 * DAY) : null;
       out.tips.push({
         id,
         reference: referenceOf(i),
@@ -392,7 +395,8 @@ export function createGenerator(options: GenerateOptions) {
         category: cat,
         description,
         descriptionFolded: fold(description),
-        occurredAt: r() < 0.6 ? createdAt - Math.floor(r() * 2 * DAY) : null,
+        occurredFrom: occurred === null ? null : occurred - HOUR / 2,
+        occurredTo: occurred === null ? null : Math.min(occurred + HOUR / 2, createdAt),
         occurredText: r() < 0.3 ? p(TIMES) : null,
         latitude: withPin ? 14.6 + r() * 0.8 : null,
         longitude: withPin ? 108.3 + r() * 0.7 : null,
@@ -491,12 +495,12 @@ export function planOfficers(communes: Commune[], communeOfficerUnit: string): {
 
 const TIP_COLUMNS = [
   "id", "reference", "secretHash", "sourceKey", "channel", "language", "category", "description", "descriptionFolded",
-  "occurredAt", "occurredText", "latitude", "longitude", "communeCode", "placeText", "placeFolded", "adminDataVersion",
+  "occurredFrom", "occurredTo", "occurredText", "latitude", "longitude", "communeCode", "placeText", "placeFolded", "adminDataVersion",
   "urgent", "urgentReason", "anonymous", "status", "ackDueAt", "settleDueAt", "outcome", "createdAt", "updatedAt",
   "unitId", "routeRule", "needsConfirmation", "assignedOfficerId", "version", "dueAt", "acknowledgedAt", "closedAt",
   "settleExtensions", "dutyAlertedAt", "reporterActivityAt",
 ] as const satisfies readonly (keyof TipRow)[];
-const TIP_DATES = new Set<string>(["occurredAt", "ackDueAt", "settleDueAt", "createdAt", "updatedAt", "dueAt", "acknowledgedAt", "closedAt", "dutyAlertedAt", "reporterActivityAt"]);
+const TIP_DATES = new Set<string>(["occurredFrom", "occurredTo", "ackDueAt", "settleDueAt", "createdAt", "updatedAt", "dueAt", "acknowledgedAt", "closedAt", "dutyAlertedAt", "reporterActivityAt"]);
 const TIP_BOOLS = new Set<string>(["urgent", "anonymous", "needsConfirmation"]);
 const TIP_NUMBERS: Record<string, string> = { latitude: "float8", longitude: "float8", version: "int4", settleExtensions: "int4" };
 

@@ -17,6 +17,18 @@ const REJECTED = {
 };
 /** The report flow stores its "when" buttons as codes in occurredText; typed text stays as typed. */
 const WHEN = { now: 'Đang xảy ra', today: 'Hôm nay', yesterday: 'Hôm qua', earlier: 'Trước đó' };
+
+/**
+ * When it happened: the range in words from the API (never one exact time) and, beside it, what
+ * the resident wrote or chose.
+ */
+function occurredFact(t) {
+  const words = t.occurredText ? (WHEN[t.occurredText] ? `Người báo chọn: ${WHEN[t.occurredText]}` : `Người báo viết: ${t.occurredText}`) : null;
+  if (!t.occurredLabel && !words) return null;
+  return h('span', { class: 'occurred' },
+    t.occurredLabel ? h('span', { class: 'occurred-range' }, t.occurredLabel) : h('span', { class: 'muted' }, 'Chưa rõ khoảng thời gian'),
+    words ? h('span', { class: 'occurred-words muted small' }, words) : null);
+}
 const DELIVERY = {
   queued: 'Đang chờ gửi',
   sent: 'Đã gửi',
@@ -166,7 +178,7 @@ export function mount(main, app, { params }) {
       h('p', { class: 'description' }, t.description),
       dl([
         ['Loại tin', app.label('categories', t.category)],
-        ['Thời điểm xảy ra', [t.occurredAt ? fmtDateTime(t.occurredAt) : null, t.occurredText ? (WHEN[t.occurredText] ?? `«${t.occurredText}»`) : null].filter(Boolean).join(' · ') || null],
+        ['Thời gian xảy ra', occurredFact(t)],
         ['Nhận lúc', fmtDateTime(t.createdAt)],
         ['Mức độ', t.urgent ? h('span', {}, h('strong', { class: 'late' }, 'Khẩn'), t.urgentReason ? ` — ${t.urgentReason}` : '') : 'Không khẩn'],
         ['Ngôn ngữ', app.label('languages', t.language)],

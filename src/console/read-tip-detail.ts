@@ -17,6 +17,7 @@ import { readTipRouting } from "./read-tip-routing.ts";
 import type { TipDetail } from "./schemas.ts";
 import { cleanFileName } from "../text/normalize.ts";
 import { evidenceFileName } from "../media/evidence-file-name.ts";
+import { occurredView } from "./occurred-view.ts";
 
 export interface ReadTipDetailInput {
   tip: TipRef;
@@ -52,8 +53,9 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channe
       urgentReason: true,
       language: true,
       channel: true,
-      occurredAt: true,
       occurredText: true,
+      occurredFrom: true,
+      occurredTo: true,
       latitude: true,
       longitude: true,
       communeCode: true,
@@ -126,8 +128,7 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channe
     urgentReason: tip.urgentReason,
     language: tip.language,
     channel: tip.channel,
-    occurredAt: tip.occurredAt?.toISOString() ?? null,
-    occurredText: tip.occurredText,
+    ...occurredView(tip),
     location: {
       latitude: tip.latitude,
       longitude: tip.longitude,

@@ -182,8 +182,13 @@ export const tipDetail = z
     urgentReason: z.string().nullable(),
     language: z.string(),
     channel: z.string(),
-    occurredAt: dateTime().nullable(),
-    occurredText: z.string().nullable(),
+    occurredFrom: dateTime().nullable().meta({ description: "Xảy ra từ lúc này (tính cả)" }),
+    occurredTo: dateTime().nullable().meta({ description: "Xảy ra trước lúc này (không tính)" }),
+    occurredLabel: z
+      .string()
+      .nullable()
+      .meta({ description: "Khoảng thời gian xảy ra bằng lời, như người báo đã xác nhận, ví dụ «khoảng 19:30–20:30 ngày 01/12/2026»; không bao giờ là một giờ chính xác" }),
+    occurredText: z.string().nullable().meta({ description: "Lời người báo tin về thời gian, hoặc nút đã chọn (now, today, yesterday, earlier)" }),
     location: z.object({
       latitude: z.number().nullable(),
       longitude: z.number().nullable(),

@@ -80,7 +80,9 @@ describe("one tip's file", () => {
       urgentReason: "dao",
       language: "vi",
       channel: "telegram",
-      occurredAt: null,
+      occurredFrom: null,
+      occurredTo: null,
+      occurredLabel: null,
       occurredText: "vừa xong",
       location: { latitude: 14.77, longitude: 108.72, communeCode: "21394", placeText: "Trường THCS Ba Tơ", adminDataVersion: "2025-07" },
       deadlines: { ackDueAt: tip.ackDueAt.toISOString(), settleDueAt: tip.settleDueAt.toISOString() },
@@ -103,6 +105,40 @@ describe("one tip's file", () => {
       },
       expect.objectContaining({ id: rejected.id, status: "rejected", rejectReason: "too_large", url: null }),
     ]);
+  });
+
+  it("shows when it happened as the range the resident confirmed, beside their words", async () => {
+    const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Trộm xe máy ở chợ" });
+    await api.ctx.db.tip.update({
+      where: { id: tip.id },
+      data: { occurredText: "toi qua khoang 8 gio", occurredFrom: new Date("2026-12-01T19:30:00+07:00"), occurredTo: new Date("2026-12-01T20:30:00+07:00") },
+    });
+    const body = await (await getTip(tip.id)).json();
+    expect(body).toMatchObject({
+      occurredFrom: "2026-12-01T12:30:00.000Z",
+      occurredTo: "2026-12-01T13:30:00.000Z",
+      occurredLabel: "khoảng 19:30–20:30 ngày 01/12/2026",
+      occurredText: "toi qua khoang 8 gio",
+    });
+    expect(body).not.toHaveProperty("occurredAt");
+  });
+
+  it("shows a tip filed before ranges with its button's range, not the clock time once invented for it", async () => {
+    const filed = new Date("2026-11-20T09:41:00+07:00");
+    const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Đánh bạc", createdAt: filed });
+    // What the report flow used to store for "Hôm qua": exactly 24 hours before filing.
+    const invented = new Date(filed.getTime() - 24 * 3600_000);
+    await api.ctx.db.tip.update({ where: { id: tip.id }, data: { occurredText: "yesterday", occurredAt: invented } });
+    const res = await getTip(tip.id);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({
+      occurredFrom: "2026-11-18T17:00:00.000Z",
+      occurredTo: "2026-11-19T17:00:00.000Z",
+      occurredLabel: "cả ngày 19/11/2026",
+      occurredText: "yesterday",
+    });
+    expect(text).not.toContain(invented.toISOString());
+    expect(text).not.toContain("09:41");
   });
 
   it("never reveals who a named reporter is", async () => {

@@ -55,6 +55,12 @@ describe("a resident reports a tip through the web chat", () => {
     expect(tip.attachments[0]).toMatchObject({ kind: "photo", mime: "image/png", size: PNG.length, status: "stored" });
     expect(tip.attachments[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(tip.secretHash).not.toContain(secret!);
+    // "Hôm qua" is the whole of yesterday in Vietnam, never a clock time made up for it.
+    expect(tip.occurredText).toBe("yesterday");
+    expect(tip.occurredAt).toBeNull();
+    expect(tip.occurredTo!.getTime() - tip.occurredFrom!.getTime()).toBe(24 * 3600_000);
+    expect((tip.occurredFrom!.getTime() + 7 * 3600_000) % (24 * 3600_000)).toBe(0);
+    expect(tip.occurredTo!.getTime()).toBeLessThanOrEqual(tip.createdAt.getTime());
 
     const login = await fetch(`${svc.url}/api/auth/login`, {
       method: "POST",
