@@ -79,6 +79,11 @@ export interface OutboundMessage {
   audio?: { file: string; mime: string; label?: string };
   /** Ask the platform to prevent forwarding/saving (receipts with secrets). */
   protect?: boolean;
+  /**
+   * The two codes of a filed tip, when this message is its receipt. The codes are also in `text`, which stays
+   * the whole message for channels that only show text (Telegram, Zalo); the web chat shows them as a card.
+   */
+  receipt?: { reference: string; secret: string };
 }
 
 export interface ChannelCapabilities {

@@ -45,6 +45,8 @@ export interface WebchatView {
   audio?: { url: string; label?: string };
   attachment?: { name: string; kind: string; size?: number; status?: string };
   location?: { latitude: number; longitude: number };
+  /** A receipt's two codes, shown as a card with a copy button; `text` still holds the whole message. */
+  receipt?: { reference: string; secret: string };
   createdAt: string;
 }
 
@@ -77,6 +79,7 @@ export function createWebchatChannel(ctx: AppContext, localesDir = DEFAULT_LOCAL
         buttons: message.buttons,
         requestLocation: message.requestLocation,
         phones: message.phones,
+        receipt: message.receipt,
         audio: message.audio ? { url: `/chat/audio/${path.relative(localesDir, message.audio.file).split(path.sep).join("/")}`, label: message.audio.label } : undefined,
       };
       const row = await ctx.db.webchatMessage.create({

@@ -382,7 +382,7 @@ const confirm: Step = {
       urgent: d.urgent ?? false,
       urgentReason: d.urgentReason,
     });
-    const receipt = say(turn, "report.receipt", { reference: tip.reference, secret, hours: turn.app.config.deadlines.ackHours }, { protect: true });
+    const receipt = say(turn, "report.receipt", { reference: tip.reference, secret, hours: turn.app.config.deadlines.ackHours }, { protect: true, receipt: { reference: tip.reference, secret } });
     return { say: [receipt], to: { flow: "menu", step: "main" } };
   },
 };
