@@ -12,6 +12,14 @@ const T = {
   offline: 'Đang mất kết nối. Tin nhắn sẽ được gửi lại khi có mạng.',
   empty: 'Nhập tin nhắn bên dưới để báo tin cho công an.',
   micFail: 'Không dùng được micrô. Bạn có thể gõ tin nhắn thay thế.',
+  copy: 'Sao chép hai mã',
+  copiedShort: 'Đã chép ✓',
+  copied: 'Đã chép hai mã. Bạn dán vào ghi chú hoặc tin nhắn để giữ lại.',
+  copyFail: 'Máy chưa cho chép tự động. Hai mã đã được chọn sẵn: bạn bấm «Sao chép» của máy, hoặc chụp màn hình.',
+  saveAdvice: 'Chụp màn hình hoặc ghi lại hai mã này ra giấy.',
+  reference: 'Mã tin báo',
+  secret: 'Mã bí mật',
+  codes: 'Hai mã của tin báo',
 };
 const KIND = { photo: 'Ảnh', video: 'Video', voice: 'Tin nhắn thoại', audio: 'Âm thanh', document: 'Tài liệu' };
 const MAX_RECORD_MS = 5 * 60 * 1000;
@@ -164,6 +172,45 @@ els.log.addEventListener('scroll', () => { stick = nearBottom(); if (stick) els.
 if ('ResizeObserver' in window) new ResizeObserver(() => { if (stick) els.log.scrollTop = els.log.scrollHeight; }).observe(els.log);
 els.jump.addEventListener('click', () => { scrollToEnd(); els.text.focus(); });
 
+// A burst is the bot's messages answering one thing: an answer and "did it help?", the receipt and the menu.
+// On a small screen the view shows the START of its first message, and lets the rest wait below (the "new
+// messages" button says there is more), instead of scrolling to the last one and pushing the first out of sight.
+const BURST_GAP_MS = 10000;
+const burst = { first: null, at: 0, top: -1 };
+const topInLog = (el) => el.getBoundingClientRect().top - els.log.getBoundingClientRect().top + els.log.scrollTop;
+
+function revealBurst(el, near) {
+  const now = Date.now();
+  const following = burst.first?.isConnected && now - burst.at < BURST_GAP_MS && Math.abs(els.log.scrollTop - burst.top) < 2;
+  if (!following) {
+    // Reading older messages: leave the view where the resident put it.
+    if (!near) { els.jump.hidden = false; return; }
+    burst.first = el;
+  }
+  burst.at = now;
+  showFrom(burst.first);
+}
+
+// Scrolls as far down as possible while keeping the top of `el` in view.
+function showFrom(el) {
+  const end = els.log.scrollHeight - els.log.clientHeight;
+  els.log.scrollTop = Math.min(end, Math.max(0, topInLog(el) - 8));
+  burst.top = els.log.scrollTop;
+  els.jump.hidden = els.log.scrollTop >= end - 2;
+}
+
+// After a reload, the same for the bot's latest answer: from its first message after the resident's last one.
+function showLatestAnswer() {
+  const items = [...els.list.children];
+  let i = items.length;
+  while (i > 0 && !items[i - 1].classList.contains('in')) i--;
+  const first = items.slice(i).find((li) => li.classList.contains('out'));
+  if (first) showFrom(first);
+  else scrollToEnd();
+}
+// The resident's own message ends the burst: the next answer starts a new one.
+const endBurst = () => { burst.first = null; };
+
 function setOffline(off) {
   if (off === !els.conn.hidden) return;
   els.conn.hidden = !off;
@@ -193,8 +240,10 @@ function renderAttachment(a) {
 
 function renderMessage(m) {
   const out = m.direction === 'out';
-  const bubble = h('div', { class: 'bubble' });
-  if (m.text) bubble.append(h('p', { class: 'text', text: m.text }));
+  const receipt = out && validReceipt(m.receipt);
+  const bubble = h('div', { class: receipt ? 'bubble receipt' : 'bubble' });
+  if (receipt) bubble.append(...renderReceipt(m.text, receipt));
+  else if (m.text) bubble.append(h('p', { class: 'text', text: m.text }));
   if (m.attachment) bubble.append(renderAttachment(m.attachment));
   if (m.location) bubble.append(h('p', { text: `Vị trí: ${fmtCoord(m.location)}` }));
   const audioUrl = m.audio?.url && safeUrl(m.audio.url);
@@ -208,23 +257,90 @@ function renderMessage(m) {
       h('a', { class: 'btn call', href: telHref(p.number), text: p.label || `Gọi ${p.number}` }))));
   }
   const time = fmtTime(m.createdAt);
-  return h('li', { class: `msg ${out ? 'out' : 'in'}`, 'data-id': m.id },
+  return h('li', { class: `msg ${out ? 'out' : 'in'}${receipt ? ' wide' : ''}`, 'data-id': m.id },
     h('span', { class: 'sr-only', text: out ? 'Tin Báo:' : 'Bạn:' }),
     bubble,
     time && h('time', { class: 'meta', datetime: m.createdAt, text: time }));
 }
 
+// ---------- receipt card ----------
+
+const validReceipt = (r) => r && [r.reference, r.secret].every((c) => typeof c === 'string' && c.length > 0 && c.length <= 40) ? r : null;
+
+// The receipt's own words (in the resident's language) around a card with the two codes: the lines that carry
+// a code become the card's rows, labelled with the rest of their line ("Mã tin báo: QN-7K3P9" → "Mã tin báo").
+function renderReceipt(text, r) {
+  const lines = String(text || '').split('\n');
+  const rowOf = (line) => [r.reference, r.secret].find((code) => line.includes(code));
+  const first = lines.findIndex(rowOf);
+  const last = lines.length - 1 - [...lines].reverse().findIndex(rowOf);
+  const codeLines = first < 0 ? [] : lines.slice(first, last + 1).filter(rowOf);
+  const labelOf = (code, fallback) => {
+    const line = codeLines.find((l) => l.includes(code));
+    return line?.replace(code, '').replace(/[\s:：.–-]+$/u, '').trim() || fallback;
+  };
+  const rows = [
+    { label: labelOf(r.reference, T.reference), shown: r.reference },
+    // Eight digits read aloud more easily in two groups of four.
+    { label: labelOf(r.secret, T.secret), shown: /^\d{8}$/.test(r.secret) ? `${r.secret.slice(0, 4)} ${r.secret.slice(4)}` : r.secret },
+  ];
+  const codes = h('dl', { class: 'codes', 'aria-label': T.codes },
+    rows.map((row) => h('div', { class: 'code-row' }, h('dt', { text: row.label }), h('dd', { class: 'code', translate: 'no', text: row.shown }))));
+  const status = h('p', { class: 'copied', role: 'status' });
+  const copyText = codeLines.length ? codeLines.join('\n') : `${rows[0].label}: ${r.reference}\n${rows[1].label}: ${r.secret}`;
+  const button = h('button', { type: 'button', class: 'btn primary copy', onclick: () => copyCodes(copyText, codes, status, button) }, T.copy);
+  const before = first < 0 ? lines : lines.slice(0, first);
+  const after = first < 0 ? [] : lines.slice(last + 1);
+  const para = (ls) => (ls.join('\n').trim() ? h('p', { class: 'text', text: ls.join('\n').trim() }) : null);
+  return [para(before), codes, h('div', { class: 'copy-row' }, button, status), h('p', { class: 'advice', text: T.saveAdvice }), para(after)].filter(Boolean);
+}
+
+async function copyCodes(text, codes, status, button) {
+  const ok = await copyToClipboard(text);
+  // Said on the button itself, where the finger is (the line below may be under the "new messages" button).
+  clearTimeout(button.reset);
+  button.textContent = ok ? T.copiedShort : T.copy;
+  if (ok) button.reset = setTimeout(() => { button.textContent = T.copy; }, 4000);
+  if (!ok) {
+    // Nothing was copied: select the codes, so the phone's own "copy" works on them.
+    const range = document.createRange();
+    range.selectNodeContents(codes);
+    const sel = window.getSelection();
+    sel?.removeAllRanges();
+    sel?.addRange(range);
+  }
+  status.textContent = ok ? T.copied : T.copyFail;
+  status.classList.toggle('fail', !ok);
+}
+
+async function copyToClipboard(text) {
+  // The Clipboard API exists only on https (and localhost), and the browser may refuse it.
+  if (window.isSecureContext && navigator.clipboard?.writeText) {
+    try { await navigator.clipboard.writeText(text); return true; } catch { /* refused: the old way below */ }
+  }
+  const area = h('textarea', { class: 'clip', readonly: true, 'aria-hidden': 'true', tabindex: '-1' });
+  area.value = text;
+  document.body.append(area);
+  const focused = document.activeElement;
+  area.select();
+  area.setSelectionRange(0, text.length); // iOS Safari ignores select() alone
+  let ok = false;
+  try { ok = document.execCommand('copy'); } catch { ok = false; }
+  area.remove();
+  focused?.focus?.({ preventScroll: true });
+  return ok;
+}
+
 // Same pin as the composer's "Gửi vị trí" button (emoji fonts are missing on some phones).
 const pinIcon = () => els.locate.querySelector('svg').cloneNode(true);
 
-// Buttons, location and contact requests; only the latest bot message keeps them.
+// Buttons and the location request ("Gửi vị trí", the words the prompt quotes); only the latest bot message keeps them.
 function renderActions(m) {
   const parts = [];
   if (m.requestLocation) {
     parts.push(h('button', { type: 'button', class: 'btn primary big', 'data-action': 'location', onclick: sendLocation },
-      pinIcon(), h('span', { class: 'lbl', text: 'Gửi vị trí của tôi' })));
+      pinIcon(), h('span', { class: 'lbl', text: 'Gửi vị trí' })));
   }
-  if (m.requestContact) parts.push(contactForm());
   if (Array.isArray(m.buttons) && m.buttons.length) {
     const group = h('div', { class: 'choices-group', role: 'group', 'aria-label': 'Chọn câu trả lời' });
     for (const row of m.buttons) {
@@ -281,8 +397,8 @@ function addMessage(m, live) {
     if (live && spoken) announce(`Tin Báo: ${spoken}`);
   }
 
-  if (!live || near || m.direction === 'in') scrollToEnd();
-  else els.jump.hidden = false;
+  if (!live || m.direction === 'in') scrollToEnd();
+  else revealBurst(el, near);
 }
 
 // ---------- sending ----------
@@ -297,6 +413,7 @@ function addPending(item) {
   els.empty.hidden = true;
   els.list.append(item.el);
   saveOutbox();
+  endBurst();
   scrollToEnd();
 }
 
@@ -377,7 +494,7 @@ function sendFile(file, caption) {
   deliver(item);
 }
 
-// Unsent text/button/location/contact survive a reload of the tab (files cannot).
+// Unsent text/button/location survive a reload of the tab (files cannot).
 function saveOutbox() {
   try {
     const items = [...state.pending.values()].filter((i) => !i.file)
@@ -440,43 +557,6 @@ function setLocating(on) {
     else if (lbl.dataset.text) lbl.textContent = lbl.dataset.text;
     b.setAttribute('aria-disabled', String(on));
   }
-}
-
-// ---------- contact form ----------
-
-let formSeq = 0;
-function contactForm() {
-  const n = ++formSeq;
-  const name = h('input', { id: `cn${n}`, type: 'text', autocomplete: 'name', required: true });
-  const phone = h('input', { id: `cp${n}`, type: 'tel', inputmode: 'tel', autocomplete: 'tel', required: true, 'aria-describedby': `ce${n}` });
-  const err = h('p', { id: `ce${n}`, class: 'field-error' });
-  const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Gửi thông tin liên hệ');
-  const form = h('form', { class: 'contact', novalidate: true, 'aria-label': 'Thông tin liên hệ' },
-    h('label', { for: name.id }, 'Họ tên'), name,
-    h('label', { for: phone.id }, 'Số điện thoại'), phone, err, submit);
-
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const nm = name.value.trim();
-    const ph = phone.value.trim();
-    const digits = ph.replace(/\D/g, '');
-    name.removeAttribute('aria-invalid');
-    phone.removeAttribute('aria-invalid');
-    if (!nm) {
-      err.textContent = 'Vui lòng nhập họ tên.';
-      name.setAttribute('aria-invalid', 'true');
-      return name.focus();
-    }
-    if (digits.length < 9 || digits.length > 15 || /[^\d\s+().-]/.test(ph)) {
-      err.textContent = 'Số điện thoại chưa đúng. Ví dụ: 0912 345 678';
-      phone.setAttribute('aria-invalid', 'true');
-      return phone.focus();
-    }
-    err.textContent = '';
-    submit.disabled = true;
-    send({ contact: { name: nm, phone: ph } }, `${nm} – ${ph}`, () => { submit.disabled = false; });
-  });
-  return form;
 }
 
 // ---------- composer ----------
@@ -685,7 +765,7 @@ async function init() {
   state.loaded = true;
   els.empty.textContent = T.empty;
   els.empty.hidden = els.list.childElementCount > 0;
-  scrollToEnd();
+  showLatestAnswer();
   restoreOutbox();
   startStream();
   // A first visit opens with the bot's greeting. The fixed id makes it once per visitor, even on reload.

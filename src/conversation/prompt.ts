@@ -2,14 +2,19 @@
 import type { Button, OutboundMessage } from "../channels/types.ts";
 import type { Turn } from "./types.ts";
 import { fold } from "../text/normalize.ts";
+import { wordingFor } from "./button-wording.ts";
 
 export interface Choice {
   payload: string;
   labelKey: string;
 }
 
-/** A prompt whose text is the i18n `key`; carries the audio clip of that key in the resident's language. */
-export function say(turn: Turn, key: string, options: Record<string, unknown> = {}, extra: Partial<OutboundMessage> = {}): OutboundMessage {
+/**
+ * A prompt whose text is the i18n `key`; carries the audio clip of that key in the resident's language. A key that
+ * names a button the resident's channel does not show is swapped for its typed wording (button-wording.ts).
+ */
+export function say(turn: Turn, asked: string, options: Record<string, unknown> = {}, extra: Partial<OutboundMessage> = {}): OutboundMessage {
+  const key = wordingFor(asked, turn.app.channels.get(turn.message.channel)?.capabilities);
   const clip = turn.i18n.audio(turn.lng, key);
   return {
     text: turn.t(key, options),

@@ -326,6 +326,21 @@ const outbound: OutboundRow[] = [
     expect: [{ method: "sendMessage", params: { protect_content: true } }],
   },
   {
+    name: "sends a receipt as its protected text, both codes in the words: the structured codes are for the web chat's card",
+    chatId: CHAT,
+    message: {
+      text: "Công an đã nhận tin báo của bạn.\nMã tin báo: QN-7K3P9\nMã bí mật: 12345678",
+      protect: true,
+      receipt: { reference: "QN-7K3P9", secret: "12345678" },
+    },
+    expect: [
+      {
+        method: "sendMessage",
+        params: { text: "Công an đã nhận tin báo của bạn.\nMã tin báo: QN-7K3P9\nMã bí mật: 12345678", protect_content: true, reply_markup: { remove_keyboard: true } },
+      },
+    ],
+  },
+  {
     name: "writes Vietnamese in composed form (NFC)",
     chatId: CHAT,
     message: { text: "Cảm ơn bạn".normalize("NFD") },

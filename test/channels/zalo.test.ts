@@ -324,6 +324,16 @@ const outbound: OutboundRow[] = [
     expect: [{ method: ZALO_PATHS.message, params: { message: { text: "Cảm ơn bạn đã báo tin".normalize("NFC") } } }],
   },
   {
+    name: "sends a receipt as its text, both codes in the words: the structured codes are for the web chat's card",
+    chatId: USER,
+    message: {
+      text: "Công an đã nhận tin báo của bạn.\nMã tin báo: QN-7K3P9\nMã bí mật: 12345678",
+      protect: true,
+      receipt: { reference: "QN-7K3P9", secret: "12345678" },
+    },
+    expect: [{ method: ZALO_PATHS.message, params: { message: { text: "Công an đã nhận tin báo của bạn.\nMã tin báo: QN-7K3P9\nMã bí mật: 12345678" } } }],
+  },
+  {
     name: "asks for the place and the phone in words, since Zalo has no such buttons",
     chatId: USER,
     message: { text: "Việc này xảy ra ở đâu?", requestLocation: true, requestContact: true },

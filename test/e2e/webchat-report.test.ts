@@ -46,6 +46,8 @@ describe("a resident reports a tip through the web chat", () => {
     const secret = receipt?.text?.match(/Mã bí mật: (\d{8})/)?.[1];
     expect(reference).toBeTruthy();
     expect(secret).toBeTruthy();
+    // The same two codes travel as data, for the page's card; the text stays whole for any other reader.
+    expect(receipt?.receipt).toEqual({ reference, secret });
 
     const tip = await svc.ctx.db.tip.findUniqueOrThrow({ where: { reference: reference! }, include: { attachments: true } });
     expect(tip).toMatchObject({ category: "drugs", anonymous: true, urgent: false, channel: "webchat", language: "vi", status: "new" });

@@ -20,10 +20,11 @@ export const browserAvailable = Boolean(chromiumPath());
 if (!browserAvailable && process.env.CI) throw new Error("Chromium not found: .ci/run installs Debian's chromium package");
 if (!browserAvailable) console.warn("Browser tests skipped: install Debian's chromium (apt-get install -y chromium) to run them.");
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. `--host-resolver-rules` to reach the service under a non-local name. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", ...extraArgs],
   });
 }
 

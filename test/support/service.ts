@@ -100,7 +100,7 @@ export class WebchatVisitor {
     return this.#fetch("/chat/api/upload", { method: "POST", body: form });
   }
 
-  async messages(): Promise<{ id: string; direction: string; text?: string; buttons?: { label: string; payload: string }[][]; phones?: unknown[]; audio?: { url: string } }[]> {
+  async messages(): Promise<{ id: string; direction: string; text?: string; buttons?: { label: string; payload: string }[][]; phones?: unknown[]; audio?: { url: string }; receipt?: { reference: string; secret: string } }[]> {
     const res = await this.#fetch("/chat/api/messages");
     return ((await res.json()) as { messages: never[] }).messages;
   }

@@ -16,8 +16,11 @@ export const webchatCapabilities: ChannelCapabilities = {
   maxDownloadBytes: 2 * 1024 ** 3,
   rate: { perSecond: 500, perChatPerSecond: 50 },
   sendsAudio: true,
+  // The page puts a "Gửi vị trí" button under the question (the browser's geolocation, with a typed fallback).
   requestsLocation: true,
-  requestsContact: true,
+  // A web page has no verified number to share, as Telegram's contact button does: a form would only be typing the
+  // number with extra steps (and asking the name twice). The resident types it, and the prompt says so.
+  requestsContact: false,
 };
 
 /** What the page POSTs, after validation, plus the server-side visitor token. Stored raw in the inbox. */
@@ -38,11 +41,12 @@ export interface WebchatView {
   text?: string;
   buttons?: { label: string; payload: string }[][];
   requestLocation?: boolean;
-  requestContact?: boolean;
   phones?: { label: string; number: string }[];
   audio?: { url: string; label?: string };
   attachment?: { name: string; kind: string; size?: number; status?: string };
   location?: { latitude: number; longitude: number };
+  /** A receipt's two codes, shown as a card with a copy button; `text` still holds the whole message. */
+  receipt?: { reference: string; secret: string };
   createdAt: string;
 }
 
@@ -74,8 +78,8 @@ export function createWebchatChannel(ctx: AppContext, localesDir = DEFAULT_LOCAL
         text: message.text,
         buttons: message.buttons,
         requestLocation: message.requestLocation,
-        requestContact: message.requestContact,
         phones: message.phones,
+        receipt: message.receipt,
         audio: message.audio ? { url: `/chat/audio/${path.relative(localesDir, message.audio.file).split(path.sep).join("/")}`, label: message.audio.label } : undefined,
       };
       const row = await ctx.db.webchatMessage.create({
