@@ -50,11 +50,18 @@ describe.runIf(realUnitsPresent)("what a story in one message is read for (blind
   });
 });
 
+/**
+ * Held-out, first measured 2026-12-02 before any tuning: category 74.4% right / 9.0% wrong, commune
+ * 100% / 0%, time 97.9% found / 15.0% read from a story that states none (mostly "đang", which does
+ * say "now", and habits). After tuning the word lists on the dev part only (dev 64.8% → 92.6%):
+ * category 77.9% right / 8.0% wrong; the rest unchanged. A wrong proposal costs the resident one tap
+ * ("Chưa đúng"); a missed one shows the category list, as before.
+ */
 const FLOORS = {
-  categoryRight: 0,
-  categoryWrong: 1,
-  communeFound: 0,
-  communeWrong: 1,
-  timeFound: 0,
-  timeWrong: 1,
+  categoryRight: 0.77,
+  categoryWrong: 0.09,
+  communeFound: 0.97,
+  communeWrong: 0,
+  timeFound: 0.95,
+  timeWrong: 0.16,
 };
