@@ -7,7 +7,7 @@
  */
 import type { OutboundMessage } from "../channels/types.ts";
 import type { Session, Turn } from "./types.ts";
-import { buttons, say } from "./prompt.ts";
+import { buttons, isGreeting, say } from "./prompt.ts";
 import { fold } from "../text/normalize.ts";
 import { blank, enter, finish, run, startFlow, type TurnOutcome } from "./run-flow.ts";
 import { detectEmergency } from "../tips/detect-emergency.ts";
@@ -49,13 +49,6 @@ function navOf(turn: Turn): Nav | undefined {
     if (words.has(typed)) return nav;
   }
   return undefined;
-}
-
-function isGreeting(turn: Turn): boolean {
-  const c = turn.message.content;
-  if (c.type !== "text") return false;
-  const typed = fold(c.text).replace(/[^\p{L}\p{N} ]/gu, "").trim();
-  return typed.length < 3 || turn.i18n.t("vi", "welcome.greetingWords").split("|").map(fold).includes(typed);
 }
 
 const typedText = (turn: Turn): string | undefined => {

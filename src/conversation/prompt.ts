@@ -56,3 +56,11 @@ export function textOf(turn: Turn): string | undefined {
   if (c.type === "media" && c.caption) return c.caption;
   return undefined;
 }
+
+/** "chào", "alo", "hi"… or next to nothing: a greeting, not a story or a question. */
+export function isGreeting(turn: Turn): boolean {
+  const c = turn.message.content;
+  if (c.type !== "text") return false;
+  const typed = fold(c.text).replace(/[^\p{L}\p{N} ]/gu, "").trim();
+  return typed.length < 3 || turn.i18n.t("vi", "welcome.greetingWords").split("|").map(fold).includes(typed);
+}

@@ -160,3 +160,23 @@ describe("Hre and Co honesty", () => {
     expect(s?.data.voice).toBe(true);
   });
 });
+
+describe("sessions", () => {
+  it("a stored conversation that no longer fits its flow (saved by an older version) starts over at the menu", async () => {
+    const { saveSession } = await import("../../src/conversation/session-store.ts");
+    const r = await h.resident("telegram", "vi");
+    await saveSession(h.ctx, h.ctx.db, r.contactId, { flow: "menu", step: "offer", data: { draftDescription: "x" }, history: [] });
+    await r.say("xin chao");
+    expect(r.text()).toContain("Bạn cần gì?");
+    await saveSession(h.ctx, h.ctx.db, r.contactId, { flow: "report", step: "category", data: { carry: { description: "old" } }, history: [] });
+    await r.press("menu:question");
+    expect((await r.session())?.flow).toBe("question");
+    expect(h.ctx.logs()).toContain("no longer fits its flow");
+  });
+
+  it("a flow that writes data its schema does not allow fails the turn instead of saving it", async () => {
+    const { checkSession } = await import("../../src/conversation/run-flow.ts");
+    expect(() => checkSession({ flow: "report", step: "category", data: { categry: "drugs" }, history: [] })).toThrow(/invalid/);
+    expect(() => checkSession({ flow: "report", step: "category", data: { category: "drugs" }, history: [] })).not.toThrow();
+  });
+});

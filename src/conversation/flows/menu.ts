@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { FlowTarget, Session, Transition, Turn } from "../types.ts";
 import { defineFlow, flowData } from "../define-flow.ts";
-import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
+import { buttons, isGreeting, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { SOURCE_LANGUAGE } from "../../i18n/index.ts";
 import { readCategory } from "../../tips/read-category.ts";
 import { reportFrom } from "./report.ts";
@@ -48,7 +48,9 @@ async function handleMain(turn: Turn, session: Session): Promise<Transition<"men
     return { ...started, say: [say(turn, "report.voiceReceived")] };
   }
   const text = textOf(turn);
-  if (!text || text.length < 3) return undefined;
+  // A greeting at the menu is answered with the menu.
+  if (isGreeting(turn)) return { to: "main" };
+  if (!text) return undefined;
   if (turn.emergency?.urgent) return reportFrom(turn, text);
   const kind = classifyFreeText(text);
   if (kind === "question") return respondToQuestion(turn, session, text);
