@@ -256,6 +256,8 @@ describe("classifying free text as a tip or a question", () => {
     ["thằng Tèo ở xóm 2 hay chích hút ở bãi sông", "tip"],
     ["bao tin ma tuy o dau vay", "question"],
     ["làm căn cước ở đâu?", "question"],
+    ["so dien thoai cong an xa son ha", "question"],
+    ["địa chỉ công an phường Cẩm Thành", "question"],
     ["ko co cccd thi lam sao", "question"],
     ["bị lừa rồi phải làm sao", "question"],
     ["cho em hỏi thủ tục tạm trú", "question"],
