@@ -92,6 +92,12 @@ describe("matching residents' questions", () => {
     expect(rankFaq(small, "chạy ở đâu", 1)[0]?.entryId).toBe("chay-tron");
   });
 
+  it("answers 'goi cong an khan cap so nao vay' instead of offering buttons: every close entry's answer gives 113", () => {
+    const decision = matchFaq(index, "goi cong an khan cap so nao vay");
+    expect(decision.kind).toBe("answer");
+    expect(index.byId.get(decision.candidates[0]!.entryId)!.answer.vi).toContain("113");
+  });
+
   it("answers a bare emergency number with what it is for ('113')", () => {
     expect(answerTo("113")).toBe("goi-113");
   });
