@@ -18,10 +18,10 @@ const TOP1_HELD_OUT_FLOOR = 0.97;
 const TOP3_FLOOR = 0.99;
 /** Answered with the right entry (or one whose answer covers it): 96.5% reached (before: 88.9%). */
 const ANSWERED_CORRECTLY_FLOOR = 0.96;
-/** Wrong answers are worse than a clarifying question: 2 of 374 (0.5%) reached (before: 8), so at most 3 (0.8%). */
+/** Wrong answers are worse than a clarifying question: 1 of 374 (0.3%) reached (before: 8), so at most 3 (0.8%). */
 const WRONG_ANSWER_CEILING = 0.01;
-/** Out-of-scope questions not answered: 32 of 33 reached; one slip more is tolerated, two are not. */
-const OUT_OF_SCOPE_FLOOR = 0.93;
+/** Out-of-scope questions not answered: 33 of 33 reached (before: 32); one slip is tolerated, two are not. */
+const OUT_OF_SCOPE_FLOOR = 0.96;
 
 const entries = loadStarterEntries();
 const queries = loadEvalSet();
