@@ -1,6 +1,7 @@
 /**
  * `npm run faq:eval`: how well the FAQ matcher answers the labelled queries in
- * test/faq/eval-set.json, and how fast it is.
+ * test/faq/eval-set.json (written by the entries' authors) and test/faq/unseen-set.json (written
+ * from the topic list alone by someone who never saw the entries), and how fast it is.
  *
  * Prints, for the whole set and for its dev and held-out halves: top-1 and top-3 accuracy of the
  * ranking (queries with an expected entry), how often the bot answers / abstains, wrong answers
@@ -9,23 +10,25 @@
  *
  * The half a query belongs to is fixed by a hash of its text. Tune the matcher on dev only:
  * examples are printed for dev; `--show-held-out` prints held-out examples too (for the final
- * report, not for tuning).
+ * report, not for tuning). The unseen set splits the same way (another hash) into TUNE (about 40%)
+ * and TEST (about 60%): TEST is hidden unless asked for: `--test` prints its figures and
+ * `--show-test` its examples too (for the final report, never while tuning).
  *
- * Flags: --show-held-out, --examples N (default 12), --no-timing, --json
+ * Flags: --show-held-out, --test, --show-test, --examples N (default 12), --no-timing, --json
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { fold } from "../src/text/normalize.ts";
 import { createFaqIndex, type FaqIndex } from "../src/faq/create-faq-index.ts";
-import { decideFaq } from "../src/faq/decide-faq.ts";
 import { loadMatcherOptions, loadStarterEntries } from "../src/faq/load-faq-content.ts";
-import { matchFaq } from "../src/faq/match-faq.ts";
+import { decideRanking, matchFaq } from "../src/faq/match-faq.ts";
 import { rankFaqQuery } from "../src/faq/rank-faq.ts";
 import type { FaqDecision, FaqEntry } from "../src/faq/types.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const EVAL_SET_FILE = path.join(ROOT, "test/faq/eval-set.json");
+export const UNSEEN_SET_FILE = path.join(ROOT, "test/faq/unseen-set.json");
 
 export interface EvalQuery {
   query: string;
@@ -41,14 +44,26 @@ export function loadEvalSet(file = EVAL_SET_FILE): EvalQuery[] {
   return json.queries;
 }
 
-/** FNV-1a of the NFC text: a fixed, even split that does not depend on the order of the file. */
-export function splitOf(query: string): Split {
+/** FNV-1a of the NFC text. */
+function hashOf(text: string): number {
   let h = 0x811c9dc5;
-  for (const ch of query.normalize("NFC")) {
+  for (const ch of text.normalize("NFC")) {
     h ^= ch.codePointAt(0)!;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % 2 === 0 ? "dev" : "held-out";
+  return h;
+}
+
+/** A fixed, even split that does not depend on the order of the file. */
+export function splitOf(query: string): Split {
+  return hashOf(query) % 2 === 0 ? "dev" : "held-out";
+}
+
+export type UnseenPart = "tune" | "test";
+
+/** The unseen set's part: TUNE (about 40%, may be looked at) or TEST (about 60%, only its figures). */
+export function unseenPartOf(query: string): UnseenPart {
+  return hashOf(`unseen:${query}`) % 100 < 40 ? "tune" : "test";
 }
 
 /** Folded, punctuation-free form used to spot a query that merely repeats a phrasing. */
@@ -81,8 +96,10 @@ export interface Metrics {
   top3: number;
   /** Share of all queries the bot does not answer directly (clarify or hand off). */
   abstainRate: number;
-  /** Share of queries with an expected entry answered with it. */
+  /** Share of queries with an expected entry answered with it (or with an entry whose answer covers it). */
   answeredCorrectly: number;
+  /** How many of those were answered with a covering entry ("so-khan-cap" for "goi-115"). */
+  answeredByCovering: number;
   /** Out-of-scope queries the bot rightly did not answer. */
   outOfScopeAbstained: number;
   /** Answered with the wrong entry, or answered when it should not have. */
@@ -90,12 +107,16 @@ export interface Metrics {
   /** Not answered although the expected entry exists; `soft` ones offered it as a button. */
   wrongAbstentions: Outcome[];
   softAbstentions: number;
+  /** Shares of all queries: answered with a wrong entry (or answered out of scope), offered buttons, passed to an officer. */
+  wrongAnswerRate: number;
+  clarifyRate: number;
+  handoffRate: number;
 }
 
 export function runQueries(index: FaqIndex, queries: readonly EvalQuery[]): Outcome[] {
   return queries.map((query) => {
     const ranking = rankFaqQuery(index, query.query, 10);
-    const decision = decideFaq(ranking.candidates, index.settings.thresholds, { noWords: ranking.words === 0 });
+    const decision = decideRanking(index, ranking);
     const ranked = ranking.candidates.map((c) => c.entryId);
     const at = query.expected === null ? -1 : ranked.indexOf(query.expected);
     return {
@@ -111,13 +132,21 @@ export function runQueries(index: FaqIndex, queries: readonly EvalQuery[]): Outc
 
 const ratio = (n: number, d: number) => (d === 0 ? 0 : n / d);
 
-export function summarize(outcomes: readonly Outcome[]): Metrics {
+/**
+ * `covers` (the index's `alsoAnswers`): an answer with an entry whose answer also answers the
+ * expected entry's question counts as right (counted apart in `answeredByCovering`).
+ */
+export function summarize(outcomes: readonly Outcome[], covers: (a: string, b: string) => boolean = (a, b) => a === b): Metrics {
   const inScope = outcomes.filter((o) => o.query.expected !== null);
   const outOfScope = outcomes.filter((o) => o.query.expected === null);
   const answered = (o: Outcome) => o.decision.kind === "answer";
   const answeredWith = (o: Outcome) => (answered(o) ? o.decision.candidates[0]?.entryId : undefined);
+  const right = (o: Outcome) => {
+    const id = answeredWith(o);
+    return id !== undefined && o.query.expected !== null && covers(id, o.query.expected);
+  };
   const wrongAnswers = outcomes
-    .filter((o) => answered(o) && answeredWith(o) !== o.query.expected)
+    .filter((o) => answered(o) && !right(o))
     .sort((a, b) => b.topConfidence - a.topConfidence);
   const wrongAbstentions = inScope
     .filter((o) => !answered(o))
@@ -130,11 +159,15 @@ export function summarize(outcomes: readonly Outcome[]): Metrics {
     top1: ratio(inScope.filter((o) => o.expectedRank === 1).length, inScope.length),
     top3: ratio(inScope.filter((o) => o.expectedRank !== null && o.expectedRank <= 3).length, inScope.length),
     abstainRate: ratio(outcomes.filter((o) => !answered(o)).length, outcomes.length),
-    answeredCorrectly: ratio(inScope.filter((o) => answeredWith(o) === o.query.expected).length, inScope.length),
+    answeredCorrectly: ratio(inScope.filter(right).length, inScope.length),
+    answeredByCovering: inScope.filter((o) => right(o) && answeredWith(o) !== o.query.expected).length,
     outOfScopeAbstained: ratio(outOfScope.filter((o) => !answered(o)).length, outOfScope.length),
     wrongAnswers,
     wrongAbstentions,
     softAbstentions: soft.length,
+    wrongAnswerRate: ratio(wrongAnswers.length, outcomes.length),
+    clarifyRate: ratio(outcomes.filter((o) => o.decision.kind === "clarify").length, outcomes.length),
+    handoffRate: ratio(outcomes.filter((o) => o.decision.kind === "handoff").length, outcomes.length),
   };
 }
 
@@ -142,9 +175,19 @@ export function summarize(outcomes: readonly Outcome[]): Metrics {
 export function evaluate(index: FaqIndex, queries: readonly EvalQuery[]): Record<"all" | Split, Metrics> {
   const outcomes = runQueries(index, queries);
   return {
-    all: summarize(outcomes),
-    dev: summarize(outcomes.filter((o) => o.split === "dev")),
-    "held-out": summarize(outcomes.filter((o) => o.split === "held-out")),
+    all: summarize(outcomes, index.covers),
+    dev: summarize(outcomes.filter((o) => o.split === "dev"), index.covers),
+    "held-out": summarize(outcomes.filter((o) => o.split === "held-out"), index.covers),
+  };
+}
+
+/** Evaluates the matcher on the unseen set: all, TUNE and TEST. */
+export function evaluateUnseen(index: FaqIndex, queries: readonly EvalQuery[]): Record<"all" | UnseenPart, Metrics> {
+  const outcomes = runQueries(index, queries);
+  return {
+    all: summarize(outcomes, index.covers),
+    tune: summarize(outcomes.filter((o) => unseenPartOf(o.query.query) === "tune"), index.covers),
+    test: summarize(outcomes.filter((o) => unseenPartOf(o.query.query) === "test"), index.covers),
   };
 }
 
@@ -224,8 +267,8 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 function formatMetrics(label: string, m: Metrics): string {
   return [
     `${label}: ${m.queries} queries (${m.inScope} with an expected entry, ${m.outOfScope} out of scope)`,
-    `  top-1 ${pct(m.top1)} · top-3 ${pct(m.top3)} · answered correctly ${pct(m.answeredCorrectly)} · abstain rate ${pct(m.abstainRate)}`,
-    `  wrong answers ${m.wrongAnswers.length} · wrong abstentions ${m.wrongAbstentions.length} (${m.softAbstentions} offered the right entry as a button) · out-of-scope not answered ${pct(m.outOfScopeAbstained)}`,
+    `  top-1 ${pct(m.top1)} · top-3 ${pct(m.top3)} · answered correctly ${pct(m.answeredCorrectly)}${m.answeredByCovering ? ` (${m.answeredByCovering} by an entry whose answer covers it)` : ""} · abstain rate ${pct(m.abstainRate)}`,
+    `  wrong answers ${m.wrongAnswers.length} (${pct(m.wrongAnswerRate)}) · clarify ${pct(m.clarifyRate)} · handoff ${pct(m.handoffRate)} · wrong abstentions ${m.wrongAbstentions.length} (${m.softAbstentions} offered the right entry as a button) · out-of-scope not answered ${pct(m.outOfScopeAbstained)}`,
   ].join("\n");
 }
 
@@ -242,6 +285,8 @@ function formatExamples(title: string, list: readonly Outcome[], n: number): str
 
 export function cli(argv: string[]): { exitCode: number; stdout: string } {
   const showHeldOut = argv.includes("--show-held-out");
+  const showTest = argv.includes("--show-test");
+  const withTest = showTest || argv.includes("--test");
   const examplesAt = argv.indexOf("--examples");
   const examples = examplesAt >= 0 ? Number(argv[examplesAt + 1] ?? 12) : 12;
   const entries = loadStarterEntries();
@@ -250,6 +295,8 @@ export function cli(argv: string[]): { exitCode: number; stdout: string } {
   const index = createFaqIndex(entries, options);
   const results = evaluate(index, queries);
   const identical = queriesIdenticalToPhrasings(queries, entries);
+  const unseenQueries = loadEvalSet(UNSEEN_SET_FILE);
+  const unseen = evaluateUnseen(index, unseenQueries);
 
   const timing = argv.includes("--no-timing")
     ? undefined
@@ -267,7 +314,14 @@ export function cli(argv: string[]): { exitCode: number; stdout: string } {
 
   if (argv.includes("--json")) {
     const strip = (m: Metrics) => ({ ...m, wrongAnswers: m.wrongAnswers.length, wrongAbstentions: m.wrongAbstentions.length });
-    const json = { all: strip(results.all), dev: strip(results.dev), heldOut: strip(results["held-out"]), identicalToPhrasings: identical.length, timing };
+    const json = {
+      all: strip(results.all),
+      dev: strip(results.dev),
+      heldOut: strip(results["held-out"]),
+      identicalToPhrasings: identical.length,
+      unseen: withTest ? { all: strip(unseen.all), tune: strip(unseen.tune), test: strip(unseen.test) } : { tune: strip(unseen.tune) },
+      timing,
+    };
     return { exitCode: 0, stdout: JSON.stringify(json, null, 2) };
   }
 
@@ -285,6 +339,20 @@ export function cli(argv: string[]): { exitCode: number; stdout: string } {
     ...(showHeldOut
       ? [formatExamples("wrong answers", results["held-out"].wrongAnswers, examples), formatExamples("wrong abstentions", results["held-out"].wrongAbstentions, examples)]
       : ["  (examples hidden so they are not tuned on; --show-held-out prints them)"]),
+    "",
+    `UNSEEN SET: ${unseenQueries.length} queries written from the topic list by someone who never saw the entries (test/faq/unseen-set.json)`,
+    formatMetrics("UNSEEN TUNE (may be looked at)", unseen.tune),
+    formatExamples("wrong answers", unseen.tune.wrongAnswers, examples),
+    formatExamples("wrong abstentions", unseen.tune.wrongAbstentions, examples),
+    "",
+    ...(withTest
+      ? [
+          formatMetrics("UNSEEN TEST (never tuned on)", unseen.test),
+          ...(showTest
+            ? [formatExamples("wrong answers", unseen.test.wrongAnswers, examples), formatExamples("wrong abstentions", unseen.test.wrongAbstentions, examples)]
+            : ["  (examples hidden so they are not tuned on; --show-test prints them)"]),
+        ]
+      : ["UNSEEN TEST: hidden while tuning (--test prints its figures, for the final report)"]),
   ];
   if (timing) {
     lines.push(

@@ -8,6 +8,12 @@
  *   { "id": "CAX-BATO", "name": "Công an xã Ba Tơ", "kind": "commune", "communes": ["21484"], "languages": ["vi", "hre"] },
  *   { "id": "PC04", "name": "Phòng CSĐT tội phạm về ma túy", "kind": "specialised", "categories": ["drugs"] }] }
  * Commune codes must exist in the current administrative data (npm run units:import first).
+ *
+ * Public contact data, given to residents who ask where their commune police is or how to reach it
+ * (optional, each a string or null; a field left out keeps the unit's value, null clears it):
+ *   "phone": the unit's public duty line ("0255 …"), "address": the office ("Thôn …, xã Ba Tơ"),
+ *   "hours": opening hours as residents read them ("Thứ Hai đến thứ Sáu: 7:30–11:30, 13:30–17:00"),
+ *   "contactSample": true when these are sample data (residents then read "(dữ liệu mẫu)").
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";

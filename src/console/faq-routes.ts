@@ -17,6 +17,7 @@ export const faqEntryView = z
     questions: z.array(z.string()),
     answer: answerView,
     links: z.array(z.object({ label: z.string(), url: z.string() })).optional(),
+    alsoAnswers: z.array(z.string()).optional().meta({ description: "Mã các mục mà câu trả lời của mục này cũng trả lời được (mục chung bao các mục riêng)" }),
     reviewedBy: z.string(),
     reviewedAt: z.string(),
     disabled: z.boolean(),
@@ -30,7 +31,7 @@ const faqFileView = z
 
 export const faqCreateBody = faqEntrySchema.omit({ version: true }).meta({ id: "FaqEntryInput" });
 export const faqPatchBody = faqEntrySchema
-  .pick({ tags: true, questions: true, answer: true, links: true, reviewedBy: true, reviewedAt: true })
+  .pick({ tags: true, questions: true, answer: true, links: true, alsoAnswers: true, reviewedBy: true, reviewedAt: true })
   .partial()
   .extend({ disabled: z.boolean().optional().meta({ description: "true: không dùng mục này để trả lời nữa" }) })
   .meta({ id: "FaqEntryChanges" });

@@ -20,8 +20,16 @@ import {
 const ADMIN_ONLY = "Chỉ quản trị hệ thống được thêm hoặc sửa đơn vị.";
 
 function unitView(unit: PoliceUnitInfo, data: UnitData | null): PoliceUnitView {
-  const { disabled, communes, dutyChatId, ...rest } = unit;
-  return { ...rest, dutyChatId: dutyChatId ?? null, disabled, communes: communes.map((code) => ({ code, name: data?.units.get(code)?.fullName ?? null })) };
+  const { disabled, communes, dutyChatId, address, hours, contactSample, ...rest } = unit;
+  return {
+    ...rest,
+    address: address ?? null,
+    hours: hours ?? null,
+    contactSample: contactSample ?? false,
+    dutyChatId: dutyChatId ?? null,
+    disabled,
+    communes: communes.map((code) => ({ code, name: data?.units.get(code)?.fullName ?? null })),
+  };
 }
 
 export const unitRoutes: ApiRoute[] = [

@@ -58,7 +58,7 @@ export interface FlowSteps {
   language: "choose";
   report: "category" | "description" | "facts" | "fix" | "evidence" | "location" | "commune" | "when" | "identity" | "name" | "phone" | "confirm";
   followUp: "list" | "code" | "secret" | "open";
-  question: "ask" | "feedback" | "pick";
+  question: "ask" | "feedback" | "pick" | "commune";
 }
 export type FlowId = keyof FlowSteps;
 

@@ -13,12 +13,15 @@
  *   and a time ("tối qua", "sáng nay", "lúc 9h", "mỗi tối"), a number plate, a head count.
  *   "đang" (happening now) counts only as typed: folded "dang" is also "đăng" (đăng ký).
  * - Topic words alone ("ma túy", "lừa đảo") say nothing: both tips and questions use them.
+ * - Asking for the police's phone, address or hours ("sdt ca xa tinh khe", "địa chỉ công an xã Sơn
+ *   Tây") is a question, even without a question word (src/routing/read-contact-question.ts).
  * A clear lead of one side decides; otherwise "unclear".
  *
  * @example classifyFreeText("co nguoi ban ma tuy o thon 3 toi qua") // "tip"
  * @example classifyFreeText("bao tin ma tuy o dau vay") // "question"
  */
 import { fold } from "../text/normalize.ts";
+import { readContactQuestion } from "../routing/read-contact-question.ts";
 import type { FreeTextKind } from "./types.ts";
 
 interface Signal {
@@ -85,6 +88,8 @@ const TIP_PATTERNS: { pattern: RegExp; weight: number }[] = [
   { pattern: / (?:luc )?\d{1,2} ?(?:h|g|gio)(?: ?\d{1,2})? /, weight: 1.5 },
   { pattern: / \d+ ?(?:nguoi|thanh nien|dua|doi tuong|xe) /, weight: 1.5 },
 ];
+/** Asking for the police's phone or address is short; a story that mentions a phone is not a question. */
+const CONTACT_MAX_WORDS = 12;
 /** A long message without a question mark is a narrative more often than a question. */
 const LONG_MESSAGE_WORDS = 25;
 
@@ -146,6 +151,11 @@ export function explainFreeText(text: string): FreeTextExplanation {
   if (closing && exactWords.length > 1 && asksAtTheEnd(closing)) {
     q += 2;
     signals.push(`q:…${closing}`);
+  }
+
+  if (exactWords.length <= CONTACT_MAX_WORDS && readContactQuestion(raw)?.wants.length) {
+    q += 3;
+    signals.push("q:contact");
   }
 
   t += sum(TIP_FOLDED, folded, "t", signals) + sum(TIP_EXACT, exact, "t", signals);

@@ -23,6 +23,7 @@ export const faqEntrySchema = z.object({
   questions: z.array(text).min(1),
   answer: answerSchema,
   links: z.array(z.object({ label: text, url: z.url({ protocol: /^https?$/ }) })).optional(),
+  alsoAnswers: z.array(z.string().regex(KEBAB, "id of another entry, e.g. goi-113")).optional(),
   reviewedBy: text,
   reviewedAt: z.iso.date(),
 });
@@ -41,6 +42,7 @@ export const faqFileSchema = z
     file.entries.forEach((entry, i) => {
       if (seen.has(entry.id)) ctx.addIssue({ code: "custom", path: ["entries", i, "id"], message: `duplicate id ${entry.id}` });
       seen.add(entry.id);
+      if (entry.alsoAnswers?.includes(entry.id)) ctx.addIssue({ code: "custom", path: ["entries", i, "alsoAnswers"], message: "an entry always answers itself" });
     });
   });
 
@@ -94,11 +96,15 @@ export const matcherSettingsSchema = z.object({
     .object({
       answer: share,
       margin: share,
+      answerWhenAhead: share,
+      aheadMargin: share,
       clarify: share,
       maxCandidates: z.number().int().min(1).max(10),
       candidateSpread: share,
     })
-    .refine((t) => t.clarify <= t.answer, "clarify must not be above answer"),
+    .refine((t) => t.clarify <= t.answer, "clarify must not be above answer")
+    .refine((t) => t.clarify <= t.answerWhenAhead && t.answerWhenAhead <= t.answer, "answerWhenAhead must be between clarify and answer")
+    .refine((t) => t.aheadMargin >= t.margin, "aheadMargin must not be below margin"),
   stopwords: z.array(z.string()),
 });
 

@@ -38,6 +38,8 @@ export interface Phrasing {
 export interface FaqIndex {
   readonly entries: readonly FaqEntry[];
   readonly byId: ReadonlyMap<string, FaqEntry>;
+  /** Whether the answer of entry `a` answers the questions of entry `b` too (always true for a = b): `FaqEntry.alsoAnswers`. */
+  covers(a: string, b: string): boolean;
   readonly settings: MatcherSettings;
   readonly lookup: AbbreviationLookup;
   readonly stopwords: ReadonlySet<string>;
@@ -169,9 +171,11 @@ export function createFaqIndex(entries: readonly FaqEntry[], options: FaqIndexOp
     pushTo(wordsByLength, term.length, term);
   }
 
+  const alsoAnswers = new Map(entries.map((e) => [e.id, new Set(e.alsoAnswers ?? [])]));
   return {
     entries,
     byId,
+    covers: (a, b) => a === b || (alsoAnswers.get(a)?.has(b) ?? false),
     settings,
     lookup,
     stopwords,

@@ -18,6 +18,7 @@ export interface FaqRow {
   questionsJson: string;
   answersJson: string;
   linksJson: string;
+  alsoAnswersJson: string;
   reviewedBy: string;
   reviewedAt: string;
   updatedAt: Date;
@@ -26,6 +27,7 @@ export interface FaqRow {
 
 export function toFaqEntry(row: FaqRow): FaqEntry {
   const links = JSON.parse(row.linksJson) as FaqEntry["links"];
+  const alsoAnswers = JSON.parse(row.alsoAnswersJson || "[]") as string[];
   return {
     id: row.id,
     version: row.version,
@@ -33,6 +35,7 @@ export function toFaqEntry(row: FaqRow): FaqEntry {
     questions: JSON.parse(row.questionsJson) as string[],
     answer: JSON.parse(row.answersJson) as FaqEntry["answer"],
     ...(links && links.length ? { links } : {}),
+    ...(alsoAnswers.length ? { alsoAnswers } : {}),
     reviewedBy: row.reviewedBy,
     reviewedAt: row.reviewedAt,
   };
@@ -48,6 +51,7 @@ export function toFaqRow(entry: FaqEntry): Omit<FaqRow, "updatedAt" | "disabled"
     questionsJson: JSON.stringify(e.questions),
     answersJson: JSON.stringify(e.answer),
     linksJson: JSON.stringify(e.links ?? []),
+    alsoAnswersJson: JSON.stringify(e.alsoAnswers ?? []),
     reviewedBy: e.reviewedBy,
     reviewedAt: e.reviewedAt,
   };

@@ -12,7 +12,7 @@ export { createFaqIndex, type FaqIndex, type FaqIndexOptions } from "./create-fa
 export { DEFAULT_ABBREVIATIONS, DEFAULT_MATCHER_SETTINGS } from "./default-options.ts";
 export { rankFaq, rankFaqQuery, type FaqRanking } from "./rank-faq.ts";
 export { decideFaq } from "./decide-faq.ts";
-export { matchFaq } from "./match-faq.ts";
+export { decideRanking, matchFaq } from "./match-faq.ts";
 export { pickAnswer, type PickedAnswer } from "./pick-answer.ts";
 export { classifyFreeText, explainFreeText, type FreeTextExplanation } from "./classify-free-text.ts";
 export { analyzeText, accentKey, type AnalyzedText, type Word } from "./analyze-text.ts";

@@ -44,6 +44,7 @@ export interface FaqChanges {
   questions?: string[] | undefined;
   answer?: FaqEntry["answer"] | undefined;
   links?: FaqEntry["links"] | undefined;
+  alsoAnswers?: string[] | undefined;
   reviewedBy?: string | undefined;
   reviewedAt?: string | undefined;
   disabled?: boolean | undefined;

@@ -21,6 +21,12 @@ export interface FaqEntry {
   questions: string[];
   answer: FaqAnswer;
   links?: FaqLink[];
+  /**
+   * Entries whose questions this entry's answer answers as well: a general entry over specific
+   * ones ("số khẩn cấp" lists 113, 114, 115 and 111), or two entries that say the same. When the
+   * best candidates are all answered by one entry, the bot answers with it instead of asking.
+   */
+  alsoAnswers?: string[];
   /** Who checked the answer for accuracy. */
   reviewedBy: string;
   /** ISO date of that check. */
@@ -62,6 +68,7 @@ export interface MatcherWeights {
   bm25Half: number;
   /** Added when words typed with diacritics match the entry's spelling, taken away when they contradict it. */
   accent: number;
+
   /** Weight of an unknown word in the "how much of the message is explained" share, relative to the rarest known word. */
   unknownWord: number;
   /** Weight of a word pair the knowledge base never uses, relative to the rarest known pair. */
@@ -86,6 +93,10 @@ export interface DecisionThresholds {
   answer: number;
   /** …when the runner-up is at least this far behind. */
   margin: number;
+  /** Also answer at or above this lower confidence… */
+  answerWhenAhead: number;
+  /** …when the runner-up is at least this far behind (the best is clearly ahead). */
+  aheadMargin: number;
   /** Offer candidates as buttons at or above this confidence; below, hand off to an officer. */
   clarify: number;
   /** At most this many buttons. */

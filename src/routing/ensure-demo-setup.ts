@@ -1,7 +1,10 @@
 /**
  * The embedded default's first start: a small demo set so a new installation routes tips at
  * once. Every demo unit is named "[DEMO] …" and flagged `demo`; loading real units
- * (`npm run units:police -- <file>`) turns them off.
+ * (`npm run units:police -- <file>`) turns them off. Their contact data (address, duty line, hours)
+ * is sample data, flagged `contactSample`: residents who ask where their commune police is read
+ * "(dữ liệu mẫu)" after it. The phone numbers start with 0000, which no line in Vietnam does, so a
+ * resident who dials one reaches no one rather than a stranger.
  *
  * Administrative units: the project does not ship the national data files. When none has been
  * imported, a demo data version holds just the communes the demo units cover (official codes
@@ -32,15 +35,33 @@ interface DemoUnit {
   communes?: string[];
   categories?: string[];
   languages: string[];
+  /** Sample contact data (never real). */
+  contact: { phone: string; address: string; hours: string };
 }
 
+const OFFICE_HOURS = "Thứ Hai đến thứ Sáu: sáng 7:30–11:30, chiều 13:30–17:00 (ngoài giờ có cán bộ trực)";
+const sample = (n: number, address: string, hours = OFFICE_HOURS) => ({ phone: `0000 000 00${n}`, address: `${address} (địa chỉ mẫu)`, hours });
+
 export const DEMO_UNITS: DemoUnit[] = [
-  { id: "DEMO-TRUCBAN", name: "Trực ban Công an tỉnh Quảng Ngãi", kind: "duty_desk", languages: ["vi"] },
-  { id: "DEMO-CAX-BATO", name: "Công an xã Ba Tơ", kind: "commune", communes: ["21484"], languages: ["vi", "hre"] },
-  { id: "DEMO-CAX-SONHA", name: "Công an xã Sơn Hà", kind: "commune", communes: ["21289"], languages: ["vi", "hre"] },
-  { id: "DEMO-CAX-TRABONG", name: "Công an xã Trà Bồng", kind: "commune", communes: ["21115"], languages: ["vi", "cua"] },
-  { id: "DEMO-CAP-CAMTHANH", name: "Công an phường Cẩm Thành", kind: "commune", communes: ["21025"], languages: ["vi"] },
-  { id: "DEMO-MATUY", name: "Phòng Cảnh sát điều tra tội phạm về ma túy", kind: "specialised", categories: ["drugs"], languages: ["vi"] },
+  {
+    id: "DEMO-TRUCBAN",
+    name: "Trực ban Công an tỉnh Quảng Ngãi",
+    kind: "duty_desk",
+    languages: ["vi"],
+    contact: sample(0, "Trụ sở Công an tỉnh Quảng Ngãi", "Trực 24/24, cả ngày nghỉ và ngày lễ"),
+  },
+  { id: "DEMO-CAX-BATO", name: "Công an xã Ba Tơ", kind: "commune", communes: ["21484"], languages: ["vi", "hre"], contact: sample(1, "Trụ sở Công an xã Ba Tơ") },
+  { id: "DEMO-CAX-SONHA", name: "Công an xã Sơn Hà", kind: "commune", communes: ["21289"], languages: ["vi", "hre"], contact: sample(2, "Trụ sở Công an xã Sơn Hà") },
+  { id: "DEMO-CAX-TRABONG", name: "Công an xã Trà Bồng", kind: "commune", communes: ["21115"], languages: ["vi", "cua"], contact: sample(3, "Trụ sở Công an xã Trà Bồng") },
+  { id: "DEMO-CAP-CAMTHANH", name: "Công an phường Cẩm Thành", kind: "commune", communes: ["21025"], languages: ["vi"], contact: sample(4, "Trụ sở Công an phường Cẩm Thành") },
+  {
+    id: "DEMO-MATUY",
+    name: "Phòng Cảnh sát điều tra tội phạm về ma túy",
+    kind: "specialised",
+    categories: ["drugs"],
+    languages: ["vi"],
+    contact: sample(5, "Trụ sở Công an tỉnh Quảng Ngãi"),
+  },
 ];
 
 export interface DemoSetup {
@@ -68,6 +89,8 @@ export async function ensureDemoSetup(ctx: Pick<AppContext, "db">): Promise<Demo
         communes: joinList(u.communes ?? []),
         categories: joinList(u.categories ?? []),
         languages: joinList(u.languages),
+        ...u.contact,
+        contactSample: true,
         demo: true,
       })),
     });

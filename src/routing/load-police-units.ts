@@ -5,7 +5,10 @@
  * the demo units off (they keep their tips, receive no new ones) unless `keepDemo`.
  *
  * File: `{ "units": [{ "id": "CAX-BATO", "name": "Công an xã Ba Tơ", "kind": "commune",
- * "communes": ["21484"], "languages": ["vi", "hre"] }, …] }` (or the array alone).
+ * "communes": ["21484"], "languages": ["vi", "hre"], "phone": "…", "address": "…", "hours": "…" }, …] }`
+ * (or the array alone). `phone`, `address` and `hours` are the public contact data residents get
+ * when they ask where their commune police is (`contactSample: true` marks them as sample data).
+ * A field the file leaves out keeps what the unit has (set in the console); `null` clears it.
  *
  * @example await loadPoliceUnits(ctx, { bytes, file: "don-vi.json" })
  */
@@ -81,8 +84,11 @@ export async function loadPoliceUnits(ctx: Pick<AppContext, "db" | "now">, input
         communes: joinList(u.communes),
         categories: joinList(u.categories),
         languages: joinList(u.languages),
-        phone: u.phone ?? null,
-        // Only when the file gives one: a chat set in the console survives reloading a file without it.
+        // Only when the file gives them: contact data or a chat set in the console survive reloading a file without them.
+        ...(u.phone !== undefined ? { phone: u.phone } : {}),
+        ...(u.address !== undefined ? { address: u.address } : {}),
+        ...(u.hours !== undefined ? { hours: u.hours } : {}),
+        ...(u.contactSample !== undefined ? { contactSample: u.contactSample } : {}),
         ...(u.dutyChatId !== undefined ? { dutyChatId: u.dutyChatId } : {}),
       };
       const existing = await tx.policeUnit.findUnique({ where: { id: u.id }, select: { id: true } });

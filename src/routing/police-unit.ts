@@ -21,7 +21,12 @@ export interface PoliceUnitInfo {
   communes: string[];
   categories: string[];
   languages: string[];
+  /** Public contact data for residents (src/routing/police-contacts.ts): the duty line, the office, its hours. */
   phone: string | null;
+  address?: string | null;
+  hours?: string | null;
+  /** The contact data is sample data: residents read "(dữ liệu mẫu)" after it. */
+  contactSample?: boolean;
   /** Telegram chat for the unit's new-tip alerts and overdue digest (null: TELEGRAM_DUTY_CHAT_ID). */
   dutyChatId?: string | null;
   demo: boolean;
@@ -37,6 +42,9 @@ export interface PoliceUnitRow {
   categories: string;
   languages: string;
   phone: string | null;
+  address?: string | null;
+  hours?: string | null;
+  contactSample?: boolean;
   dutyChatId?: string | null;
   demo: boolean;
   disabledAt: Date | null;
@@ -55,6 +63,9 @@ export function toPoliceUnit(row: PoliceUnitRow): PoliceUnitInfo {
     categories: splitList(row.categories),
     languages: splitList(row.languages),
     phone: row.phone,
+    address: row.address ?? null,
+    hours: row.hours ?? null,
+    contactSample: row.contactSample ?? false,
     dutyChatId: row.dutyChatId ?? null,
     demo: row.demo,
     disabled: row.disabledAt !== null,
@@ -77,6 +88,9 @@ export const policeUnitFields = {
   categories: z.array(z.enum(TIP_CATEGORIES)).max(TIP_CATEGORIES.length),
   languages: z.array(language).min(1).max(20),
   phone: z.string().trim().regex(/^[0-9 +().-]{3,20}$/, "số điện thoại").nullable(),
+  address: z.string().transform(normalizeText).pipe(z.string().min(3).max(200)).nullable(),
+  hours: z.string().transform(normalizeText).pipe(z.string().min(3).max(200)).nullable(),
+  contactSample: z.boolean(),
   dutyChatId: z
     .string()
     .trim()
@@ -94,6 +108,9 @@ export const policeUnitInput = z.object({
   categories: policeUnitFields.categories.default([]),
   languages: policeUnitFields.languages.default(["vi"]),
   phone: policeUnitFields.phone.optional(),
+  address: policeUnitFields.address.optional(),
+  hours: policeUnitFields.hours.optional(),
+  contactSample: policeUnitFields.contactSample.optional(),
   dutyChatId: policeUnitFields.dutyChatId.optional(),
 });
 export type PoliceUnitInput = z.output<typeof policeUnitInput>;
@@ -107,6 +124,9 @@ export const policeUnitChanges = z
     categories: policeUnitFields.categories.optional(),
     languages: policeUnitFields.languages.optional(),
     phone: policeUnitFields.phone.optional(),
+    address: policeUnitFields.address.optional(),
+    hours: policeUnitFields.hours.optional(),
+    contactSample: policeUnitFields.contactSample.optional(),
     dutyChatId: policeUnitFields.dutyChatId.optional(),
     disabled: policeUnitFields.disabled.optional(),
   })

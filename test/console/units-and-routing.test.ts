@@ -35,6 +35,8 @@ describe("police units through the API", () => {
       communes: [CODES.baTo],
       languages: ["vi", "hre"],
       phone: "0255 3 861 113",
+      address: "Thôn 1, xã Ba Tơ",
+      hours: "Thứ Hai đến thứ Sáu, 7:30–17:00",
     });
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({
@@ -46,6 +48,9 @@ describe("police units through the API", () => {
       categories: [],
       languages: ["vi", "hre"],
       phone: "0255 3 861 113",
+      address: "Thôn 1, xã Ba Tơ",
+      hours: "Thứ Hai đến thứ Sáu, 7:30–17:00",
+      contactSample: false,
       dutyChatId: null,
       demo: false,
       disabled: false,

@@ -18,10 +18,10 @@ describe("starter knowledge base", () => {
     for (const e of entries) expect(e.id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
   });
 
-  it("gives every entry 5 to 12 phrasings, some typed without diacritics", () => {
+  it("gives every entry 5 to 20 phrasings, some typed without diacritics", () => {
     for (const e of entries) {
       expect(e.questions.length, e.id).toBeGreaterThanOrEqual(5);
-      expect(e.questions.length, e.id).toBeLessThanOrEqual(12);
+      expect(e.questions.length, e.id).toBeLessThanOrEqual(20);
       expect(e.questions.some((q) => fold(q) === q.toLowerCase()), `${e.id} has a phrasing without marks`).toBe(true);
     }
   });
@@ -50,6 +50,16 @@ describe("starter knowledge base", () => {
       const numbers = e.answer.vi.replace(/năm \d{4}/g, "").match(/\d[\d .]{2,}\d|\d{3,}/g) ?? [];
       for (const n of numbers) expect(allowed.has(n.trim()), `${e.id}: ${n}`).toBe(true);
     }
+  });
+
+  it("says which entries an entry's answer answers too only with ids that exist, never itself", () => {
+    const ids = new Set(entries.map((e) => e.id));
+    const declared = entries.filter((e) => e.alsoAnswers?.length);
+    expect(declared.map((e) => e.id)).toContain("so-khan-cap");
+    for (const e of declared) for (const other of e.alsoAnswers!) expect(ids.has(other) && other !== e.id, `${e.id} → ${other}`).toBe(true);
+    // "so-khan-cap" lists every national line, so it answers "which number for an ambulance" too.
+    const general = entries.find((e) => e.id === "so-khan-cap")!;
+    for (const line of ["111", "113", "114", "115"]) expect(general.answer.vi).toContain(line);
   });
 
   it("covers what residents ask the police most", () => {

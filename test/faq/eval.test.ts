@@ -8,17 +8,20 @@ import { describe, expect, it } from "vitest";
 import { createFaqIndex, loadMatcherOptions, loadStarterEntries } from "../../src/faq/index.ts";
 import { evaluate, loadEvalSet, queriesIdenticalToPhrasings, splitOf } from "../../scripts/faq-eval.ts";
 
-/** Reached on 2026-11-23 with 62 starter entries and 374 queries: top-1 95.3% (dev 95.8%, held-out 94.8%). */
-const TOP1_FLOOR = 0.95;
-const TOP1_HELD_OUT_FLOOR = 0.94;
-/** top-3 reached 99.4%. */
+/**
+ * Reached on 2026-12-02 with 62 starter entries (more phrasings, `alsoAnswers`) and 374 queries: top-1 98.5%
+ * (dev 100%, held-out 97.1%). Before that change (2026-11-23): top-1 95.3% (dev 95.8%, held-out 94.8%).
+ */
+const TOP1_FLOOR = 0.98;
+const TOP1_HELD_OUT_FLOOR = 0.97;
+/** top-3 reached 99.7% (before: 99.4%). */
 const TOP3_FLOOR = 0.99;
-/** Answered with the right entry: 88.9% reached. */
-const ANSWERED_CORRECTLY_FLOOR = 0.88;
-/** Wrong answers are worse than a clarifying question: 8 of 374 (2.1%) reached, so at most 9 (2.5%). */
-const WRONG_ANSWER_CEILING = 0.025;
-/** Out-of-scope questions not answered: 32 of 33 reached; one slip more is tolerated, two are not. */
-const OUT_OF_SCOPE_FLOOR = 0.93;
+/** Answered with the right entry (or one whose answer covers it): 96.5% reached (before: 88.9%). */
+const ANSWERED_CORRECTLY_FLOOR = 0.96;
+/** Wrong answers are worse than a clarifying question: 1 of 374 (0.3%) reached (before: 8), so at most 3 (0.8%). */
+const WRONG_ANSWER_CEILING = 0.01;
+/** Out-of-scope questions not answered: 33 of 33 reached (before: 32); one slip is tolerated, two are not. */
+const OUT_OF_SCOPE_FLOOR = 0.96;
 
 const entries = loadStarterEntries();
 const queries = loadEvalSet();

@@ -92,6 +92,12 @@ describe("matching residents' questions", () => {
     expect(rankFaq(small, "chạy ở đâu", 1)[0]?.entryId).toBe("chay-tron");
   });
 
+  it("answers 'goi cong an khan cap so nao vay' instead of offering buttons: every close entry's answer gives 113", () => {
+    const decision = matchFaq(index, "goi cong an khan cap so nao vay");
+    expect(decision.kind).toBe("answer");
+    expect(index.byId.get(decision.candidates[0]!.entryId)!.answer.vi).toContain("113");
+  });
+
   it("answers a bare emergency number with what it is for ('113')", () => {
     expect(answerTo("113")).toBe("goi-113");
   });
@@ -193,7 +199,7 @@ describe("misspelling tools", () => {
 });
 
 describe("deciding what to do with a ranking", () => {
-  const thresholds: DecisionThresholds = { answer: 0.55, margin: 0.05, clarify: 0.3, maxCandidates: 3, candidateSpread: 0.15 };
+  const thresholds: DecisionThresholds = { answer: 0.55, margin: 0.05, answerWhenAhead: 0.4, aheadMargin: 0.15, clarify: 0.3, maxCandidates: 3, candidateSpread: 0.15 };
   const c = (entryId: string, confidence: number) => ({ entryId, score: confidence * 10, confidence });
 
   it("answers when the best entry is sure enough and clearly ahead", () => {
@@ -207,7 +213,35 @@ describe("deciding what to do with a ranking", () => {
   });
 
   it("offers buttons when the best entry is plausible but not sure enough", () => {
-    expect(decideFaq([c("a", 0.45)], thresholds)).toMatchObject({ kind: "clarify", reason: "ambiguous" });
+    expect(decideFaq([c("a", 0.45), c("b", 0.4)], thresholds)).toMatchObject({ kind: "clarify", reason: "ambiguous" });
+    expect(decideFaq([c("a", 0.38)], thresholds)).toMatchObject({ kind: "clarify", reason: "ambiguous" });
+  });
+
+  it("answers a less sure best entry when it is far ahead of the runner-up", () => {
+    expect(decideFaq([c("a", 0.47), c("b", 0.3)], thresholds)).toEqual({ kind: "answer", reason: "confident", candidates: [c("a", 0.47)] });
+    expect(decideFaq([c("a", 0.47), c("b", 0.35)], thresholds).kind).toBe("clarify");
+  });
+
+  describe("when one entry's answer answers the others' questions too", () => {
+    // "so-khan-cap" lists 113, 114, 115 and 111; "goi-113" says only 113.
+    const covers = (a: string, b: string) => a === b || (a === "so-khan-cap" && ["goi-113", "goi-115"].includes(b));
+
+    it("does not count it as a rival of the entries it answers", () => {
+      const ranked = [c("so-khan-cap", 0.7), c("goi-113", 0.68), c("goi-115", 0.66), c("mat-trom", 0.4)];
+      expect(decideFaq(ranked, thresholds).kind).toBe("clarify");
+      expect(decideFaq(ranked, thresholds, { covers })).toEqual({ kind: "answer", reason: "confident", candidates: [c("so-khan-cap", 0.7)] });
+    });
+
+    it("answers with it when it is just behind a specific entry it answers", () => {
+      const ranked = [c("goi-113", 0.7), c("so-khan-cap", 0.68), c("mat-trom", 0.5)];
+      expect(decideFaq(ranked, thresholds, { covers })).toEqual({ kind: "answer", reason: "confident", candidates: [c("so-khan-cap", 0.68)] });
+    });
+
+    it("still asks between answers that differ", () => {
+      const ranked = [c("goi-113", 0.7), c("goi-115", 0.69), c("so-khan-cap", 0.4)];
+      // so-khan-cap is too far behind to stand in for both: the two specific answers are offered.
+      expect(decideFaq(ranked, thresholds, { covers }).kind).toBe("clarify");
+    });
   });
 
   it("passes the question to an officer, with its best guesses, when nothing fits", () => {
@@ -228,6 +262,8 @@ describe("classifying free text as a tip or a question", () => {
     ["thằng Tèo ở xóm 2 hay chích hút ở bãi sông", "tip"],
     ["bao tin ma tuy o dau vay", "question"],
     ["làm căn cước ở đâu?", "question"],
+    ["so dien thoai cong an xa son ha", "question"],
+    ["địa chỉ công an phường Cẩm Thành", "question"],
     ["ko co cccd thi lam sao", "question"],
     ["bị lừa rồi phải làm sao", "question"],
     ["cho em hỏi thủ tục tạm trú", "question"],

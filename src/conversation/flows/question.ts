@@ -8,6 +8,8 @@ import type { Session, Transition, Turn } from "../types.ts";
 import { defineFlow, flowData } from "../define-flow.ts";
 import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { answerMessages, faqEntry, handOff, matchQuestion } from "../faq-answers.ts";
+import { contactReply, contactReplyForCommune, type ContactReply } from "../police-contact-answers.ts";
+import { classifyFreeText } from "../../faq/index.ts";
 
 const FEEDBACK_CHOICES: Choice[] = [
   { payload: "question:yes", labelKey: "question.yes" },
@@ -31,8 +33,16 @@ async function answerWith(turn: Turn, session: Session, entryId: string, questio
   return { say: answered.say, set: { ...answered.set, lastQuestion: question, candidates: undefined }, to: { flow: "question", step: "feedback" } };
 }
 
+/** Where the commune police is, its phone, its hours: answered, or "which commune?" asked (its own step). */
+function contactTransition(reply: ContactReply, question: string): Transition {
+  if (reply.kind === "ask-commune") return { set: { lastQuestion: question, candidates: undefined }, to: { flow: "question", step: "commune" } };
+  return { say: reply.say, set: { lastQuestion: question, candidates: undefined }, to: { flow: "question", step: "feedback" } };
+}
+
 /** What the bot does with a typed question, from any step (targets are absolute so the menu can use it too). */
 export async function respondToQuestion(turn: Turn, session: Session, text: string): Promise<Transition> {
+  const contact = await contactReply(turn, text);
+  if (contact) return contactTransition(contact, text);
   const decision = await matchQuestion(turn, text);
   if (decision.kind === "answer") {
     const t = await answerWith(turn, session, decision.candidates[0]!.entryId, text);
@@ -68,6 +78,17 @@ export const questionFlow = defineFlow({
         }
         const text = textOf(turn);
         return text?.trim() ? respondToQuestion(turn, session, text) : undefined;
+      },
+    },
+    commune: {
+      prompt: (turn) => say(turn, "question.contact.askCommune", {}, { buttons: buttons(turn, [{ payload: "nav:menu", labelKey: "nav.menu" }]) }),
+      async handle(turn, session) {
+        const text = textOf(turn)?.trim();
+        if (!text) return undefined;
+        const reply = await contactReplyForCommune(turn, text);
+        if (reply) return contactTransition(reply, `${data(session).lastQuestion ?? ""} — ${text}`);
+        if (classifyFreeText(text) === "question") return respondToQuestion(turn, session, text);
+        return { say: [say(turn, "question.contact.notFound", { typed: text.slice(0, 60) })], stay: true };
       },
     },
     pick: {

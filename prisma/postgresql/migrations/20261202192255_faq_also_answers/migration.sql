@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "FaqEntry" ADD COLUMN     "alsoAnswersJson" TEXT NOT NULL DEFAULT '[]';
+
