@@ -10,8 +10,7 @@ import { menuFlow, languageFlow } from "./flows/menu.ts";
 import { reportFlow } from "./flows/report.ts";
 import { followUpFlow } from "./flows/follow-up.ts";
 import { questionFlow } from "./flows/question.ts";
-import { answerMessages, faqEntry, handOff, matchQuestion } from "./faq-answers.ts";
-import { classifyFreeText } from "../faq/index.ts";
+import { answerAside } from "./answer-aside.ts";
 import { expectsEvidence } from "./expects-evidence.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each flow has its own data type
@@ -74,7 +73,7 @@ export async function run(turn: Turn, session: Session): Promise<Transition<Flow
 
 export async function finish(turn: Turn, replies: OutboundMessage[], session: Session, transition: Transition<FlowId> | undefined): Promise<TurnOutcome> {
   if (!transition) {
-    const aside = session.flow === "report" ? await answerAside(turn, session) : undefined;
+    const aside = session.flow === "report" ? await answerAside(turn, session.data) : undefined;
     if (aside) {
       replies.push(...aside.say);
       return enter(turn, replies, { ...session, data: { ...session.data, ...aside.set } });
@@ -91,20 +90,6 @@ export async function finish(turn: Turn, replies: OutboundMessage[], session: Se
   if (transition.end) return { replies, session: null };
   if (transition.stay || !transition.to) return { replies, session: { ...session, data } };
   return enter(turn, replies, move({ ...session, data }, transition.to));
-}
-
-/**
- * A question typed during a report, at a step that cannot use the text: answered from the
- * knowledge base (or passed to an officer), and the report goes on where it was.
- */
-async function answerAside(turn: Turn, session: Session): Promise<{ say: OutboundMessage[]; set: Record<string, unknown> } | undefined> {
-  const text = turn.message.content.type === "text" ? textOf(turn) : undefined;
-  if (!text || classifyFreeText(text) !== "question") return undefined;
-  const decision = await matchQuestion(turn, text);
-  const entry = decision.kind === "answer" ? await faqEntry(turn, decision.candidates[0]!.entryId) : undefined;
-  if (entry) return answerMessages(turn, entry, session.data);
-  if (decision.kind === "clarify" && decision.candidates.length === 0) return undefined;
-  return { say: [await handOff(turn, text)], set: {} };
 }
 
 function helpKey(turn: Turn, session: Session): string {

@@ -180,3 +180,17 @@ describe("sessions", () => {
     expect(() => checkSession({ flow: "report", step: "category", data: { category: "drugs" }, history: [] })).not.toThrow();
   });
 });
+
+describe.runIf(realUnitsPresent)("questions during a report", () => {
+  it("where the commune police is, asked mid-report, gets the unit's contact data and the report goes on", async () => {
+    const { ensureDemoSetup } = await import("../../src/routing/ensure-demo-setup.ts");
+    await ensureDemoSetup(h.ctx);
+    const r = await h.resident("telegram", "vi");
+    await r.press("menu:report");
+    await r.press("cat:theft");
+    await r.say("cong an xã Ba Tơ o dau vay");
+    expect(r.text()).toContain("Công an xã Ba Tơ");
+    expect(r.text()).toContain("dữ liệu mẫu");
+    expect(r.last.at(-1)!.text).toContain("Chuyện gì đã xảy ra?");
+  });
+});

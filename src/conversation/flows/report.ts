@@ -19,6 +19,7 @@ import { fold, normalizeText, codePointLength } from "../../text/normalize.ts";
 import { describeTimeRange, parseTimeRange, rangeOfChoice, type WhenChoice } from "../../text/parse-time.ts";
 import { readFacts, type Candidate } from "../read-facts.ts";
 import { classifyFreeText } from "../../faq/index.ts";
+import { answerAside } from "../answer-aside.ts";
 
 export const DESCRIPTION_MAX = 4000;
 type ReportStep = "category" | "description" | "facts" | "fix" | "evidence" | "location" | "commune" | "when" | "identity" | "name" | "phone" | "confirm";
@@ -254,6 +255,11 @@ const description = step("description", {
     }
     const text = textOf(turn);
     if (text === undefined) return undefined;
+    // A question instead of the story ("công an xã Ba Tơ ở đâu?"): answered when the answer is known, then the story is asked again.
+    if (c.type === "text" && classifyFreeText(text) === "question") {
+      const aside = await answerAside(turn, d, { answersOnly: true });
+      if (aside) return { say: [...aside.say, say(turn, "report.descriptionPrompt", {}, { buttons: buttons(turn, NAV) })], set: aside.set, stay: true };
+    }
     const clean = normalizeText(text);
     if (codePointLength(clean) < 5) return { say: [say(turn, "report.descriptionTooShort")], stay: true };
     if (codePointLength(clean) > DESCRIPTION_MAX) return { say: [say(turn, "report.descriptionTooLong", { max: DESCRIPTION_MAX })], stay: true };
