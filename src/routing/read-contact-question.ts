@@ -106,6 +106,9 @@ export function readContactQuestion(text: string): ContactQuestion | null {
     for (const i of findAll(words, p.words)) {
       const span = p.words.map((_, k) => i + k);
       if (!p.strong && span.some((k) => covered.has(k))) continue;
+      // "gọi", "liên hệ" ask for the police only right before them ("gọi cho công an xã"); in a story
+      // ("gọi điện giả danh công an đòi chuyển tiền") they are what someone did.
+      if (!p.strong && p.want === "phone" && !police.some(([at]) => at >= i + p.words.length && at <= i + p.words.length + 1)) continue;
       found.push({ p, i });
       for (const k of span) covered.add(k);
     }

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../context.ts";
-import type { ChannelName } from "../channels/types.ts";
+import type { ChannelName, OutboundMessage } from "../channels/types.ts";
 import type { Tx } from "../db/client.ts";
 import { AppError } from "../http/errors.ts";
 import { createTranslator, type Translator } from "../i18n/index.ts";
@@ -120,17 +120,27 @@ export async function queueStatusNotice(
     const window = await replyWindowOf({ ...ctx, db: tx }, { ...tip, channel: "" });
     throw new AppError("conflict", window.message ?? "Không còn liên lạc được với người báo tin.");
   }
-  await enqueueMessages(
+  await queueToEach(tx, ctx.vault, reporters, tip.id, `tipstatus:${tip.id}:${version}`, PRIORITY.notice, (lng) => ({
+    text: t.t(lng, "followUp.statusChanged", { reference: tip.reference, status: t.t(lng, `followUp.status.${status}`) }),
+  }));
+}
+
+/**
+ * One outbox row per chat of the reporter, in each chat's language. The first chat's row keeps the
+ * plain key (the console reads an officer message's delivery state by it); the others add their contact.
+ */
+function queueToEach(tx: Tx, vault: Vault, reporters: Reporter[], tipId: string, key: string, priority: number, message: (lng: string) => OutboundMessage) {
+  return enqueueMessages(
     tx,
-    ctx.vault,
+    vault,
     reporters.map((reporter, i) => ({
       channel: reporter.channel,
       chatId: reporter.chatId,
       contactId: reporter.contactId,
-      message: { text: t.t(reporter.lng, "followUp.statusChanged", { reference: tip.reference, status: t.t(reporter.lng, `followUp.status.${status}`) }) },
-      dedupeKey: i === 0 ? `tipstatus:${tip.id}:${version}` : `tipstatus:${tip.id}:${version}:${reporter.contactId}`,
-      tipId: tip.id,
-      priority: PRIORITY.notice,
+      message: message(reporter.lng),
+      dedupeKey: i === 0 ? key : `${key}:${reporter.contactId}`,
+      tipId,
+      priority,
     })),
   );
 }
@@ -164,22 +174,10 @@ export async function sendOfficerMessage(ctx: Pick<AppContext, "db" | "now" | "v
     await tx.tipEvent.create({
       data: { tipId: tip.id, type: "officer_message", actor: `officer:${input.officer.id}`, createdAt: now, data: JSON.stringify({ by: input.officer.displayName }) },
     });
-    await enqueueMessages(
-      tx,
-      ctx.vault,
-      reporters.map((reporter, i) => ({
-        channel: reporter.channel,
-        chatId: reporter.chatId,
-        contactId: reporter.contactId,
-        message: {
-          text: t.t(reporter.lng, "followUp.officerMessage", { reference: tip.reference, message: body }),
-          buttons: [[{ label: t.t(reporter.lng, "followUp.replyButton"), payload: `${REPLY_PAYLOAD_PREFIX}${tip.id}` }]],
-        },
-        // The first chat's row keeps the key the console reads the delivery state by.
-        dedupeKey: i === 0 ? officerMessageKey(id) : `${officerMessageKey(id)}:${reporter.contactId}`,
-        tipId: tip.id,
-      })),
-    );
+    await queueToEach(tx, ctx.vault, reporters, tip.id, officerMessageKey(id), PRIORITY.reply, (lng) => ({
+      text: t.t(lng, "followUp.officerMessage", { reference: tip.reference, message: body }),
+      buttons: [[{ label: t.t(lng, "followUp.replyButton"), payload: `${REPLY_PAYLOAD_PREFIX}${tip.id}` }]],
+    }));
     for (const reporter of reporters) await openThreadIfIdle(ctx.vault, tx, reporter.contactId, tip.id);
     await recordAudit(ctx, { officerId: input.officer.id, action: "tip.message", targetType: "tip", targetId: tip.id, data: { reference: tip.reference, messageId: id }, ip: input.ip ?? null }, tx);
   });

@@ -18,7 +18,7 @@ import { inSentence } from "../../units/names.ts";
 import { fold, normalizeText, codePointLength } from "../../text/normalize.ts";
 import { describeTimeRange, parseTimeRange, rangeOfChoice, type WhenChoice } from "../../text/parse-time.ts";
 import { readFacts, type Candidate } from "../read-facts.ts";
-import { classifyFreeText } from "../../faq/index.ts";
+import { classifyFreeText, explainFreeText } from "../../faq/index.ts";
 import { answerAside } from "../answer-aside.ts";
 
 export const DESCRIPTION_MAX = 4000;
@@ -256,7 +256,7 @@ const description = step("description", {
     const text = textOf(turn);
     if (text === undefined) return undefined;
     // A question instead of the story ("công an xã Ba Tơ ở đâu?"): answered when the answer is known, then the story is asked again.
-    if (c.type === "text" && classifyFreeText(text) === "question") {
+    if (c.type === "text" && plainlyAQuestion(text)) {
       const aside = await answerAside(turn, d, { answersOnly: true });
       if (aside) return { say: [...aside.say, say(turn, "report.descriptionPrompt", {}, { buttons: buttons(turn, NAV) })], set: aside.set, stay: true };
     }
@@ -266,6 +266,12 @@ const description = step("description", {
     return onward(session, { description: clean, ...urgency(turn, d), ...(await absorb(turn, d, clean)) });
   },
 });
+
+/** Asked as a question (a question word, no story signal): at the "what happened" step, anything else is the story. */
+function plainlyAQuestion(text: string): boolean {
+  const e = explainFreeText(text);
+  return e.kind === "question" && e.tipScore === 0 && e.signals.some((s) => s.startsWith("q:") && s !== "q:contact");
+}
 
 /** "Báo về Ma túy, ở Xã Ba Tơ, tỉnh Quảng Ngãi, buổi tối 01/12/2026 (18:00–22:00), đúng không?" */
 function proposalText(turn: Turn, p: Proposal): string {
