@@ -37,11 +37,6 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
           return;
         }
         const contact = await upsertContact(app, tx, message);
-        if (message.content.type === "unfollow") {
-          await tx.contact.update({ where: { id: contact.id }, data: { stoppedAt: app.now() } });
-          await job.complete(tx);
-          return;
-        }
         const media = download && (await recordAttachment(tx, contact.id, eventKey, message, download));
         const outcome = await takeTurn({ app, i18n, tx, contact, message, media, eventKey, filed, touched });
         await enqueueMessages(

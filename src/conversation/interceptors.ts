@@ -16,6 +16,8 @@ import { findCodes } from "../tips/reference-code.ts";
 import { checkCodes, codesOpenedSay } from "./flows/follow-up.ts";
 import { REPLY_PAYLOAD_PREFIX } from "../tips/message-reporter.ts";
 import { tipsFollowedBy } from "./session-store.ts";
+import { STOP_PAYLOAD } from "./flows/subscribe.ts";
+import { activeSubscription, unsubscribe } from "../outreach/consent.ts";
 
 export interface Interceptor {
   name: string;
@@ -56,12 +58,20 @@ const typedText = (turn: Turn): string | undefined => {
   return c.type === "text" ? c.text : c.type === "media" ? c.caption : undefined;
 };
 
-/** Delivery receipts and unfollows are not messages; a follow is a greeting the first time only. */
+/**
+ * Delivery receipts and unfollows are not messages; a follow is a greeting the first time only. An
+ * unfollow (the resident blocked or left the account) stops every message to them, outreach too.
+ */
 const notMessages: Interceptor = {
   name: "not-messages",
-  intercept(turn, current) {
+  async intercept(turn, current) {
     const kind = turn.message.content.type;
-    if (kind === "delivery" || kind === "unfollow" || (kind === "follow" && (current || turn.contact.language))) return { replies: [], session: current };
+    if (kind === "unfollow") {
+      await turn.tx.contact.update({ where: { id: turn.contact.id }, data: { stoppedAt: turn.now } });
+      await unsubscribe(turn.tx, turn.contact.id, "blocked", { source: turn.message.channel }, turn.now);
+      return { replies: [], session: current };
+    }
+    if (kind === "delivery" || (kind === "follow" && (current || turn.contact.language))) return { replies: [], session: current };
     return undefined;
   },
 };
@@ -72,7 +82,41 @@ const start: Interceptor = {
     const c = turn.message.content;
     if (c.type !== "command" || c.command !== "start") return undefined;
     replies.push(say(turn, "welcome.greeting"));
+    // A poster's QR code: t.me/<bot>?start=<code> names the campaign or commune it came from.
+    const code = c.args.trim();
+    if (/^[A-Za-z0-9_-]{1,64}$/.test(code)) {
+      return enter(turn, replies, startFlow(null, { flow: "subscribe", step: "topics", with: { source: "link", sourceCode: code } }));
+    }
     return enter(turn, replies, turn.contact.language ? blank("menu", "main") : blank("language", "choose"));
+  },
+};
+
+/**
+ * Stopping outreach messages, at any time: "hủy đăng ký", "dừng nhận tin", "ngừng nhận tin" in any
+ * state; a bare "dừng" / "STOP" only where it cannot mean "stop this report" (then it cancels, as
+ * before). Takes effect in this turn's transaction, before any next message.
+ */
+const optOut: Interceptor = {
+  name: "opt-out",
+  async intercept(turn, current, replies) {
+    const c = turn.message.content;
+    const pressed = c.type === "button" && c.payload === STOP_PAYLOAD;
+    const written = c.type === "text" ? c.text.normalize("NFC").toLowerCase().replace(/[^\p{L}\p{N} ]/gu, "").replace(/\s+/g, " ").trim() : undefined;
+    const typed = written === undefined ? undefined : fold(written);
+    const words = (key: string) => [turn.t(key), turn.i18n.t("vi", key)].flatMap((w) => w.split("|"));
+    const busy = current && current.flow !== "menu" && current.flow !== "subscribe";
+    const phrase = typed !== undefined && words("outreach.stopWords").map(fold).includes(typed);
+    // A single word is taken with its marks: "dung" typed plain may be "đúng" (yes), never "dừng".
+    const single = written !== undefined && !busy && words("outreach.stopWordsIdle").some((w) => (fold(w) === w ? fold(written) === w : w.normalize("NFC").toLowerCase() === written));
+    if (!pressed && !phrase && !single) return undefined;
+    if (!(await activeSubscription(turn.tx, turn.contact.id))) {
+      if (!phrase) return undefined;
+      replies.push(say(turn, "outreach.notSubscribed"));
+      return enter(turn, replies, blank("menu", "main", current));
+    }
+    await unsubscribe(turn.tx, turn.contact.id, "unsubscribed", { source: pressed ? "button" : "word" }, turn.now);
+    replies.push(say(turn, "outreach.stopped"));
+    return enter(turn, replies, blank("menu", "main", current));
   },
 };
 
@@ -176,4 +220,4 @@ const navigation: Interceptor = {
   },
 };
 
-export const INTERCEPTORS: readonly Interceptor[] = [notMessages, start, emergency, codes, replyToOfficer, firstContact, navigation];
+export const INTERCEPTORS: readonly Interceptor[] = [notMessages, start, emergency, codes, optOut, replyToOfficer, firstContact, navigation];

@@ -10,6 +10,7 @@ import { menuFlow, languageFlow } from "./flows/menu.ts";
 import { reportFlow } from "./flows/report.ts";
 import { followUpFlow } from "./flows/follow-up.ts";
 import { questionFlow } from "./flows/question.ts";
+import { subscribeFlow } from "./flows/subscribe.ts";
 import { answerAside } from "./answer-aside.ts";
 import { expectsEvidence } from "./expects-evidence.ts";
 
@@ -20,6 +21,7 @@ export const FLOWS: { [F in FlowId]: Flow<F, any> } = {
   report: reportFlow,
   followUp: followUpFlow,
   question: questionFlow,
+  subscribe: subscribeFlow,
 };
 
 export interface TurnOutcome {

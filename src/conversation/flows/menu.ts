@@ -4,6 +4,7 @@ import type { FlowTarget, Session, Transition, Turn } from "../types.ts";
 import { defineFlow, flowData } from "../define-flow.ts";
 import { buttons, isGreeting, pickChoice, say, textOf, type Choice } from "../prompt.ts";
 import { SOURCE_LANGUAGE } from "../../i18n/index.ts";
+import { fold } from "../../text/normalize.ts";
 import { readCategory } from "../../tips/read-category.ts";
 import { reportFrom } from "./report.ts";
 import { classifyFreeText } from "../../faq/index.ts";
@@ -16,6 +17,7 @@ export const MENU_CHOICES: Choice[] = [
   { payload: "menu:mine", labelKey: "menu.myReports" },
   { payload: "menu:code", labelKey: "menu.followUp" },
   { payload: "menu:lang", labelKey: "menu.language" },
+  { payload: "menu:news", labelKey: "menu.news" },
 ];
 
 const MENU_TARGETS: Record<string, FlowTarget> = {
@@ -24,6 +26,7 @@ const MENU_TARGETS: Record<string, FlowTarget> = {
   "menu:mine": { flow: "followUp", step: "list" },
   "menu:code": { flow: "followUp", step: "code" },
   "menu:lang": { flow: "language", step: "choose" },
+  "menu:news": { flow: "subscribe", step: "topics", with: { source: "menu" } },
 };
 
 const KIND_CHOICES: Choice[] = [
@@ -36,6 +39,11 @@ const KIND_CHOICES: Choice[] = [
  * already says, a question is answered, and only when it is not clear which is the resident asked.
  */
 const STORY_MIN_WORDS = 6;
+
+function saysSubscribe(turn: Turn, text: string): boolean {
+  const typed = fold(text).replace(/[^\p{L}\p{N} ]/gu, "").replace(/\s+/g, " ").trim();
+  return [turn.t("outreach.subscribeWords"), turn.i18n.t("vi", "outreach.subscribeWords")].flatMap((w) => w.split("|")).map(fold).includes(typed);
+}
 
 async function handleMain(turn: Turn, session: Session): Promise<Transition<"menu"> | undefined> {
   const choice = pickChoice(turn, MENU_CHOICES);
@@ -52,6 +60,8 @@ async function handleMain(turn: Turn, session: Session): Promise<Transition<"men
   if (isGreeting(turn)) return { to: "main" };
   if (!text) return undefined;
   if (turn.emergency?.urgent) return reportFrom(turn, text);
+  // "đăng ký nhận tin", "nhận tin cảnh báo": the keyword way to subscribe.
+  if (saysSubscribe(turn, text)) return { to: { flow: "subscribe", step: "topics", with: { source: "keyword" } } };
   const kind = classifyFreeText(text);
   if (kind === "question") return respondToQuestion(turn, session, text);
   // A story that names a crime is a report; a few words ("lừa đảo qua mạng") may as well be a question.
