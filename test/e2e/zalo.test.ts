@@ -72,7 +72,8 @@ describe("a resident reports a tip to the police's Zalo Official Account", () =>
     expect(fake.oauthCalls).toHaveLength(1);
 
     const menu = await deliver(z, z.button("lang:vi"));
-    expect(buttonsOf(menu.at(-1)!).map((button) => button.payload)).toContain("#tb:menu:report");
+    // Six menu buttons: Zalo shows five per message, the sixth comes in a short follow-up.
+    expect(menu.flatMap(buttonsOf).map((button) => button.payload)).toEqual(expect.arrayContaining(["#tb:menu:report", "#tb:menu:news"]));
     const categories = await deliver(z, z.button("menu:report"));
     expect(categories.flatMap(buttonsOf).map((button) => button.payload)).toContain("#tb:cat:theft");
     for (const message of categories) expect(buttonsOf(message).length).toBeLessThanOrEqual(5);
