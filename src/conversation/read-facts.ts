@@ -12,6 +12,7 @@ import type { TipCategory } from "../tips/categories.ts";
 import { readCategory } from "../tips/read-category.ts";
 import { parseTimeRange, type ParsedTimeRange } from "../text/parse-time.ts";
 import { currentUnitData } from "../units/unit-data.ts";
+import { fold } from "../text/normalize.ts";
 
 /** A commune offered to the resident to confirm (from a pin or typed words). */
 export interface Candidate {
@@ -62,8 +63,6 @@ export async function readFacts(tx: Tx, text: string, now: Date, { placeOnly = f
   return facts;
 }
 
-const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-
 /**
  * Time words that, in a story, do not say when it happened: a habit ("mỗi tối", "tối nào cũng"),
  * "ngược chiều" (the wrong way, not the afternoon), and a bare "dang" typed without marks that
@@ -83,9 +82,9 @@ function habitOrOtherSense(text: string, matched: string): boolean {
 
 /** The stretch of the resident's text around the commune name ("gần trường học xã Ba Tơ"), for the officer. */
 function placeWordsOf(text: string, name: string): string | undefined {
-  const key = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-  const bare = key(name).replace(/^(xa|phuong|thi tran|dac khu)\s+/, "");
-  const at = key(text).indexOf(bare);
+  // Folding keeps one character per character of NFC text (marks go, đ becomes d), so positions agree.
+  const bare = fold(name).replace(/^(xa|phuong|thi tran|dac khu)\s+/, "");
+  const at = fold(text).indexOf(bare);
   if (at < 0) return undefined;
   const before = text.slice(0, at).split(/\s+/).slice(-5).join(" ");
   return `${before} ${text.slice(at, at + bare.length)}`.trim().slice(0, 200);

@@ -105,10 +105,6 @@ type Proposal = NonNullable<Data["proposal"]>;
 
 const data = (s: Session) => s.data as Data;
 
-/** Whether the resident's channel shows a "send my location/phone" button (Zalo does not): the prompt must not mention one. */
-function canAsk(turn: Turn, what: "requestsLocation" | "requestsContact"): boolean {
-  return turn.app.channels.get(turn.message.channel)?.capabilities[what] ?? false;
-}
 const withNav = (turn: Turn, choices: Choice[], perRow = 2) => [...buttons(turn, choices, perRow), ...buttons(turn, NAV)];
 
 /** The first thing still missing. */
@@ -417,15 +413,15 @@ async function typedPlace(turn: Turn, session: Session, text: string): Promise<T
 
 /** Moves to the confirmation of the communes the typed place may name, if it names any. */
 async function offerCommunes(turn: Turn, session: Session, place: string): Promise<Transition<"report"> | undefined> {
-  const found = (await readFacts(turn.tx, place, turn.now, { placeOnly: true })).communes;
-  if (found.length === 0) return undefined;
-  const version = (await readFacts(turn.tx, place, turn.now, { placeOnly: true })).adminDataVersion;
-  return onward(session, { ...NO_PLACE, candidates: found, candidateSource: "typed", typedPlace: place, adminDataVersion: version });
+  const { communes, adminDataVersion } = await readFacts(turn.tx, place, turn.now, { placeOnly: true });
+  if (communes.length === 0) return undefined;
+  return onward(session, { ...NO_PLACE, candidates: communes, candidateSource: "typed", typedPlace: place, adminDataVersion });
 }
 
 const location = step("location", {
   prompt: (turn, session) =>
-    say(turn, data(session).retypePlace ? "report.locationRetype" : canAsk(turn, "requestsLocation") ? "report.locationPrompt" : "report.locationPromptTyped", {}, { requestLocation: true, buttons: withNav(turn, [SKIP]) }),
+    // say() words it for the channel: a channel without a location button gets the typed wording.
+    say(turn, data(session).retypePlace ? "report.locationRetype" : "report.locationPrompt", {}, { requestLocation: true, buttons: withNav(turn, [SKIP]) }),
   async handle(turn, session) {
     const c = turn.message.content;
     if (c.type === "location") return takePin(turn, session, c.latitude, c.longitude);
@@ -566,7 +562,7 @@ export function parsePhone(input: string): string | undefined {
 }
 
 const phone = step("phone", {
-  prompt: (turn) => say(turn, canAsk(turn, "requestsContact") ? "report.phonePrompt" : "report.phonePromptTyped", {}, { requestContact: true, buttons: buttons(turn, NAV) }),
+  prompt: (turn) => say(turn, "report.phonePrompt", {}, { requestContact: true, buttons: buttons(turn, NAV) }),
   handle(turn, session) {
     const c = turn.message.content;
     const raw = c.type === "contact" ? c.phone : textOf(turn);
