@@ -41,7 +41,7 @@ describe("the orphan evidence sweep", () => {
     await send(abandoned, shared, "chung.png");
     await send(abandoned, onlyAbandoned, "rieng.png");
 
-    const filer = await atEvidence("Mất trộm điện thoại ở chợ thôn 1 sáng nay.");
+    const filer = await atEvidence("Mất trộm điện thoại ở chợ thôn 1.");
     await send(filer, shared, "chung.png");
     await chat(svc, filer, { button: "nav:done" });
     let bot;
