@@ -63,7 +63,7 @@ export function canAnswerQuestions(officer: SignedInOfficer): boolean {
 
 /** May this officer write knowledge-base entries (create, edit, import, save an answer as an entry)? Everyone reads them. */
 export function canEditFaq(officer: SignedInOfficer): boolean {
-  return officer.role === "admin" || officer.role === "outreach";
+  return officer.role === "admin" || officer.role === "outreach" || officer.role === "outreach_lead";
 }
 
 /** May this officer create officer accounts, change them, disable them and reset their passwords? */

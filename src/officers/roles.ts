@@ -15,6 +15,8 @@ export const ROLES = {
   duty: { label: "Trực ban Công an tỉnh", tipScope: "province", canRoute: true, canAct: true, canRevealIdentity: true },
   officer: { label: "Cán bộ thụ lý", tipScope: "unit", canRoute: true, canAct: true, canRevealIdentity: true },
   outreach: { label: "Biên tập tuyên truyền", tipScope: "none", canRoute: false, canAct: false, canRevealIdentity: false },
+  /** Leads outreach: writes like an editor, and approves what another editor wrote before it goes to residents. */
+  outreach_lead: { label: "Trưởng nhóm tuyên truyền", tipScope: "none", canRoute: false, canAct: false, canRevealIdentity: false },
   viewer: { label: "Chỉ xem", tipScope: "unit", canRoute: false, canAct: false, canRevealIdentity: false },
 } as const satisfies Record<
   string,

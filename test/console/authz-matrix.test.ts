@@ -20,7 +20,7 @@ const UNIT_A = "CAX-MT-A";
 const UNIT_B = "CAX-MT-B";
 const UNIT_C = "CAX-MT-C";
 
-type Caller = "admin" | "duty" | "officerA" | "viewerA" | "outreach" | "officerNoUnit" | "signedOut";
+type Caller = "admin" | "duty" | "officerA" | "viewerA" | "outreach" | "outreachLead" | "officerNoUnit" | "signedOut";
 /** "change": 403 password_change_required (a generated password not yet replaced). */
 type Outcome = "ok" | 401 | 403 | 404 | "change";
 /** A duty officer who has not yet replaced the password an administrator gave them. */
@@ -36,14 +36,15 @@ const ACCOUNTS: Record<Exclude<Caller, "signedOut">, { role: Role; unitId?: stri
   officerA: { role: "officer", unitId: UNIT_A },
   viewerA: { role: "viewer", unitId: UNIT_A },
   outreach: { role: "outreach" },
+  outreachLead: { role: "outreach_lead" },
   officerNoUnit: { role: "officer" },
 };
-const CALLERS: Caller[] = ["signedOut", "admin", "duty", "officerA", "viewerA", "outreach", "officerNoUnit"];
+const CALLERS: Caller[] = ["signedOut", "admin", "duty", "officerA", "viewerA", "outreach", "outreachLead", "officerNoUnit"];
 /** Accounts that see only their unit's tips: they must never learn anything about unit B's tip. */
 const UNIT_SCOPED: Caller[] = ["officerA", "viewerA", "officerNoUnit"];
 
 // ── who may call what ────────────────────────────────────────────────────────────────────────
-const anyone: Expect = { signedOut: "ok", admin: "ok", duty: "ok", officerA: "ok", viewerA: "ok", outreach: "ok", officerNoUnit: "ok" };
+const anyone: Expect = { signedOut: "ok", admin: "ok", duty: "ok", officerA: "ok", viewerA: "ok", outreach: "ok", outreachLead: "ok", officerNoUnit: "ok" };
 const signedIn: Expect = { ...anyone, signedOut: 401 };
 /** The listed accounts get through; every other signed-in account gets 403. */
 const allowedFor = (...allowed: Caller[]): Expect =>
@@ -60,9 +61,10 @@ const tipOfUnitB = (...allowed: ("admin" | "duty")[]): Expect => ({
   viewerA: 404,
   officerNoUnit: 404,
   outreach: 403,
+  outreachLead: 403,
 });
 /** Lists and streams of tips: every account that reads tips, each seeing its own scope (checked for leaks). */
-const tipQueue: Expect = { ...signedIn, outreach: 403 };
+const tipQueue: Expect = { ...signedIn, outreach: 403, outreachLead: 403 };
 
 interface RouteCase {
   expect: Expect;
@@ -118,9 +120,9 @@ const CASES: Record<string, RouteCase> = {
   "POST /questions/:id/answer": { expect: { ...signedIn, viewerA: 403 }, body: () => ({ answer: "Bạn đến công an xã mang theo căn cước." }) },
   "GET /faq": { expect: signedIn },
   "GET /faq/export": { expect: signedIn },
-  "POST /faq": { expect: allowedFor("admin", "outreach"), body: () => ({ ...faqEntry(`mt-moi-${seq()}`), version: undefined }) },
-  "PATCH /faq/:id": { expect: allowedFor("admin", "outreach"), body: () => ({ questions: ["Làm căn cước ở đâu?", `Cách hỏi thứ ${seq()}?`] }) },
-  "POST /faq/import": { expect: allowedFor("admin", "outreach"), body: () => ({ format: "tin-bao-faq", version: 1, entries: [faqEntry(`mt-nhap-${seq()}`)] }) },
+  "POST /faq": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => ({ ...faqEntry(`mt-moi-${seq()}`), version: undefined }) },
+  "PATCH /faq/:id": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => ({ questions: ["Làm căn cước ở đâu?", `Cách hỏi thứ ${seq()}?`] }) },
+  "POST /faq/import": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => ({ format: "tin-bao-faq", version: 1, entries: [faqEntry(`mt-nhap-${seq()}`)] }) },
   // units
   "GET /units": { expect: signedIn },
   "GET /units/:id": { expect: signedIn },
