@@ -47,6 +47,23 @@ const envSchema = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters of A-Z a-z 0-9 _ -").optional(),
   ),
   TELEGRAM_MODE: optional.pipe(z.enum(["webhook", "polling"]).optional()),
+  // Campaign messages per second for a bot with paid broadcasts (allow_paid_broadcast, Telegram Stars); unset: the free ~30/s.
+  TELEGRAM_BROADCAST_RATE: optional.pipe(z.string().regex(/^\d{1,4}$/, "messages per second, 1-1000").transform(Number).pipe(z.number().int().min(1).max(1000)).optional()),
+  // Zalo ZBS templates approved for outreach, by topic: {"scam":"<template_id>"}; a campaign reaches a Zalo resident
+  // outside the 7-day window only through its topic's template, and is otherwise skipped (window_closed).
+  ZALO_CAMPAIGN_TEMPLATES: optional.pipe(
+    z
+      .string()
+      .refine((s) => {
+        try {
+          const v = JSON.parse(s) as unknown;
+          return !!v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string");
+        } catch {
+          return false;
+        }
+      }, 'a JSON object from topic to template id, e.g. {"scam":"123456"}')
+      .optional(),
+  ),
   TELEGRAM_DUTY_CHAT_ID: optional.pipe(
     z.string().regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$/, "a Telegram chat id: an integer (negative for groups) or @channelname").optional(),
   ),
@@ -97,6 +114,8 @@ export interface TelegramConfig {
   webhookSecret?: string;
   mode: "webhook" | "polling";
   dutyChatId?: string;
+  /** Paid broadcast rate (messages/s) for campaigns; undefined: the free rate in the channel's capabilities. */
+  broadcastRate?: number;
 }
 
 export interface ZaloConfig {
@@ -117,6 +136,8 @@ export interface Config {
   publicUrl: string;
   databaseUrl: string;
   dialect: Dialect;
+  /** ZALO_CAMPAIGN_TEMPLATES as given (JSON: topic → ZBS template id). */
+  zaloCampaignTemplates?: string;
   dataDir: string;
   mediaDir: string;
   /** 32 raw bytes, or undefined when the embedded default must generate one (SQLite only). */
@@ -172,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     databaseUrl: e.DATABASE_URL,
     dialect,
+    zaloCampaignTemplates: e.ZALO_CAMPAIGN_TEMPLATES,
     dataDir,
     mediaDir: e.MEDIA_DIR,
     encryptionKey: e.DATA_ENCRYPTION_KEY ? keyBytes(e.DATA_ENCRYPTION_KEY) : undefined,
@@ -232,6 +254,7 @@ function telegramConfig(e: z.infer<typeof envSchema>, publicUrl: string): Telegr
     webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
     mode,
     dutyChatId: e.TELEGRAM_DUTY_CHAT_ID,
+    broadcastRate: e.TELEGRAM_BROADCAST_RATE,
   };
 }
 

@@ -17,6 +17,8 @@ export interface AppEvents {
   "tip:created": [tipId: string];
   /** An officer acted on a tip, or the reporter wrote in its thread (the console's live queue listens). */
   "tip:changed": [tipId: string];
+  /** A campaign was approved, resumed or cancelled: its runs may start or stop now. */
+  "campaign:changed": [campaignId: string];
 }
 
 export class Bus extends EventEmitter<AppEvents> {

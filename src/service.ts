@@ -23,6 +23,7 @@ import { createInboxWorker } from "./inbox/worker.ts";
 import { createWebhookRouter } from "./inbox/webhook-routes.ts";
 import { storeInboundEvent } from "./inbox/store-event.ts";
 import { createOutboxWorker } from "./outbox/worker.ts";
+import { createCampaignSender, type CampaignSender } from "./outreach/campaigns/campaign-sender.ts";
 import { createDutyWorker, type DutyWorker } from "./duty/duty-worker.ts";
 import { createOrphanSweeper, type OrphanSweeper } from "./media/orphan-sweeper.ts";
 import { createInboundHandler } from "./conversation/handle-inbound.ts";
@@ -46,6 +47,7 @@ export interface RunningService {
   server: Server;
   inbox: ReturnType<typeof createInboxWorker>;
   outbox: ReturnType<typeof createOutboxWorker>;
+  campaigns: CampaignSender;
   /** Duty-chat alerts and the overdue digest; absent without a Telegram bot. */
   duty?: DutyWorker;
   /** Removes evidence never tied to a tip (UPLOAD_ORPHAN_HOURS) and stale rate-limit counters. */
@@ -92,6 +94,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
 
   const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n));
   const outbox = createOutboxWorker(ctx);
+  const campaigns = createCampaignSender(ctx, i18n);
   const duty = config.telegram ? createDutyWorker(ctx, i18n) : undefined;
   const sweeper = createOrphanSweeper(ctx);
   if (!duty) log.info("duty alerts are off: TELEGRAM_BOT_TOKEN is not set (duty chats are Telegram groups)");
@@ -123,6 +126,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ctx.bus.on("outbox:queued", () => outbox.kick());
     inbox.start();
     outbox.start();
+    campaigns.start();
+    ctx.bus.on("campaign:changed", () => void campaigns.schedule().then(() => campaigns.kick(), () => undefined));
     sweeper.start();
     if (duty) {
       ctx.bus.on("tip:created", () => duty.kick());
@@ -136,6 +141,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     server,
     inbox,
     outbox,
+    campaigns,
     duty,
     sweeper,
     notes,
@@ -148,6 +154,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       await inbox.stop();
       await sweeper.stop();
       await duty?.stop();
+      await campaigns.stop();
       await outbox.stop();
       await database.close();
     },

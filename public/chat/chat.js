@@ -256,6 +256,12 @@ function renderMessage(m) {
     bubble.append(h('div', { class: 'phones' }, m.phones.map((p) =>
       h('a', { class: 'btn call', href: telHref(p.number), text: p.label || `Gọi ${p.number}` }))));
   }
+  // A campaign's links: https only, opened in a new tab without telling the site where the visitor came from.
+  const links = Array.isArray(m.links) ? m.links.filter((l) => l && typeof l.url === 'string' && /^https:\/\//.test(l.url)) : [];
+  if (links.length) {
+    bubble.append(h('div', { class: 'links' }, links.map((l) =>
+      h('a', { class: 'btn link', href: l.url, target: '_blank', rel: 'noopener noreferrer', text: String(l.label || l.url) }))));
+  }
   const time = fmtTime(m.createdAt);
   return h('li', { class: `msg ${out ? 'out' : 'in'}${receipt ? ' wide' : ''}`, 'data-id': m.id },
     h('span', { class: 'sr-only', text: out ? 'Tin Báo:' : 'Bạn:' }),

@@ -77,6 +77,10 @@ export interface OutboundMessage {
   phones?: { label: string; number: string }[];
   /** A recorded clip of this prompt in the resident's language. */
   audio?: { file: string; mime: string; label?: string };
+  /** Buttons that open a web page (a campaign's link), after the choices. */
+  links?: { label: string; url: string }[];
+  /** A campaign message on a bot allowed paid broadcasts (Telegram allow_paid_broadcast: above 30 messages/s). */
+  paidBroadcast?: boolean;
   /** Ask the platform to prevent forwarding/saving (receipts with secrets). */
   protect?: boolean;
   /**
@@ -97,6 +101,12 @@ export interface ChannelCapabilities {
   rate: { perSecond: number; perChatPerSecond: number };
   /** Hours after the resident's last message during which we may reply (Zalo: 7 days). */
   replyWindowHours?: number;
+  /**
+   * Campaign (bulk) traffic: its rate, shared by every process; whether it may reach only residents inside the
+   * reply window (others by an approved template, or skipped); Vietnam-time hours when promotion is refused
+   * (held until `to`).
+   */
+  bulk: { perSecond: number; needsWindow: boolean; quietHours?: { from: number; to: number } };
   sendsAudio: boolean;
   requestsLocation: boolean;
   requestsContact: boolean;
@@ -117,6 +127,11 @@ export interface Channel {
   receive(payload: unknown): InboundMessage | null;
   /** Sends one message; throws SendError (see src/outbox/send-error.ts) on failure. */
   send(chatId: string, message: OutboundMessage): Promise<SentReceipt>;
+  /**
+   * Sends an approved template message by user id (Zalo ZBS), for campaigns outside the reply window. Channels
+   * without templates leave it out.
+   */
+  sendTemplate?(chatId: string, templateId: string, data: Record<string, string>): Promise<SentReceipt>;
   /** Opens a download of inbound media; must reject sizes over `maxBytes` with a MediaTooLargeError. */
   download(media: InboundMedia, maxBytes: number): Promise<Readable>;
   /** Best-effort acknowledgement after processing (e.g. answerCallbackQuery). */

@@ -66,6 +66,16 @@ export function canEditFaq(officer: SignedInOfficer): boolean {
   return officer.role === "admin" || officer.role === "outreach" || officer.role === "outreach_lead";
 }
 
+/** May this officer write outreach campaigns and submit them for approval? */
+export function canWriteCampaigns(officer: SignedInOfficer): boolean {
+  return officer.role === "admin" || officer.role === "outreach" || officer.role === "outreach_lead";
+}
+
+/** May this officer approve a campaign another person wrote (never their own: the rule is in manage-campaigns)? */
+export function canApproveCampaigns(officer: SignedInOfficer): boolean {
+  return officer.role === "admin" || officer.role === "outreach_lead";
+}
+
 /** May this officer create officer accounts, change them, disable them and reset their passwords? */
 export function canManageOfficers(officer: SignedInOfficer): boolean {
   return officer.role === "admin";

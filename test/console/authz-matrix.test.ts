@@ -134,9 +134,44 @@ const CASES: Record<string, RouteCase> = {
   "POST /officers": { expect: allowedFor("admin"), body: () => ({ username: `mt.moi.${seq()}`, displayName: "Cán bộ mới", role: "duty" }) },
   "PATCH /officers/:id": { expect: allowedFor("admin"), body: () => ({ displayName: `Đ/c Đổi Tên ${seq()}` }) },
   "POST /officers/:id/password-reset": { expect: allowedFor("admin") },
+  // outreach campaigns: editors write and submit; another person (admin, outreach lead) approves; the duty desk reads
+  "GET /campaigns": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
+  "GET /campaigns/audience": { expect: allowedFor("admin", "duty", "outreach", "outreachLead"), query: "topic=scam&languages=vi,hre&channels=telegram" },
+  "GET /campaigns/:id": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
+  "GET /campaigns/:id/preview": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
+  "POST /campaigns": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => campaignInput() },
+  "PATCH /campaigns/:id": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => campaignInput() },
+  "POST /campaigns/:id/submit": { expect: allowedFor("admin", "outreach", "outreachLead") },
+  "POST /campaigns/:id/approve": { expect: allowedFor("admin", "outreachLead") },
+  "POST /campaigns/:id/pause": { expect: allowedFor("admin", "outreach", "outreachLead") },
+  "POST /campaigns/:id/resume": { expect: allowedFor("admin", "outreach", "outreachLead") },
+  "POST /campaigns/:id/cancel": { expect: allowedFor("admin", "outreach", "outreachLead") },
   "GET /audit": { expect: allowedFor("admin") },
   "GET /audit/export": { expect: allowedFor("admin") },
 };
+
+function campaignInput() {
+  return { title: `Cảnh báo lừa đảo ${seq()}`, topic: "scam", variants: { vi: { text: "Cảnh giác với cuộc gọi giả công an." } }, audience: { channels: ["telegram"] } };
+}
+
+/** The status a campaign must be in for the route to apply to it (approve: submitted, resume: paused…). */
+const CAMPAIGN_STATUS_FOR: Record<string, string> = { approve: "submitted", pause: "approved", resume: "paused" };
+
+async function addCampaign(route: ApiRoute) {
+  const status = CAMPAIGN_STATUS_FOR[route.path.split("/")[3] ?? ""] ?? "draft";
+  const input = campaignInput();
+  return api.ctx.db.campaign.create({
+    data: {
+      title: input.title,
+      topic: input.topic,
+      variantsJson: JSON.stringify(input.variants),
+      audienceJson: JSON.stringify(input.audience),
+      status,
+      createdById: campaignAuthor,
+      ...(status === "approved" ? { approvedById: campaignAuthor, nextRunAt: new Date(Date.now() + 24 * 3600_000) } : {}),
+    },
+  });
+}
 
 function faqEntry(id: string) {
   return {
@@ -158,13 +193,15 @@ let officerOfUnitB: string;
 let firstLoginId: string;
 let accountToChange: string;
 let faqToChange: string;
+/** Writes the campaigns the routes act on: never one of the callers, so approving them is someone else's act. */
+let campaignAuthor: string;
 let tipOfUnitA: { id: string; reference: string };
 /** Every id and reference of a unit B tip made so far: a unit account's answer must mention none. */
 const unitBSecrets = new Set<string>();
 
-function once<T>(make: () => Promise<T>): () => Promise<T> {
+function once<T, A extends unknown[] = []>(make: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
   let made: Promise<T> | undefined;
-  return () => (made ??= make());
+  return (...args) => (made ??= make(...args));
 }
 
 /** Fresh fixtures for one call, made only when the call needs them. */
@@ -181,6 +218,7 @@ class World {
   otherTip = once(() => namedTipOfUnitB());
   attachment = once(async () => addAttachment((await this.tip()).id));
   question = once(() => addQuestion());
+  campaign = once((route: ApiRoute) => addCampaign(route));
 
   async param(route: ApiRoute, name: string): Promise<string> {
     if (route.path.startsWith("/tips/:id")) {
@@ -189,6 +227,7 @@ class World {
     }
     if (route.path.startsWith("/questions/:id") && name === "id") return (await this.question()).id;
     if (route.path.startsWith("/faq/:id") && name === "id") return faqToChange;
+    if (route.path.startsWith("/campaigns/:id") && name === "id") return (await this.campaign(route)).id;
     if (route.path.startsWith("/units/:id") && name === "id") return UNIT_B;
     if (route.path.startsWith("/officers/:id") && name === "id") return accountToChange;
     throw new Error(`No value for :${name} in ${key(route)}: teach World.param in test/console/authz-matrix.test.ts which fixture it names.`);
@@ -338,11 +377,13 @@ beforeAll(async () => {
   firstLoginId = (await addOfficer(api.ctx, "mt.firstlogin", "duty", { generatedPassword: true })).id;
   sessions.set(FIRST_LOGIN, await signIn(api.base, "mt.firstlogin"));
   passwords.set(FIRST_LOGIN, PASSWORD);
-  const [, unitBOfficer, toChange] = await Promise.all([
-    addOfficer(api.ctx, "mt.dang.nhap", "duty"),
+  const [author, unitBOfficer, toChange] = await Promise.all([
+    addOfficer(api.ctx, "mt.tac.gia", "outreach"),
     addOfficer(api.ctx, "mt.can.bo.b", "officer", { unitId: UNIT_B }),
     addOfficer(api.ctx, "mt.doi.thong.tin", "officer", { unitId: UNIT_B }),
   ]);
+  campaignAuthor = author.id;
+  await addOfficer(api.ctx, "mt.dang.nhap", "duty");
   officerOfUnitB = unitBOfficer.id;
   accountToChange = toChange.id;
   faqToChange = "mt-sua";

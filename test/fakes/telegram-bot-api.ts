@@ -123,6 +123,11 @@ export interface FakeTelegramOptions {
   bot?: Partial<Omit<BotIdentity, 'id'>>;
   /** Upper bound for getUpdates long polls, whatever `timeout` the client asks for (telegraf asks for 50 s). */
   maxLongPollMs?: number;
+  /**
+   * Enforce Telegram's flood limits on send* calls as the real API does: more than `perSecond` messages in any
+   * second (or `perChatPerSecond` to one chat) gets 429 "Too Many Requests: retry after N" with `retry_after`.
+   */
+  limits?: { perSecond: number; perChatPerSecond?: number; retryAfter?: number };
 }
 
 interface Poller {
@@ -180,6 +185,12 @@ export class FakeTelegramBotApi {
   webhook: Json | undefined;
 
   private readonly maxLongPollMs: number;
+  private readonly limits: FakeTelegramOptions['limits'];
+  /** Times (ms) of accepted sends within the last second, overall and per chat, for `limits`. */
+  private recentSends: number[] = [];
+  private recentByChat = new Map<string, number[]>();
+  /** send* calls answered 429 by `limits`, with when. */
+  readonly throttled: Date[] = [];
   private readonly server = http.createServer((req, res) => {
     this.handle(req, res).catch((cause: unknown) => sendJson(res, 500, error(500, `Internal Server Error: the fake crashed: ${String(cause)}`)));
   });
@@ -206,6 +217,7 @@ export class FakeTelegramBotApi {
     };
     this.specPath = resolveSpecPath(options.specPath);
     this.maxLongPollMs = options.maxLongPollMs ?? Number.POSITIVE_INFINITY;
+    this.limits = options.limits;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -409,6 +421,14 @@ export class FakeTelegramBotApi {
       const reply = token !== this.token ? error(401, 'Unauthorized') : badRequest(cause.message);
       return this.reject(call, res, reply);
     }
+    if (this.limits && /^send/i.test(call.method) && this.overLimit(call)) {
+      const retryAfter = this.limits.retryAfter ?? 1;
+      this.throttled.push(new Date());
+      call.accepted = true;
+      this.respond(call, res, error(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter }));
+      this.notifyCall();
+      return;
+    }
     call.accepted = true;
     this.notifyCall();
 
@@ -417,6 +437,21 @@ export class FakeTelegramBotApi {
     else if (failure) return this.fail(call, failure, req, res);
     const reply = await this.answer(call, req);
     if (reply) this.respond(call, res, reply);
+  }
+
+  /** Counts this send against the limits; true when it goes over them (then it is not counted). */
+  private overLimit(call: RecordedCall): boolean {
+    const now = Date.now();
+    const chat = String(call.params['chat_id']);
+    this.recentSends = this.recentSends.filter((t) => t > now - 1000);
+    const mine = (this.recentByChat.get(chat) ?? []).filter((t) => t > now - 1000);
+    const perChat = this.limits!.perChatPerSecond;
+    if (this.recentSends.length >= this.limits!.perSecond || (perChat !== undefined && mine.length >= perChat)) return true;
+    this.recentSends.push(now);
+    mine.push(now);
+    this.recentByChat.set(chat, mine);
+    if (this.recentByChat.size > 50_000) this.recentByChat.clear();
+    return false;
   }
 
   private reject(call: RecordedCall, res: http.ServerResponse, reply: BotApiReply): void {

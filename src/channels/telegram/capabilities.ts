@@ -14,6 +14,8 @@ export const telegramCapabilities: Readonly<ChannelCapabilities> = Object.freeze
   maxDownloadBytes: TELEGRAM_MAX_DOWNLOAD_BYTES,
   // ~30 messages/s per bot in bulk, ~1 message/s per chat; beyond that Telegram answers 429.
   rate: Object.freeze({ perSecond: 30, perChatPerSecond: 1 }),
+  // Campaigns share the bot's ~30/s (TELEGRAM_BROADCAST_RATE raises it for paid broadcasts); no window, no quiet hours.
+  bulk: Object.freeze({ perSecond: 30, needsWindow: false }),
   sendsAudio: true,
   requestsLocation: true,
   requestsContact: true,

@@ -44,7 +44,9 @@ export function planRequests(chatId: string, message: OutboundMessage, labels: K
   const caps = telegramCapabilities;
   const chat_id = /^-?\d+$/.test(chatId) && Number.isSafeInteger(Number(chatId)) ? Number(chatId) : chatId;
   const protect = message.protect ? { protect_content: true } : {};
-  const inline = message.buttons && message.buttons.some((row) => row.length > 0) ? inlineKeyboard(message.buttons) : undefined;
+  const hasChoices = (message.buttons?.some((row) => row.length > 0) ?? false) || (message.links?.length ?? 0) > 0;
+  const inline = hasChoices ? inlineKeyboard(message.buttons ?? [], message.links ?? []) : undefined;
+  const paid = message.paidBroadcast ? { allow_paid_broadcast: true } : {};
   const reply = message.requestLocation || message.requestContact ? replyKeyboard(message, labels) : undefined;
 
   const texts = splitText(composeText(message), caps.textMaxChars);
@@ -58,7 +60,7 @@ export function planRequests(chatId: string, message: OutboundMessage, labels: K
   texts.forEach((text, index) => {
     const isLast = index === texts.length - 1;
     const reply_markup = isLast && inline ? inline : index === 0 && reply ? reply : reply ? undefined : { remove_keyboard: true };
-    requests.push({ method: "sendMessage", payload: { chat_id, text, ...protect, ...(reply_markup ? { reply_markup } : {}) } });
+    requests.push({ method: "sendMessage", payload: { chat_id, text, ...protect, ...paid, ...(reply_markup ? { reply_markup } : {}) } });
   });
   return requests;
 }
@@ -69,7 +71,7 @@ function composeText(message: OutboundMessage): string {
   return [message.text.normalize("NFC").trim(), phones.join("\n")].filter((block) => block !== "").join("\n\n");
 }
 
-function inlineKeyboard(rows: Button[][]): Record<string, unknown> {
+function inlineKeyboard(rows: Button[][], links: { label: string; url: string }[]): Record<string, unknown> {
   const caps = telegramCapabilities;
   for (const button of rows.flat()) {
     const bytes = Buffer.byteLength(button.payload, "utf8");
@@ -87,7 +89,9 @@ function inlineKeyboard(rows: Button[][]): Record<string, unknown> {
   return {
     inline_keyboard: rows
       .filter((row) => row.length > 0)
-      .map((row) => row.map((button) => ({ text: button.label.trim(), callback_data: button.payload }))),
+      .map((row) => row.map((button) => ({ text: button.label.trim(), callback_data: button.payload as string | undefined, url: undefined as string | undefined })))
+      .concat(links.map((link) => [{ text: link.label.trim().slice(0, caps.buttonLabelMaxChars), callback_data: undefined, url: link.url }]))
+      .map((row) => row.map((b) => (b.url ? { text: b.text, url: b.url } : { text: b.text, callback_data: b.callback_data! }))),
   };
 }
 

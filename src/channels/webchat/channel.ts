@@ -15,6 +15,8 @@ export const webchatCapabilities: ChannelCapabilities = {
   buttonLabelMaxChars: 80,
   maxDownloadBytes: 2 * 1024 ** 3,
   rate: { perSecond: 500, perChatPerSecond: 50 },
+  // A campaign message is written to the visitor's chat history and read the next time they open it.
+  bulk: { perSecond: 500, needsWindow: false },
   sendsAudio: true,
   // The page puts a "Gửi vị trí" button under the question (the browser's geolocation, with a typed fallback).
   requestsLocation: true,
@@ -42,6 +44,8 @@ export interface WebchatView {
   buttons?: { label: string; payload: string }[][];
   requestLocation?: boolean;
   phones?: { label: string; number: string }[];
+  /** A campaign's links (https only). */
+  links?: { label: string; url: string }[];
   audio?: { url: string; label?: string };
   attachment?: { name: string; kind: string; size?: number; status?: string };
   location?: { latitude: number; longitude: number };
@@ -79,6 +83,7 @@ export function createWebchatChannel(ctx: AppContext, localesDir = DEFAULT_LOCAL
         buttons: message.buttons,
         requestLocation: message.requestLocation,
         phones: message.phones,
+        links: message.links,
         receipt: message.receipt,
         audio: message.audio ? { url: `/chat/audio/${path.relative(localesDir, message.audio.file).split(path.sep).join("/")}`, label: message.audio.label } : undefined,
       };

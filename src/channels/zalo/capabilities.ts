@@ -24,6 +24,9 @@ export const zaloCapabilities: Readonly<ChannelCapabilities> = Object.freeze({
   // (the pacer allows a burst of 3), and a resident is never flooded.
   rate: Object.freeze({ perSecond: 30, perChatPerSecond: 1 }),
   replyWindowHours: ZALO_REPLY_WINDOW_HOURS,
+  // Free-form campaign messages only inside the 7-day window (others: an approved ZBS template, or skipped);
+  // promotional messages are refused 22:00–06:00 Vietnam time (error -234), so they are held until 06:00.
+  bulk: Object.freeze({ perSecond: 30, needsWindow: true, quietHours: Object.freeze({ from: 22, to: 6 }) }),
   // Recorded prompts go as a file attachment before the text (see plan.ts); a clip Zalo refuses is skipped.
   sendsAudio: true,
   // Zalo has no "share location" or "share phone" button: residents type the place or the number.

@@ -14,6 +14,8 @@ export const PATHS = {
   uploadFile: "/v2.0/oa/upload/file",
   uploadImage: "/v2.0/oa/upload/image",
   userDetail: "/v3.0/oa/user/detail",
+  /** ZBS template message by user id (replaced per-user promotion in 2026). The body shape follows shared/notes/zalo.md. */
+  template: "/v3.0/oa/message/template",
 } as const;
 
 export interface UploadFile {

@@ -19,7 +19,7 @@ import { downloadAttachment } from "./download.ts";
 import { DEFAULT_ERROR_POLICY, type ErrorPolicy } from "./errors.ts";
 import type { ButtonShape, PlanOptions } from "./plan.ts";
 import { receiveEvent } from "./receive.ts";
-import { createClipCache, sendMessage } from "./send.ts";
+import { createClipCache, sendMessage, sendTemplate } from "./send.ts";
 import { createTokenKeeper, type TokenKeeper } from "./tokens.ts";
 import { verifyZaloWebhook } from "./webhook.ts";
 
@@ -120,6 +120,8 @@ export function createZaloChannel(config: ZaloConfig, deps: ZaloDeps, options: Z
     receive: (payload) => receiveEvent(payload, { buttonPrefix, keyOf, now: deps.now }),
 
     send: (userId, message) => sendMessage(api, clips, userId, message, plan, log),
+
+    sendTemplate: (userId, templateId, data) => sendTemplate(api, userId, templateId, data),
 
     download: (media, maxBytes) => downloadAttachment(media, maxBytes, { headersMs: callTimeoutMs, totalMs: options.downloadTimeoutMs ?? 120_000 }),
 

@@ -30,7 +30,8 @@ export interface PlanOptions {
 
 export type ZaloButton =
   | { type: "oa.query.hide"; title: string; payload: string }
-  | { type: "oa.open.phone"; title: string; payload: { phone_code: string } };
+  | { type: "oa.open.phone"; title: string; payload: { phone_code: string } }
+  | { type: "oa.open.url"; title: string; payload: { url: string } };
 
 /** The `message` object of POST /v3.0/oa/message/cs. */
 export type CsMessage =
@@ -49,7 +50,9 @@ export type PlannedStep = { kind: "clip"; file: string; mime: string; label?: st
  *   // → [{ kind: "message", message: { text: "Bạn muốn làm gì?", attachment: { type: "template", payload: { buttons: [{ type: "oa.query.hide", title: "Báo tin", payload: "#tb:menu:report" }] } } } }]
  */
 export function planMessages(message: OutboundMessage, options: PlanOptions): PlannedStep[] {
-  const buttons = [...(message.phones ?? []).map(phoneButton), ...(message.buttons ?? []).flat().map((b) => queryButton(b, options.buttonPrefix))];
+  const buttons = [...(message.phones ?? []).map(phoneButton), ...(message.buttons ?? []).flat().map((b) => queryButton(b, options.buttonPrefix)),
+    ...(message.links ?? []).map((l): ZaloButton => ({ type: "oa.open.url", title: title(l.label), payload: { url: l.url } })),
+  ];
   const texts = splitText(message.text.normalize("NFC").trim(), zaloCapabilities.textMaxChars);
   const clip = message.audio && options.sendAudio ? message.audio : undefined;
   if (texts.length === 0 && buttons.length > 0) throw new SendError("invalid_message", "zalo: message has no text to show with its buttons");

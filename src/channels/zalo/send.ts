@@ -107,6 +107,17 @@ async function sendClip(api: OaApi, clips: ClipCache, userId: string, file: stri
   }
 }
 
+/**
+ * An approved ZBS template to one user, outside the 7-day window (campaigns only).
+ *
+ * @example await sendTemplate(api, "2512523625412515", "301234", { content: "Cảnh báo lừa đảo…" })
+ */
+export async function sendTemplate(api: OaApi, userId: string, templateId: string, data: Record<string, string>): Promise<SentReceipt> {
+  const answer = await api.post(PATHS.template, { user_id: userId, template_id: templateId, template_data: data });
+  const id = typeof answer === "object" && answer !== null ? (answer as { message_id?: unknown; msg_id?: unknown }).message_id ?? (answer as { msg_id?: unknown }).msg_id : undefined;
+  return { providerMessageId: typeof id === "string" && id !== "" ? id : typeof id === "number" ? String(id) : undefined };
+}
+
 async function postMessage(api: OaApi, userId: string, message: CsMessage): Promise<string | undefined> {
   const data = await api.post(PATHS.message, { recipient: { user_id: userId }, message });
   // error 0 means Zalo took it: a missing id must not make the outbox send it again.

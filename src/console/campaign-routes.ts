@@ -1,0 +1,312 @@
+/**
+ * Outreach campaigns: outreach editors (and admin) write and submit them; another person whose role may
+ * approve (admin, outreach_lead) approves; the duty desk reads them and their figures. Every step audited.
+ */
+import { z } from "zod";
+import { planRequests } from "../channels/telegram/plan.ts";
+import { planMessages } from "../channels/zalo/plan.ts";
+import { AppError } from "../http/errors.ts";
+import type { Translator } from "../i18n/index.ts";
+import { createTranslator } from "../i18n/index.ts";
+import type { SignedInOfficer } from "../officers/roles.ts";
+import { audienceSchema, CAMPAIGN_CHANNELS, CAMPAIGN_LANGUAGES, campaignInputSchema, type Audience } from "../outreach/campaigns/campaign-input.ts";
+import { composeCampaignMessage } from "../outreach/campaigns/compose.ts";
+import {
+  CAMPAIGN_STATUSES,
+  countAudience,
+  countDeliveries,
+  createCampaign,
+  moveCampaign,
+  parseCampaign,
+  STATUS_LABELS,
+  updateCampaign,
+  type CampaignCounts,
+  type CampaignStatus,
+} from "../outreach/campaigns/manage-campaigns.ts";
+import { occurrences } from "../outreach/campaigns/schedule.ts";
+import { TOPICS } from "../outreach/topics.ts";
+import type { AppContext } from "../context.ts";
+import { canApproveCampaigns, canWriteCampaigns } from "./permissions.ts";
+import { defineRoute, type ApiRoute } from "./route.ts";
+
+const countsView = z
+  .object({
+    total: z.number().int(),
+    queued: z.number().int(),
+    sending: z.number().int(),
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    seen: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    held: z.number().int().meta({ description: "Đang giữ lại theo quy định của nền tảng (Zalo: không gửi từ 22:00 đến 06:00)" }),
+    byReason: z.record(z.string(), z.number().int()).meta({ description: "Số tin bỏ qua/không gửi được theo lý do: opted_out, blocked, window_closed, interrupted, cancelled…" }),
+  })
+  .meta({ id: "CampaignCounts" });
+
+const personView = z.object({ id: z.string(), displayName: z.string() }).nullable();
+
+export const campaignView = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    topic: z.string(),
+    variants: z.record(z.string(), z.object({ text: z.string() })),
+    buttons: z.array(z.record(z.string(), z.string())),
+    audience: audienceSchema,
+    scheduledAt: z.string().nullable(),
+    recurrence: z.record(z.string(), z.unknown()).nullable(),
+    status: z.enum(CAMPAIGN_STATUSES),
+    statusLabel: z.string(),
+    createdBy: personView,
+    approvedBy: personView,
+    submittedAt: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    nextRunAt: z.string().nullable(),
+    runsStarted: z.number().int(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    counts: countsView,
+  })
+  .meta({ id: "Campaign" });
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+const list = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined))
+    .pipe(z.array(item).max(200).optional());
+const audienceQuery = z
+  .object({
+    topic: z.enum(TOPICS).optional(),
+    topics: list(z.enum(TOPICS)),
+    languages: list(z.enum(CAMPAIGN_LANGUAGES)),
+    communes: list(z.string().regex(/^\d{5}$/)),
+    channels: list(z.enum(CAMPAIGN_CHANNELS)),
+  })
+  .strict();
+
+const WRITE_ERRORS = ["validation_failed", "bad_request", "unsupported_media_type", "unauthorized", "forbidden", "csrf_failed", "not_found", "conflict", "stale"] as const;
+
+function permitRead(officer: SignedInOfficer): void {
+  if (!canWriteCampaigns(officer) && officer.role !== "duty") throw new AppError("forbidden", "Tài khoản này không xem được chiến dịch tuyên truyền.");
+}
+function permitWrite(officer: SignedInOfficer): void {
+  if (!canWriteCampaigns(officer)) throw new AppError("forbidden", "Chỉ biên tập tuyên truyền, trưởng nhóm tuyên truyền và quản trị được soạn chiến dịch.");
+}
+
+type Row = NonNullable<Awaited<ReturnType<AppContext["db"]["campaign"]["findUnique"]>>>;
+
+async function views(ctx: AppContext, rows: Row[]): Promise<z.input<typeof campaignView>[]> {
+  const counts = await countDeliveries(ctx.db, rows.map((r) => r.id));
+  const people = await ctx.db.officer.findMany({
+    where: { id: { in: [...new Set(rows.flatMap((r) => [r.createdById, r.approvedById].filter((x): x is string => !!x)))] } },
+    select: { id: true, displayName: true },
+  });
+  const person = (id: string | null) => (id ? (people.find((p) => p.id === id) ?? { id, displayName: "(tài khoản đã xóa)" }) : null);
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return rows.map((row) => {
+    const c = parseCampaign(row);
+    return {
+      id: row.id,
+      title: row.title,
+      topic: row.topic,
+      variants: c.variants,
+      buttons: c.buttons,
+      audience: c.audience,
+      scheduledAt: iso(row.scheduledAt),
+      recurrence: c.recurrence,
+      status: row.status as CampaignStatus,
+      statusLabel: STATUS_LABELS[row.status as CampaignStatus] ?? row.status,
+      createdBy: person(row.createdById),
+      approvedBy: person(row.approvedById),
+      submittedAt: iso(row.submittedAt),
+      approvedAt: iso(row.approvedAt),
+      startedAt: iso(row.startedAt),
+      finishedAt: iso(row.finishedAt),
+      nextRunAt: iso(row.nextRunAt),
+      runsStarted: row.nextRun,
+      version: row.version,
+      createdAt: row.createdAt.toISOString(),
+      counts: counts.get(row.id) as CampaignCounts,
+    };
+  });
+}
+
+async function one(ctx: AppContext, id: string) {
+  const row = await ctx.db.campaign.findUnique({ where: { id } });
+  if (!row) throw new AppError("not_found", "Không tìm thấy chiến dịch này.");
+  return (await views(ctx, [row]))[0]!;
+}
+
+let translator: Promise<Translator> | undefined;
+
+const previewView = z
+  .object({
+    channels: z.array(
+      z.object({
+        channel: z.enum(CAMPAIGN_CHANNELS),
+        language: z.enum(CAMPAIGN_LANGUAGES),
+        /** True when no text was written in this language and residents get the Vietnamese one. */
+        fallback: z.boolean(),
+        /** The platform calls exactly as they will be made (Telegram Bot API, Zalo OA), or the web chat bubble. */
+        requests: z.array(z.unknown()),
+        error: z.string().optional(),
+      }),
+    ),
+    runs: z.array(z.string()).meta({ description: "Các lần gửi theo lịch (ISO), tối đa 100" }),
+  })
+  .meta({ id: "CampaignPreview" });
+
+const move = (name: "submit" | "approve" | "pause" | "resume" | "cancel", summary: string, description: string) =>
+  defineRoute({
+    method: "post",
+    path: `/campaigns/:id/${name}`,
+    tag: "campaigns",
+    summary,
+    description,
+    auth: true,
+    params: idParams,
+    response: { status: 200, description: "Chiến dịch sau thao tác", schema: campaignView },
+    errors: [...WRITE_ERRORS],
+    async run({ ctx, req, params, auth }) {
+      if (name === "approve") {
+        if (!canApproveCampaigns(auth.officer)) throw new AppError("forbidden", "Chỉ quản trị và trưởng nhóm tuyên truyền được duyệt chiến dịch.");
+      } else permitWrite(auth.officer);
+      await moveCampaign(ctx, auth.officer, params.id, name, req.ip ?? null);
+      if (name !== "submit") ctx.bus.emit("campaign:changed", params.id);
+      return one(ctx, params.id);
+    },
+  });
+
+export const campaignRoutes: ApiRoute[] = [
+  defineRoute({
+    method: "get",
+    path: "/campaigns",
+    tag: "campaigns",
+    summary: "Các chiến dịch tuyên truyền",
+    description: "Mới nhất trước, mỗi chiến dịch kèm số tin theo trạng thái gửi.",
+    auth: true,
+    response: { status: 200, description: "Các chiến dịch", schema: z.object({ campaigns: z.array(campaignView) }).meta({ id: "CampaignList" }) },
+    errors: ["unauthorized", "forbidden"],
+    async run({ ctx, auth }) {
+      permitRead(auth.officer);
+      const rows = await ctx.db.campaign.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
+      return { campaigns: await views(ctx, rows) };
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/campaigns/audience",
+    tag: "campaigns",
+    summary: "Đếm người sẽ nhận",
+    description: "Số người đang đăng ký nhận tin khớp với các điều kiện (chủ đề, ngôn ngữ, xã, kênh), đúng như khi gửi.",
+    auth: true,
+    query: audienceQuery,
+    response: { status: 200, description: "Số người nhận", schema: z.object({ count: z.number().int() }).meta({ id: "AudienceCount" }) },
+    errors: ["unauthorized", "forbidden", "validation_failed"],
+    async run({ ctx, query, auth }) {
+      permitRead(auth.officer);
+      const audience: Audience = {
+        ...(query.topics ? { topics: query.topics } : {}),
+        ...(query.languages ? { languages: query.languages } : {}),
+        ...(query.communes ? { communes: query.communes } : {}),
+        ...(query.channels ? { channels: query.channels } : {}),
+      };
+      if (!query.topic && !query.topics) audience.topics = [...TOPICS];
+      return { count: await countAudience(ctx, query.topic ?? TOPICS[0], audience) };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/campaigns",
+    tag: "campaigns",
+    summary: "Soạn chiến dịch mới",
+    description: "Lưu thành bản nháp. Nội dung tiếng Việt bắt buộc; tiếng Hrê, tiếng Co nếu có người nói tiếng đó viết.",
+    auth: true,
+    body: campaignInputSchema,
+    response: { status: 201, description: "Chiến dịch đã lưu (bản nháp)", schema: campaignView },
+    errors: [...WRITE_ERRORS],
+    async run({ ctx, req, body, auth }) {
+      permitWrite(auth.officer);
+      const row = await createCampaign(ctx, auth.officer, body, req.ip ?? null);
+      return one(ctx, row.id);
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/campaigns/:id",
+    tag: "campaigns",
+    summary: "Một chiến dịch và số tin theo trạng thái",
+    auth: true,
+    params: idParams,
+    response: { status: 200, description: "Chiến dịch", schema: campaignView },
+    errors: ["unauthorized", "forbidden", "not_found"],
+    async run({ ctx, params, auth }) {
+      permitRead(auth.officer);
+      return one(ctx, params.id);
+    },
+  }),
+  defineRoute({
+    method: "patch",
+    path: "/campaigns/:id",
+    tag: "campaigns",
+    summary: "Sửa chiến dịch chưa duyệt",
+    description: "Chỉ bản nháp hoặc chiến dịch đang chờ duyệt; sửa xong chiến dịch trở lại bản nháp và phải gửi duyệt lại.",
+    auth: true,
+    params: idParams,
+    body: campaignInputSchema,
+    response: { status: 200, description: "Chiến dịch đã sửa", schema: campaignView },
+    errors: [...WRITE_ERRORS],
+    async run({ ctx, req, params, body, auth }) {
+      permitWrite(auth.officer);
+      await updateCampaign(ctx, auth.officer, params.id, body, req.ip ?? null);
+      return one(ctx, params.id);
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/campaigns/:id/preview",
+    tag: "campaigns",
+    summary: "Xem trước tin sẽ gửi trên từng kênh",
+    description: "Đúng những lệnh gửi tới Telegram, Zalo và khung chat web (cắt đoạn theo giới hạn độ dài, nút bấm), cho từng ngôn ngữ.",
+    auth: true,
+    params: idParams,
+    response: { status: 200, description: "Bản xem trước", schema: previewView },
+    errors: ["unauthorized", "forbidden", "not_found"],
+    async run({ ctx, params, auth }) {
+      permitRead(auth.officer);
+      const row = await ctx.db.campaign.findUnique({ where: { id: params.id } });
+      if (!row) throw new AppError("not_found", "Không tìm thấy chiến dịch này.");
+      const c = parseCampaign(row);
+      const i18n = await (translator ??= createTranslator());
+      const channels: z.input<typeof previewView>["channels"] = [];
+      for (const channel of CAMPAIGN_CHANNELS) {
+        for (const language of CAMPAIGN_LANGUAGES) {
+          const message = composeCampaignMessage(i18n, c, language);
+          const fallback = language !== "vi" && !c.variants[language];
+          try {
+            const requests =
+              channel === "telegram"
+                ? planRequests("123456789", message)
+                : channel === "zalo"
+                  ? planMessages(message, { buttonPrefix: "#tb:", sendAudio: true, maxButtonsPerMessage: 5, buttonShape: "text_with_buttons", moreChoicesText: "Thêm lựa chọn:" })
+                  : [{ text: message.text, buttons: message.buttons, links: message.links }];
+            channels.push({ channel, language, fallback, requests });
+          } catch (err) {
+            channels.push({ channel, language, fallback, requests: [], error: (err as Error).message });
+          }
+        }
+      }
+      return { channels, runs: c.recurrence ? occurrences(c.recurrence).map((d) => d.toISOString()) : [(row.scheduledAt ?? row.nextRunAt ?? new Date()).toISOString()] };
+    },
+  }),
+  move("submit", "Gửi chiến dịch để duyệt", "Bản nháp chuyển sang chờ duyệt. Người soạn không tự duyệt được."),
+  move("approve", "Duyệt chiến dịch", "Một người khác người soạn, có quyền duyệt (quản trị, trưởng nhóm tuyên truyền). Chiến dịch được gửi đúng giờ đã hẹn."),
+  move("pause", "Tạm dừng gửi", "Những tin chưa gửi được giữ lại cho đến khi tiếp tục."),
+  move("resume", "Tiếp tục gửi", "Gửi tiếp những tin còn lại, không gửi lại tin đã gửi."),
+  move("cancel", "Hủy chiến dịch", "Những tin chưa gửi sẽ không được gửi nữa."),
+];

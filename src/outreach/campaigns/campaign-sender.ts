@@ -1,0 +1,419 @@
+/**
+ * Sends approved campaigns: starts each run at its time (one CampaignDelivery row per recipient, created in the
+ * transaction that moves the campaign on, so two processes cannot both start it), then drains the rows lane by
+ * lane (one lane per channel), by each channel's rules as data in its capabilities (`bulk`):
+ *
+ * - rate: slots reserved from a rate shared by every process (shared-rate.ts); a 429 moves the shared rate on by
+ *   `retry_after`; replies to residents (the outbox) do not wait for campaigns, they only move the rate on;
+ * - consent, checked again right before each send: an opt-out or a block since the run started skips the row;
+ * - a reply window (Zalo 7 days): outside it, the topic's approved template where one is configured, else skipped
+ *   `window_closed`; quiet hours (Zalo 22:00–06:00 Vietnam time): held until they end.
+ *
+ * Exactly once: a row is claimed (lease) while still "queued", and marked "sending" in one write right before its
+ * platform call. A row found "sending" after its process died may or may not have arrived, and Telegram and Zalo
+ * offer no idempotency key: it is not sent again but counted as failed `interrupted` (a duplicate broadcast costs
+ * residents' trust; a missed one is visible and small, at most the calls in flight at the crash). A claimed row
+ * never marked "sending" is simply claimed again once its lease runs out.
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AppContext } from "../../context.ts";
+import type { Channel, ChannelName, OutboundMessage } from "../../channels/types.ts";
+import type { Translator } from "../../i18n/index.ts";
+import { dbFaultOf } from "../../db/db-fault.ts";
+import { scrubSecrets } from "../../log.ts";
+import { decide, SendError } from "../../outbox/send-error.ts";
+import { unsubscribe } from "../consent.ts";
+import { findAudience, stillConsents } from "./audience.ts";
+import { composeCampaignMessage } from "./compose.ts";
+import { parseCampaign, type ParsedCampaign } from "./manage-campaigns.ts";
+import { nextOccurrence } from "./schedule.ts";
+import { pushSlots, reserveSlots } from "./shared-rate.ts";
+
+const VN_OFFSET_MS = 7 * 3600_000;
+const HOUR_MS = 3600_000;
+
+export interface CampaignSenderOptions {
+  /** How often due runs are looked for and idle lanes look again (ms). */
+  pollMs?: number;
+  /** How long a claim holds rows that are not yet being sent. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** Rows claimed at once, in seconds of the lane's rate (at least 1 row, at most 500). */
+  claimSeconds?: number;
+}
+
+export interface CampaignSender {
+  readonly owner: string;
+  start(): void;
+  stop(): Promise<void>;
+  kick(): void;
+  /** Starts due runs and closes finished ones (what the timer does each poll); for tests. */
+  schedule(): Promise<void>;
+  /** The rate (messages/s) a lane sends at. */
+  rateOf(channel: ChannelName): number;
+}
+
+export function createCampaignSender(ctx: AppContext, i18n: Translator, options: CampaignSenderOptions = {}): CampaignSender {
+  const owner = randomUUID();
+  const pollMs = options.pollMs ?? 1_000;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const claimSeconds = options.claimSeconds ?? 0.5;
+  const { db } = ctx;
+  const templates = parseTemplates(ctx.config.zaloCampaignTemplates);
+  let running = false;
+  let stopping = false;
+  const loops: Promise<void>[] = [];
+  const wakers = new Set<() => void>();
+  const campaigns = new Map<string, { at: number; parsed: ParsedCampaign }>();
+
+  const rateOf = (name: ChannelName): number => {
+    const channel = ctx.channels.get(name);
+    if (!channel) return 0;
+    if (name === "telegram" && ctx.config.telegram?.broadcastRate) return ctx.config.telegram.broadcastRate;
+    return channel.capabilities.bulk.perSecond;
+  };
+  /** Slot spacing in µs, a hair wider than the rate so jitter in send times never packs one more into a second. */
+  const intervalOf = (name: ChannelName) => BigInt(Math.ceil(1_000_000 / (rateOf(name) * 0.985)));
+  const paidBroadcast = (name: ChannelName) => name === "telegram" && (ctx.config.telegram?.broadcastRate ?? 0) > 30;
+
+  async function campaign(id: string): Promise<ParsedCampaign | null> {
+    const hit = campaigns.get(id);
+    const now = Date.now();
+    if (hit && now - hit.at < 2_000) return hit.parsed;
+    const row = await db.campaign.findUnique({ where: { id } });
+    if (!row) return null;
+    const parsed = parseCampaign(row);
+    campaigns.set(id, { at: now, parsed });
+    return parsed;
+  }
+
+  // ── runs ────────────────────────────────────────────────────────────────────────────────────
+  async function schedule(): Promise<void> {
+    const now = ctx.now();
+    const due = await db.campaign.findMany({ where: { status: { in: ["approved", "sending"] }, nextRunAt: { lte: now } }, select: { id: true } });
+    for (const { id } of due) await startRun(id, now);
+    await closeFinished(now);
+  }
+
+  async function startRun(id: string, now: Date): Promise<void> {
+    const started = await db.$transaction(
+      async (tx) => {
+        const row = await tx.campaign.findUnique({ where: { id } });
+        if (!row || !row.nextRunAt || row.nextRunAt > now || !["approved", "sending"].includes(row.status)) return 0;
+        const c = parseCampaign(row);
+        const after = c.recurrence ? nextOccurrence(c.recurrence, row.nextRunAt) : null;
+        const { count } = await tx.campaign.updateMany({
+          where: { id, nextRun: row.nextRun, status: row.status, version: row.version },
+          data: { nextRun: row.nextRun + 1, nextRunAt: after, status: "sending", startedAt: row.startedAt ?? now, version: { increment: 1 } },
+        });
+        if (count !== 1) return 0;
+        const recipients = await findAudience(tx, row.topic, c.audience);
+        for (let i = 0; i < recipients.length; i += 500) {
+          await tx.campaignDelivery.createMany({
+            data: recipients.slice(i, i + 500).map((r) => ({ campaignId: id, run: row.nextRun, contactId: r.contactId, channel: r.channel, language: r.language, nextAttemptAt: now })),
+          });
+        }
+        return recipients.length;
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
+    if (started > 0) {
+      ctx.log.info({ campaignId: id, recipients: started }, "campaign run started");
+      for (const wake of wakers) wake();
+    }
+  }
+
+  /** A campaign whose run has nothing left to send waits for its next run, or is done. */
+  async function closeFinished(now: Date): Promise<void> {
+    const sending = await db.campaign.findMany({ where: { status: "sending" }, select: { id: true, nextRunAt: true, version: true } });
+    for (const c of sending) {
+      const open = await db.campaignDelivery.count({ where: { campaignId: c.id, state: { in: ["queued", "sending"] } } });
+      if (open > 0) continue;
+      await db.campaign.updateMany({
+        where: { id: c.id, status: "sending", version: c.version },
+        data: c.nextRunAt ? { status: "approved", version: { increment: 1 } } : { status: "done", finishedAt: now, version: { increment: 1 } },
+      });
+    }
+  }
+
+  // ── lanes ───────────────────────────────────────────────────────────────────────────────────
+  /** Rows a dead process left: "sending" ones are not sent again (see above), "queued" ones are claimed again. */
+  async function settleInterrupted(all: boolean): Promise<void> {
+    const now = ctx.now();
+    const stale = all ? { NOT: { lockedBy: owner } } : { lockedUntil: { lt: now } };
+    const { count } = await db.campaignDelivery.updateMany({
+      where: { state: "sending", ...stale },
+      data: { state: "failed", reason: "interrupted", lockedBy: null, lockedUntil: null, lastError: "process stopped while sending; not sent again (it may have arrived)" },
+    });
+    if (count > 0) ctx.log.warn({ deliveries: count }, "campaign deliveries left mid-send by a stopped process; counted as interrupted, not sent again");
+    if (all) await db.campaignDelivery.updateMany({ where: { state: "queued", lockedBy: { not: null }, NOT: { lockedBy: owner } }, data: { lockedBy: null, lockedUntil: null } });
+  }
+
+  async function claim(name: ChannelName, limit: number): Promise<{ id: number; campaignId: string; contactId: string; language: string; attempts: number }[]> {
+    const now = ctx.now();
+    const candidates = await db.campaignDelivery.findMany({
+      where: {
+        channel: name,
+        state: "queued",
+        nextAttemptAt: { lte: now },
+        OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+        campaign: { status: "sending" },
+      },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: limit,
+    });
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((c) => c.id);
+    await db.campaignDelivery.updateMany({
+      where: { id: { in: ids }, state: "queued", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+      data: { lockedBy: owner, lockedUntil: new Date(now.getTime() + leaseMs) },
+    });
+    return db.campaignDelivery.findMany({
+      where: { id: { in: ids }, lockedBy: owner, state: "queued" },
+      select: { id: true, campaignId: true, contactId: true, language: true, attempts: true },
+      orderBy: { id: "asc" },
+    });
+  }
+
+  async function lane(name: ChannelName, channel: Channel): Promise<void> {
+    const rate = rateOf(name);
+    const batch = Math.max(1, Math.min(500, Math.round(rate * claimSeconds)));
+    while (!stopping) {
+      let worked = false;
+      try {
+        worked = await drain(name, channel, batch);
+      } catch (err) {
+        ctx.log.error({ err: dbFaultOf(err) ?? scrubSecrets(String((err as Error)?.message ?? err)), channel: name }, "campaign lane failed; trying again");
+        await sleep(pollMs);
+      }
+      if (!worked && !stopping) await idle(pollMs);
+    }
+  }
+
+  function idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakers.add(done);
+    });
+  }
+
+  /** One claim's worth of rows on a lane; false when there was nothing to do. */
+  async function drain(name: ChannelName, channel: Channel, batch: number): Promise<boolean> {
+    const rows = await claim(name, batch);
+    if (rows.length === 0) return false;
+    const now = ctx.now();
+    const contactIds = [...new Set(rows.map((r) => r.contactId))];
+    const [contacts, subs] = await Promise.all([
+      db.contact.findMany({ where: { id: { in: contactIds } }, select: { id: true, stoppedAt: true, lastInboundAt: true, platformIdEnc: true } }),
+      db.subscription.findMany({ where: { contactId: { in: contactIds } }, select: { contactId: true, topics: true, stoppedAt: true } }),
+    ]);
+    const contactOf = new Map(contacts.map((c) => [c.id, c]));
+    const subOf = new Map(subs.map((s) => [s.contactId, s]));
+    const caps = channel.capabilities.bulk;
+
+    const skips = new Map<string, number[]>();
+    const held: number[] = [];
+    const ready: { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string }[] = [];
+    const quiet = caps.quietHours && inQuietHours(now, caps.quietHours);
+    for (const row of rows) {
+      const c = await campaign(row.campaignId);
+      if (!c) continue;
+      const contact = contactOf.get(row.contactId) ?? null;
+      const consent = stillConsents(subOf.get(row.contactId) ?? null, contact, c.row.topic, c.audience);
+      if (consent !== "ok") {
+        skips.set(consent, [...(skips.get(consent) ?? []), row.id]);
+        continue;
+      }
+      if (quiet) {
+        held.push(row.id);
+        continue;
+      }
+      const message = composeCampaignMessage(i18n, c, row.language, { paidBroadcast: paidBroadcast(name) });
+      const chatId = ctx.vault.decrypt(contact!.platformIdEnc);
+      const windowHours = channel.capabilities.replyWindowHours;
+      const inWindow = !caps.needsWindow || !windowHours || (contact!.lastInboundAt && contact!.lastInboundAt.getTime() + windowHours * HOUR_MS > now.getTime());
+      if (!inWindow) {
+        const templateId = templates[c.row.topic];
+        if (!templateId || !channel.sendTemplate) {
+          skips.set("window_closed", [...(skips.get("window_closed") ?? []), row.id]);
+          continue;
+        }
+        ready.push({ id: row.id, chatId, message, via: "template", templateId, attempts: row.attempts, contactId: row.contactId });
+        continue;
+      }
+      ready.push({ id: row.id, chatId, message, attempts: row.attempts, contactId: row.contactId });
+    }
+    for (const [reason, ids] of skips) {
+      await db.campaignDelivery.updateMany({ where: { id: { in: ids }, lockedBy: owner }, data: { state: "skipped", reason, lockedBy: null, lockedUntil: null } });
+    }
+    if (held.length > 0) {
+      await db.campaignDelivery.updateMany({
+        where: { id: { in: held }, lockedBy: owner },
+        data: { heldReason: "night", nextAttemptAt: quietEnd(now, caps.quietHours!), lockedBy: null, lockedUntil: null },
+      });
+    }
+    if (ready.length === 0) return true;
+
+    // Slots for every ready row at once; rows sent at their slot, in groups of those due within a few ms.
+    const interval = intervalOf(name);
+    const first = await reserveSlots(db, `bulk:${name}`, ready.length, interval, Date.now());
+    const stepMs = Number(interval) / 1000;
+    const groupMs = Math.max(stepMs, 20);
+    for (let i = 0; i < ready.length && !stopping; ) {
+      const at = first + i * stepMs;
+      let j = i + 1;
+      while (j < ready.length && first + j * stepMs < at + groupMs) j++;
+      const wait = at - Date.now();
+      if (wait > 0) await sleep(wait);
+      const group = ready.slice(i, j);
+      i = j;
+      const throttled = await sendGroup(name, channel, group);
+      if (throttled) {
+        // Give the rest back: they go after the platform's wait, in their order.
+        const rest = ready.slice(i).map((r) => r.id);
+        await db.campaignDelivery.updateMany({ where: { id: { in: rest }, lockedBy: owner, state: "queued" }, data: { lockedBy: null, lockedUntil: null, nextAttemptAt: new Date(Date.now() + throttled) } });
+        return true;
+      }
+    }
+    if (stopping) {
+      await db.campaignDelivery.updateMany({ where: { lockedBy: owner, state: "queued" }, data: { lockedBy: null, lockedUntil: null } });
+    }
+    return true;
+  }
+
+  /** Sends one group; answers the platform's wait (ms) when it said 429, else 0. */
+  async function sendGroup(
+    name: ChannelName,
+    channel: Channel,
+    group: { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string }[],
+  ): Promise<number> {
+    const ids = group.map((g) => g.id);
+    const startedAt = ctx.now();
+    await db.campaignDelivery.updateMany({ where: { id: { in: ids }, lockedBy: owner, state: "queued" }, data: { state: "sending", attempts: { increment: 1 } } });
+    const results = await Promise.all(
+      group.map(async (g) => {
+        try {
+          const receipt =
+            g.via === "template" ? await channel.sendTemplate!(g.chatId, g.templateId!, { content: g.message.text }) : await channel.send(g.chatId, g.message);
+          return { g, ok: true as const, providerMessageId: receipt.providerMessageId ?? null };
+        } catch (err) {
+          const error = err instanceof SendError ? err : new SendError("unexpected_response", String((err as Error)?.message ?? err));
+          return { g, ok: false as const, error };
+        }
+      }),
+    );
+    let throttledMs = 0;
+    await writeResults(async () => {
+      await db.$transaction(async (tx) => {
+        for (const r of results) {
+          if (r.ok) {
+            await tx.campaignDelivery.update({
+              where: { id: r.g.id },
+              data: { state: "sent", sentAt: startedAt, providerMessageId: r.providerMessageId, via: r.g.via ?? null, heldReason: null, lockedBy: null, lockedUntil: null },
+            });
+            continue;
+          }
+          const error = r.error;
+          const decision = decide(error, r.g.attempts + 1, maxAttempts);
+          const fields = { lastError: scrubSecrets(error.message).slice(0, 500), lockedBy: null, lockedUntil: null };
+          if (decision.action === "retry") {
+            if (error.kind === "throttled") throttledMs = Math.max(throttledMs, decision.delayMs);
+            await tx.campaignDelivery.update({ where: { id: r.g.id }, data: { ...fields, state: "queued", nextAttemptAt: new Date(Date.now() + decision.delayMs) } });
+          } else if (decision.status === "window_closed") {
+            await tx.campaignDelivery.update({ where: { id: r.g.id }, data: { ...fields, state: "skipped", reason: "window_closed" } });
+          } else if (decision.stopContact) {
+            await tx.campaignDelivery.update({ where: { id: r.g.id }, data: { ...fields, state: "skipped", reason: "blocked" } });
+            await tx.contact.update({ where: { id: r.g.contactId }, data: { stoppedAt: ctx.now() } });
+            await unsubscribe(tx, r.g.contactId, "blocked", { source: "platform" }, ctx.now());
+          } else {
+            await tx.campaignDelivery.update({ where: { id: r.g.id }, data: { ...fields, state: "failed", reason: error.kind } });
+          }
+        }
+      });
+    });
+    if (throttledMs > 0) {
+      ctx.log.warn({ channel: name, retryAfterMs: throttledMs }, "campaign lane throttled by the platform; waiting");
+      await pushSlots(db, `bulk:${name}`, Date.now() + throttledMs);
+    }
+    return throttledMs;
+  }
+
+  /** What the platform took must be recorded: a locked database or a full disk is waited out, not turned into a resend. */
+  async function writeResults(write: () => Promise<void>): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!dbFaultOf(err) || stopping) throw err;
+        await sleep(Math.min(500 * 2 ** tries, 10_000));
+      }
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  async function tickSchedule(): Promise<void> {
+    try {
+      await settleInterrupted(false);
+      await schedule();
+    } catch (err) {
+      ctx.log.error({ err: dbFaultOf(err) ?? scrubSecrets(String((err as Error)?.message ?? err)) }, "campaign scheduling failed; trying again");
+    }
+    if (running && !stopping) timer = setTimeout(() => void tickSchedule(), pollMs);
+  }
+
+  return {
+    owner,
+    rateOf,
+    schedule,
+    start() {
+      if (running) return;
+      running = true;
+      stopping = false;
+      void (async () => {
+        // One SQLite process: whatever another process left mid-send is settled at once.
+        if (ctx.config.dialect === "sqlite") await settleInterrupted(true).catch(() => undefined);
+        await tickSchedule();
+      })();
+      for (const [name, channel] of ctx.channels) loops.push(lane(name, channel));
+    },
+    kick() {
+      for (const wake of wakers) wake();
+    },
+    async stop() {
+      stopping = true;
+      running = false;
+      clearTimeout(timer);
+      for (const wake of wakers) wake();
+      await Promise.all(loops.splice(0));
+    },
+  };
+}
+
+function inQuietHours(now: Date, quiet: { from: number; to: number }): boolean {
+  const hour = new Date(now.getTime() + VN_OFFSET_MS).getUTCHours();
+  return quiet.from > quiet.to ? hour >= quiet.from || hour < quiet.to : hour >= quiet.from && hour < quiet.to;
+}
+
+/** The end of the quiet hours containing `now` (06:00 Vietnam time for Zalo). */
+function quietEnd(now: Date, quiet: { from: number; to: number }): Date {
+  const local = now.getTime() + VN_OFFSET_MS;
+  const day = Math.floor(local / (24 * HOUR_MS)) * 24 * HOUR_MS;
+  let end = day + quiet.to * HOUR_MS;
+  if (end <= local) end += 24 * HOUR_MS;
+  return new Date(end - VN_OFFSET_MS);
+}
+
+function parseTemplates(json: string | undefined): Record<string, string> {
+  if (!json) return {};
+  const parsed = JSON.parse(json) as unknown;
+  if (!parsed || typeof parsed !== "object") return {};
+  return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === "string"));
+}

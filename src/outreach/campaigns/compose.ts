@@ -1,0 +1,30 @@
+/**
+ * The message a campaign sends to one resident: the text in their language where a speaker wrote it (else
+ * Vietnamese), the campaign's buttons, and always a button to stop receiving. The same function builds the
+ * editor's preview, so the preview is what is sent.
+ */
+import type { OutboundMessage } from "../../channels/types.ts";
+import type { Translator } from "../../i18n/index.ts";
+import { STOP_PAYLOAD } from "../../conversation/flows/subscribe.ts";
+import type { CampaignButton, Variants } from "./campaign-input.ts";
+
+/** Payloads the conversation engine answers from any state. */
+export const BUTTON_PAYLOADS = { report: "menu:report", quiz: "quiz:start" } as const;
+
+export function composeCampaignMessage(
+  i18n: Translator,
+  c: { variants: Variants; buttons: CampaignButton[] },
+  language: string,
+  options: { paidBroadcast?: boolean } = {},
+): OutboundMessage {
+  const variant = (language === "hre" || language === "cua" ? c.variants[language] : undefined) ?? c.variants.vi;
+  const lng = variant === c.variants.vi ? "vi" : language;
+  const choices = c.buttons.filter((b) => b.kind !== "link").map((b) => ({ label: i18n.t(lng, `outreach.campaign.${b.kind}`), payload: BUTTON_PAYLOADS[b.kind as "report" | "quiz"] }));
+  const links = c.buttons.flatMap((b) => (b.kind === "link" ? [{ label: b.label, url: b.url }] : []));
+  return {
+    text: variant.text,
+    buttons: [...choices.map((b) => [b]), [{ label: i18n.t(lng, "outreach.campaign.stop"), payload: STOP_PAYLOAD }]],
+    ...(links.length ? { links } : {}),
+    ...(options.paidBroadcast ? { paidBroadcast: true } : {}),
+  };
+}
