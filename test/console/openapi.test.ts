@@ -73,6 +73,17 @@ describe("the OpenAPI document", () => {
         "POST /api/tips/{id}/messages",
         "POST /api/tips/{id}/notes",
         "POST /api/tips/{id}/identity",
+        "GET /api/campaigns",
+        "POST /api/campaigns",
+        "GET /api/campaigns/audience",
+        "GET /api/campaigns/{id}",
+        "PATCH /api/campaigns/{id}",
+        "GET /api/campaigns/{id}/preview",
+        "POST /api/campaigns/{id}/submit",
+        "POST /api/campaigns/{id}/approve",
+        "POST /api/campaigns/{id}/pause",
+        "POST /api/campaigns/{id}/resume",
+        "POST /api/campaigns/{id}/cancel",
       ].sort(),
     );
     expect(documented).toHaveLength(apiRoutes().length);
