@@ -106,7 +106,7 @@ export interface ChannelCapabilities {
    * reply window (others by an approved template, or skipped); Vietnam-time hours when promotion is refused
    * (held until `to`).
    */
-  bulk: { perSecond: number; needsWindow: boolean; quietHours?: { from: number; to: number } };
+  bulk: { perSecond: number; needsWindow: boolean; quietHours?: { from: number; to: number }; reportsReceipts?: boolean };
   sendsAudio: boolean;
   requestsLocation: boolean;
   requestsContact: boolean;

@@ -26,7 +26,8 @@ export const zaloCapabilities: Readonly<ChannelCapabilities> = Object.freeze({
   replyWindowHours: ZALO_REPLY_WINDOW_HOURS,
   // Free-form campaign messages only inside the 7-day window (others: an approved ZBS template, or skipped);
   // promotional messages are refused 22:00–06:00 Vietnam time (error -234), so they are held until 06:00.
-  bulk: Object.freeze({ perSecond: 30, needsWindow: true, quietHours: Object.freeze({ from: 22, to: 6 }) }),
+  // Zalo reports "received" and "seen" per message id, so each delivery keeps its message id.
+  bulk: Object.freeze({ perSecond: 30, needsWindow: true, quietHours: Object.freeze({ from: 22, to: 6 }), reportsReceipts: true }),
   // Recorded prompts go as a file attachment before the text (see plan.ts); a clip Zalo refuses is skipped.
   sendsAudio: true,
   // Zalo has no "share location" or "share phone" button: residents type the place or the number.

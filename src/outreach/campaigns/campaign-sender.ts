@@ -67,6 +67,8 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   const loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();
   const campaigns = new Map<string, { at: number; parsed: ParsedCampaign }>();
+  /** When each lane last sent a group, and how many: the spacing floor for the next one. */
+  const lastGroup = new Map<ChannelName, { at: number; size: number }>();
 
   const rateOf = (name: ChannelName): number => {
     const channel = ctx.channels.get(name);
@@ -268,14 +270,24 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     const stepMs = Number(interval) / 1000;
     const groupMs = Math.max(stepMs, 20);
     for (let i = 0; i < ready.length && !stopping; ) {
-      const at = first + i * stepMs;
+      const slot = first + i * stepMs;
       let j = i + 1;
-      while (j < ready.length && first + j * stepMs < at + groupMs) j++;
+      while (j < ready.length && first + j * stepMs < slot + groupMs) j++;
+      // Never faster than the rate from here, even when this process fell behind its slots (a busy event loop,
+      // a slow write): late sends are spread out, not fired together, or the platform would see a burst.
+      const previous = lastGroup.get(name);
+      const at = previous ? Math.max(slot, previous.at + previous.size * stepMs) : slot;
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
+      lastGroup.set(name, { at: Math.max(at, Date.now()), size: j - i });
       const group = ready.slice(i, j);
       i = j;
       const throttled = await sendGroup(name, channel, group);
+      if (throttled === "stopped") {
+        // Paused or cancelled meanwhile: what this process still holds goes back (a cancel has already skipped it).
+        await db.campaignDelivery.updateMany({ where: { lockedBy: owner, state: "queued" }, data: { lockedBy: null, lockedUntil: null } });
+        return true;
+      }
       if (throttled) {
         // Give the rest back: they go after the platform's wait, in their order.
         const rest = ready.slice(i).map((r) => r.id);
@@ -294,10 +306,19 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     name: ChannelName,
     channel: Channel,
     group: { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string }[],
-  ): Promise<number> {
+  ): Promise<number | "stopped"> {
     const ids = group.map((g) => g.id);
     const startedAt = ctx.now();
-    await db.campaignDelivery.updateMany({ where: { id: { in: ids }, lockedBy: owner, state: "queued" }, data: { state: "sending", attempts: { increment: 1 } } });
+    // Marked only while the campaign is still sending: a pause or a cancel stops the very next group.
+    const { count } = await db.campaignDelivery.updateMany({
+      where: { id: { in: ids }, lockedBy: owner, state: "queued", campaign: { status: "sending" } },
+      data: { state: "sending", attempts: { increment: 1 } },
+    });
+    if (count === 0) return "stopped";
+    if (count < ids.length) {
+      const marked = new Set((await db.campaignDelivery.findMany({ where: { id: { in: ids }, lockedBy: owner, state: "sending" }, select: { id: true } })).map((r) => r.id));
+      group = group.filter((g) => marked.has(g.id));
+    }
     const results = await Promise.all(
       group.map(async (g) => {
         try {
@@ -313,7 +334,19 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     let throttledMs = 0;
     await writeResults(async () => {
       await db.$transaction(async (tx) => {
+        // One statement for the usual case; each row its own only where the platform reports receipts by message id.
+        const keepIds = channel.capabilities.bulk.reportsReceipts === true;
+        const sent = results.filter((r) => r.ok).map((r) => r.g);
+        if (!keepIds && sent.length > 0) {
+          await tx.campaignDelivery.updateMany({
+            where: { id: { in: sent.map((g) => g.id) } },
+            data: { state: "sent", sentAt: startedAt, heldReason: null, lockedBy: null, lockedUntil: null },
+          });
+          const template = sent.filter((g) => g.via === "template").map((g) => g.id);
+          if (template.length > 0) await tx.campaignDelivery.updateMany({ where: { id: { in: template } }, data: { via: "template" } });
+        }
         for (const r of results) {
+          if (r.ok && !keepIds) continue;
           if (r.ok) {
             await tx.campaignDelivery.update({
               where: { id: r.g.id },
@@ -343,7 +376,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       ctx.log.warn({ channel: name, retryAfterMs: throttledMs }, "campaign lane throttled by the platform; waiting");
       await pushSlots(db, `bulk:${name}`, Date.now() + throttledMs);
     }
-    return throttledMs;
+    return count < ids.length ? "stopped" : throttledMs;
   }
 
   /** What the platform took must be recorded: a locked database or a full disk is waited out, not turned into a resend. */

@@ -1,0 +1,117 @@
+/**
+ * Campaign tests: subscribers stored the way the subscribe flow stores them, officers who write and
+ * approve through the console API, and waiting for what the fake platforms received.
+ */
+import { addOfficer, postJson, signIn, type SignedIn } from "../console/support.ts";
+import type { TestContext } from "../support/context.ts";
+import type { TestService } from "../support/service.ts";
+
+export interface SubscriberSpec {
+  channel?: "telegram" | "zalo" | "webchat";
+  language?: string | null;
+  topics?: string[];
+  communeCode?: string | null;
+  /** When the resident last wrote (Zalo's window); default now. */
+  lastInboundAt?: Date | null;
+}
+
+let batch = 0;
+
+/** `n` subscribed residents; answers their chat ids in creation order (the order deliveries are made in). */
+export async function addSubscribers(svc: TestService, n: number, spec: SubscriberSpec = {}): Promise<{ contactId: string; chatId: string }[]> {
+  const { db, vault } = svc.ctx;
+  const channel = spec.channel ?? "telegram";
+  const b = ++batch;
+  const people = Array.from({ length: n }, (_, i) => {
+    const chatId = channel === "telegram" ? String(8_000_000_000 + b * 100_000 + i) : `${channel}-${b}-${i}`;
+    // Ids sort like creation order, so deliveries (made in contact id order) follow it.
+    const contactId = `c${String(b).padStart(3, "0")}-${String(i).padStart(6, "0")}-${channel}`;
+    return { contactId, chatId };
+  });
+  const now = new Date();
+  for (let i = 0; i < people.length; i += 500) {
+    const slice = people.slice(i, i + 500);
+    await db.contact.createMany({
+      data: slice.map((p) => ({
+        id: p.contactId,
+        channel,
+        platformIdHash: vault.hash(`${channel}:${p.chatId}`),
+        platformIdEnc: vault.encrypt(p.chatId),
+        language: spec.language === undefined ? "vi" : spec.language,
+        lastInboundAt: spec.lastInboundAt === undefined ? now : spec.lastInboundAt,
+      })),
+    });
+    await db.subscription.createMany({
+      data: slice.map((p) => ({ contactId: p.contactId, topics: (spec.topics ?? ["scam"]).join(","), communeCode: spec.communeCode ?? null, source: "menu", consentedAt: now })),
+    });
+  }
+  return people;
+}
+
+export interface Editors {
+  editor: SignedIn;
+  lead: SignedIn;
+}
+
+let officers = 0;
+export async function addEditors(svc: TestService): Promise<Editors> {
+  const n = ++officers;
+  await addOfficer(svc.ctx as TestContext, `bien.tap.${n}`, "outreach");
+  await addOfficer(svc.ctx as TestContext, `truong.nhom.${n}`, "outreach_lead");
+  return { editor: await signIn(svc.url, `bien.tap.${n}`), lead: await signIn(svc.url, `truong.nhom.${n}`) };
+}
+
+export const headers = (who: SignedIn) => ({ ...who.cookie, "x-csrf-token": who.csrfToken });
+
+export async function api<T = Record<string, unknown>>(svc: TestService, who: SignedIn, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res =
+    method === "POST" && body !== undefined
+      ? await postJson(svc.url, `/api${path}`, body, headers(who))
+      : await fetch(`${svc.url}/api${path}`, { method, headers: { ...headers(who), ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export interface CampaignView {
+  id: string;
+  status: string;
+  statusLabel: string;
+  counts: { total: number; queued: number; sending: number; sent: number; failed: number; skipped: number; held: number; byReason: Record<string, number> };
+}
+
+/** Written by the editor, submitted, approved by the lead: sending starts at once (or at `scheduledAt`). */
+export async function launch(svc: TestService, who: Editors, input: Record<string, unknown>): Promise<CampaignView> {
+  const created = await api<CampaignView>(svc, who.editor, "POST", "/campaigns", {
+    title: "Cảnh báo cuộc gọi giả danh công an",
+    topic: "scam",
+    variants: { vi: { text: "Công an không bao giờ gọi điện yêu cầu chuyển tiền. Gặp cuộc gọi như vậy, hãy báo ngay." } },
+    ...input,
+  });
+  if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
+  const submitted = await api(svc, who.editor, "POST", `/campaigns/${created.body.id}/submit`);
+  if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+  const approved = await api<CampaignView>(svc, who.lead, "POST", `/campaigns/${created.body.id}/approve`);
+  if (approved.status !== 200) throw new Error(`approve: ${approved.status} ${JSON.stringify(approved.body)}`);
+  return approved.body;
+}
+
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until the campaign has nothing left to send. */
+export function finished(svc: TestService, who: SignedIn, id: string, timeoutMs = 60_000): Promise<CampaignView> {
+  return waitFor(
+    `campaign ${id} to finish`,
+    async () => {
+      const { body } = await api<CampaignView>(svc, who, "GET", `/campaigns/${id}`);
+      return body.status === "done" || (body.counts.queued === 0 && body.counts.sending === 0 && body.counts.total > 0 && body.status !== "sending") ? body : undefined;
+    },
+    timeoutMs,
+  );
+}
