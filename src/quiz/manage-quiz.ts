@@ -3,6 +3,7 @@
  * approval (who and when, in the row and in the audit log). Residents are asked approved questions only.
  */
 import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/client.ts";
 import { AppError } from "../http/errors.ts";
 import { recordAudit } from "../officers/record-audit.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
@@ -29,16 +30,16 @@ function toView(row: QuizQuestionRow, names: Map<string, string>): QuizQuestionV
   };
 }
 
-async function officerNames(ctx: Ctx, ids: (string | null)[]): Promise<Map<string, string>> {
+async function officerNames(db: Pick<Tx, "officer">, ids: (string | null)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
   if (!wanted.length) return new Map();
-  const rows = await ctx.db.officer.findMany({ where: { id: { in: wanted } }, select: { id: true, displayName: true } });
+  const rows = await db.officer.findMany({ where: { id: { in: wanted } }, select: { id: true, displayName: true } });
   return new Map(rows.map((r) => [r.id, r.displayName]));
 }
 
 export async function listQuizQuestions(ctx: Ctx): Promise<QuizQuestionView[]> {
   const rows = await ctx.db.quizQuestion.findMany({ orderBy: [{ position: "asc" }, { id: "asc" }] });
-  const names = await officerNames(ctx, rows.map((r) => r.approvedById));
+  const names = await officerNames(ctx.db, rows.map((r) => r.approvedById));
   return rows.map((r) => toView(r, names));
 }
 
@@ -50,7 +51,7 @@ export async function approveQuizQuestion(ctx: Ctx, id: string, officer: SignedI
   return ctx.db.$transaction(async (tx) => {
     const row = await tx.quizQuestion.findUnique({ where: { id } });
     if (!row) throw new AppError("not_found", "Không tìm thấy câu hỏi.");
-    if (row.approvedAt) return toView(row, await officerNames(ctx, [row.approvedById]));
+    if (row.approvedAt) return toView(row, await officerNames(tx, [row.approvedById]));
     const now = ctx.now();
     const updated = await tx.quizQuestion.update({
       where: { id },
