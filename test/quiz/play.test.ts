@@ -170,7 +170,7 @@ describe("the quiz, once officers approved the questions", () => {
     await r.say("dừng");
     expect(r.text()).toContain("Đã lưu bài làm: bạn đã trả lời 5/10 câu.");
 
-    await r.press("quiz:start");
+    await r.tap("Làm bài thi");
     expect(r.text()).toContain("Câu 6/10: ");
     await play(r, [true]);
     await r.say("hủy");

@@ -22,6 +22,8 @@ import type { QuizQuestion } from "../../quiz/content-schema.ts";
 
 /** The payload of the "Làm bài thi" button campaigns carry: starts or resumes the quiz from any state. */
 export const QUIZ_START_PAYLOAD = "quiz:start";
+/** The button campaign messages carry (and the bot gives when a quiz is paused): "Làm bài thi". */
+export const QUIZ_BUTTON = { payload: QUIZ_START_PAYLOAD, labelKey: "quiz.startButton" };
 /** `/start quiz` (a poster's link to the quiz on Telegram). */
 export const QUIZ_START_CODE = "quiz";
 const STOP_PAYLOAD = "quiz:stop";
@@ -122,7 +124,7 @@ export async function pausedMessage(turn: Turn, session: Session): Promise<Outbo
   if (session.flow !== "quiz") return undefined;
   const attempt = await attemptOf(turn, session);
   if (!attempt || attempt.finishedAt) return undefined;
-  return say(turn, "quiz.paused", { answered: attempt.answers.length, total: attempt.questionIds.length });
+  return say(turn, "quiz.paused", { answered: attempt.answers.length, total: attempt.questionIds.length }, { buttons: buttons(turn, [QUIZ_BUTTON]) });
 }
 
 const stopButton = (turn: Turn) => buttons(turn, [{ payload: STOP_PAYLOAD, labelKey: "quiz.stop" }]);
