@@ -3,6 +3,7 @@
  * end-to-end tests and the benchmarks, so all three run the same thing.
  */
 import { seedFaqEntries } from "./faq/faq-store.ts";
+import { seedQuizQuestions } from "./quiz/quiz-store.ts";
 import { createHmac } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -81,6 +82,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   };
   const seeded = await seedFaqEntries(ctx.db);
   if (seeded) log.info({ entries: seeded }, "knowledge base seeded from the starter content");
+  const quizSeeded = await seedQuizQuestions(ctx.db);
+  if (quizSeeded) log.info({ questions: quizSeeded }, "quiz question bank seeded from the starter content (asked once approved)");
   const localesDir = options.localesDir ?? DEFAULT_LOCALES_DIR;
   const i18n = await createTranslator(localesDir);
 

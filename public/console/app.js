@@ -7,6 +7,7 @@ import * as queue from './queue.js';
 import * as tip from './tip.js';
 import * as questions from './questions.js';
 import * as faq from './faq.js';
+import * as quiz from './quiz.js';
 import * as officers from './officers.js';
 import * as audit from './audit.js';
 import { showFirstPassword } from './first-password.js';
@@ -44,6 +45,7 @@ const SCREENS = [
   { path: '', module: queue, perm: 'canListTips', nav: 'Tin báo' },
   { path: 'questions', module: questions, nav: 'Câu hỏi' },
   { path: 'faq', module: faq, nav: 'Hỏi đáp' },
+  { path: 'quiz', module: quiz, nav: 'Cuộc thi 19/8' },
   { path: 'officers', module: officers, perm: 'canManageOfficers', nav: 'Cán bộ' },
   { path: 'audit', module: audit, perm: 'canReadAudit', nav: 'Nhật ký' },
 ];

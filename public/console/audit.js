@@ -11,6 +11,7 @@ const ACTIONS = [
   { value: 'attachment.read', label: 'Mở tệp đính kèm' },
   { value: 'officer.', label: 'Quản lý cán bộ' },
   { value: 'faq.', label: 'Sửa hỏi đáp' },
+  { value: 'quiz.approve', label: 'Duyệt câu hỏi cuộc thi' },
   { value: 'login', label: 'Đăng nhập' },
   { value: 'audit.', label: 'Xem, xuất nhật ký' },
 ];
@@ -19,6 +20,7 @@ const TARGETS = [
   { value: 'officer', label: 'Cán bộ' },
   { value: 'unit', label: 'Đơn vị' },
   { value: 'faq', label: 'Hỏi đáp' },
+  { value: 'quiz_question', label: 'Câu hỏi cuộc thi' },
   { value: 'question', label: 'Câu hỏi' },
 ];
 

@@ -106,6 +106,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
       { name: "tips", description: "Tin báo" },
       { name: "questions", description: "Câu hỏi của người dân chờ công an trả lời" },
       { name: "faq", description: "Nội dung hỏi đáp (câu hỏi thường gặp)" },
+      { name: "quiz", description: "Cuộc thi tìm hiểu pháp luật Ngày hội 19/8" },
       { name: "units", description: "Đơn vị công an, địa bàn xã, phường" },
       { name: "officers", description: "Tài khoản cán bộ" },
       { name: "audit", description: "Nhật ký thao tác" },

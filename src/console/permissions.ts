@@ -76,6 +76,11 @@ export function canApproveCampaigns(officer: SignedInOfficer): boolean {
   return officer.role === "admin" || officer.role === "outreach_lead";
 }
 
+/** May this officer approve quiz questions for residents (issue 12)? Administrators and the outreach lead. */
+export function canApproveQuiz(officer: SignedInOfficer): boolean {
+  return officer.role === "admin" || officer.role === "outreach_lead";
+}
+
 /** May this officer create officer accounts, change them, disable them and reset their passwords? */
 export function canManageOfficers(officer: SignedInOfficer): boolean {
   return officer.role === "admin";

@@ -18,6 +18,7 @@ import { REPLY_PAYLOAD_PREFIX } from "../tips/message-reporter.ts";
 import { tipsFollowedBy } from "./session-store.ts";
 import { STOP_PAYLOAD } from "./flows/subscribe.ts";
 import { activeSubscription, unsubscribe } from "../outreach/consent.ts";
+import { enterQuiz, pausedMessage, QUIZ_START_CODE, QUIZ_START_PAYLOAD, saysQuiz } from "./flows/quiz.ts";
 
 export interface Interceptor {
   name: string;
@@ -78,12 +79,17 @@ const notMessages: Interceptor = {
 
 const start: Interceptor = {
   name: "start",
-  intercept(turn, _current, replies) {
+  async intercept(turn, _current, replies) {
     const c = turn.message.content;
     if (c.type !== "command" || c.command !== "start") return undefined;
     replies.push(say(turn, "welcome.greeting"));
-    // A poster's QR code: t.me/<bot>?start=<code> names the campaign or commune it came from.
     const code = c.args.trim();
+    // A poster's link to the 19/8 quiz: t.me/<bot>?start=quiz.
+    if (code === QUIZ_START_CODE) {
+      const menu = blank("menu", "main");
+      return finish(turn, replies, menu, await enterQuiz(turn, menu));
+    }
+    // A poster's QR code: t.me/<bot>?start=<code> names the campaign or commune it came from.
     if (/^[A-Za-z0-9_-]{1,64}$/.test(code)) {
       return enter(turn, replies, startFlow(null, { flow: "subscribe", step: "topics", with: { source: "link", sourceCode: code } }));
     }
@@ -178,6 +184,23 @@ const replyToOfficer: Interceptor = {
   },
 };
 
+/**
+ * The 19/8 quiz: the "Làm bài thi" button of a campaign message works from any state (it starts or
+ * resumes the quiz); the words ("thi", "làm bài thi", "cuộc thi", "19/8") only when nothing else is
+ * going on, so they never cut into a report.
+ */
+const quiz: Interceptor = {
+  name: "quiz",
+  async intercept(turn, current, replies) {
+    const c = turn.message.content;
+    const pressed = c.type === "button" && c.payload === QUIZ_START_PAYLOAD;
+    const idle = !current || current.flow === "menu";
+    if (!pressed && !(idle && c.type === "text" && saysQuiz(turn, c.text))) return undefined;
+    const menu = blank("menu", "main", current);
+    return finish(turn, replies, menu, await enterQuiz(turn, menu));
+  },
+};
+
 /** The very first message: a greeting and the language choice, or — when it already tells something — straight to it. */
 const firstContact: Interceptor = {
   name: "first-contact",
@@ -201,6 +224,9 @@ const navigation: Interceptor = {
   name: "navigation",
   async intercept(turn, current, replies) {
     const nav = navOf(turn);
+    // Leaving a running quiz keeps it: the resident is told where they stopped and how to go on.
+    const paused = (nav === "cancel" || nav === "menu") && current ? await pausedMessage(turn, current) : undefined;
+    if (paused) replies.push(paused);
     if (nav === "cancel") {
       if (current?.flow === "report") replies.push(say(turn, "report.cancelled"));
       return enter(turn, replies, blank("menu", "main", current));
@@ -220,4 +246,4 @@ const navigation: Interceptor = {
   },
 };
 
-export const INTERCEPTORS: readonly Interceptor[] = [notMessages, start, emergency, codes, optOut, replyToOfficer, firstContact, navigation];
+export const INTERCEPTORS: readonly Interceptor[] = [notMessages, start, emergency, codes, optOut, quiz, replyToOfficer, firstContact, navigation];

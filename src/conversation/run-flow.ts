@@ -11,6 +11,7 @@ import { reportFlow } from "./flows/report.ts";
 import { followUpFlow } from "./flows/follow-up.ts";
 import { questionFlow } from "./flows/question.ts";
 import { subscribeFlow } from "./flows/subscribe.ts";
+import { quizFlow } from "./flows/quiz.ts";
 import { answerAside } from "./answer-aside.ts";
 import { expectsEvidence } from "./expects-evidence.ts";
 
@@ -22,6 +23,7 @@ export const FLOWS: { [F in FlowId]: Flow<F, any> } = {
   followUp: followUpFlow,
   question: questionFlow,
   subscribe: subscribeFlow,
+  quiz: quizFlow,
 };
 
 export interface TurnOutcome {

@@ -60,6 +60,7 @@ export interface FlowSteps {
   followUp: "list" | "code" | "secret" | "open";
   question: "ask" | "feedback" | "pick" | "commune";
   subscribe: "topics";
+  quiz: "commune" | "communePick" | "question";
 }
 export type FlowId = keyof FlowSteps;
 

@@ -123,6 +123,10 @@ const CASES: Record<string, RouteCase> = {
   "POST /faq": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => ({ ...faqEntry(`mt-moi-${seq()}`), version: undefined }) },
   "PATCH /faq/:id": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => ({ questions: ["Làm căn cước ở đâu?", `Cách hỏi thứ ${seq()}?`] }) },
   "POST /faq/import": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => ({ format: "tin-bao-faq", version: 1, entries: [faqEntry(`mt-nhap-${seq()}`)] }) },
+  // the 19/8 quiz
+  "GET /quiz/questions": { expect: signedIn },
+  "POST /quiz/questions/:id/approve": { expect: allowedFor("admin", "outreachLead") },
+  "GET /quiz/results": { expect: signedIn, query: "from=2026-08-01&to=2026-09-30" },
   // units
   "GET /units": { expect: signedIn },
   "GET /units/:id": { expect: signedIn },
@@ -219,6 +223,7 @@ class World {
   attachment = once(async () => addAttachment((await this.tip()).id));
   question = once(() => addQuestion());
   campaign = once((route: ApiRoute) => addCampaign(route));
+  quizQuestion = once(() => addQuizQuestion());
 
   async param(route: ApiRoute, name: string): Promise<string> {
     if (route.path.startsWith("/tips/:id")) {
@@ -228,6 +233,7 @@ class World {
     if (route.path.startsWith("/questions/:id") && name === "id") return (await this.question()).id;
     if (route.path.startsWith("/faq/:id") && name === "id") return faqToChange;
     if (route.path.startsWith("/campaigns/:id") && name === "id") return (await this.campaign(route)).id;
+    if (route.path.startsWith("/quiz/questions/:id") && name === "id") return (await this.quizQuestion()).id;
     if (route.path.startsWith("/units/:id") && name === "id") return UNIT_B;
     if (route.path.startsWith("/officers/:id") && name === "id") return accountToChange;
     throw new Error(`No value for :${name} in ${key(route)}: teach World.param in test/console/authz-matrix.test.ts which fixture it names.`);
@@ -282,6 +288,24 @@ async function addQuestion() {
   const text = "Làm căn cước cho con ở đâu?";
   return api.ctx.db.question.create({
     data: { contactId: contact.id, channel: "webchat", chatIdEnc: api.ctx.vault.encrypt(`mt-q-${i}`), language: "vi", text, textFolded: fold(text), sourceKey: `mt:q:${i}` },
+  });
+}
+
+/** A question of the quiz's bank still waiting for approval. */
+async function addQuizQuestion() {
+  const texts = (vi: string) => JSON.stringify({ vi, hre: null, cua: null });
+  return api.ctx.db.quizQuestion.create({
+    data: {
+      id: `mt-cau-${seq()}`,
+      position: 100 + n,
+      topic: "bao-tin",
+      questionJson: texts("Việc khẩn cấp, đang xảy ra thì gọi số nào?"),
+      choicesJson: JSON.stringify([{ vi: "113", hre: null, cua: null }, { vi: "114", hre: null, cua: null }]),
+      correct: 0,
+      explanationJson: texts("113 là số gọi Công an."),
+      reviewedBy: "Nhóm phát triển Tin Báo (chưa qua cán bộ nghiệp vụ duyệt)",
+      reviewedAt: "2026-12-02",
+    },
   });
 }
 
