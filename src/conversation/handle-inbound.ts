@@ -74,6 +74,9 @@ async function recordDelivery(
   const where = { channel, providerMessageId: { in: receipt.providerMessageIds } };
   await tx.outboxMessage.updateMany({ where: { ...where, deliveredAt: null }, data: { deliveredAt: at } });
   if (receipt.status === "seen") await tx.outboxMessage.updateMany({ where: { ...where, seenAt: null }, data: { seenAt: at } });
+  // Campaign messages too: their results count what arrived and what was read.
+  await tx.campaignDelivery.updateMany({ where: { ...where, deliveredAt: null }, data: { deliveredAt: at } });
+  if (receipt.status === "seen") await tx.campaignDelivery.updateMany({ where: { ...where, seenAt: null }, data: { seenAt: at } });
 }
 
 async function upsertContact(app: AppContext, tx: Tx, message: InboundMessage) {

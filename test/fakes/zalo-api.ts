@@ -29,6 +29,8 @@ export const ZALO_PATHS = {
   uploadFile: "/v2.0/oa/upload/file",
   uploadImage: "/v2.0/oa/upload/image",
   userDetail: "/v3.0/oa/user/detail",
+  /** ZBS template message by user id (shared/notes/zalo.md: user_id, template_id, template_data). */
+  template: "/v3.0/oa/message/template",
 } as const;
 
 export const FAKE_APP_ID = "3608465249409039671";
@@ -438,9 +440,22 @@ export class FakeZaloApi implements AttachmentHost {
         return this.uploadFile(request.files);
       case ZALO_PATHS.uploadImage:
         return this.uploadImage(request.files);
+      case ZALO_PATHS.template:
+        return this.template(request.params);
       default:
         return this.userDetail(request.params);
     }
+  }
+
+  /** Approved ZBS templates by id; a template id not approved here is refused as Zalo does (a bad payload). */
+  readonly approvedTemplates = new Set<string>(["301001"]);
+
+  private template(params: Json): unknown {
+    if (typeof params["user_id"] !== "string" || !/^\d{5,25}$/.test(params["user_id"])) throw new Invalid("user_id must be a Zalo user id as a string of digits");
+    if (typeof params["template_id"] !== "string" || !this.approvedTemplates.has(params["template_id"])) throw new Invalid("template_id is not an approved template");
+    const data = params["template_data"];
+    if (!isObject(data) || Object.values(data).some((v) => typeof v !== "string" || chars(v) > 2000)) throw new Invalid("template_data must map names to strings");
+    return { error: 0, message: "Success", data: { msg_id: randomBytes(16).toString("hex") } };
   }
 
   private message(params: Json): unknown {
@@ -591,6 +606,7 @@ const ROUTES: Record<string, { method: "GET" | "POST"; body: "json" | "multipart
   [ZALO_PATHS.uploadFile]: { method: "POST", body: "multipart" },
   [ZALO_PATHS.uploadImage]: { method: "POST", body: "multipart" },
   [ZALO_PATHS.userDetail]: { method: "GET", body: "none" },
+  [ZALO_PATHS.template]: { method: "POST", body: "json" },
 };
 
 function oauthError(code: number, reason: string): Json {

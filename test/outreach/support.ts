@@ -23,7 +23,8 @@ export async function addSubscribers(svc: TestService, n: number, spec: Subscrib
   const channel = spec.channel ?? "telegram";
   const b = ++batch;
   const people = Array.from({ length: n }, (_, i) => {
-    const chatId = channel === "telegram" ? String(8_000_000_000 + b * 100_000 + i) : `${channel}-${b}-${i}`;
+    const chatId =
+      channel === "telegram" ? String(8_000_000_000 + b * 100_000 + i) : channel === "zalo" ? `2512523${String(b).padStart(3, "0")}${String(i).padStart(6, "0")}` : `${channel}-${b}-${i}`;
     // Ids sort like creation order, so deliveries (made in contact id order) follow it.
     const contactId = `c${String(b).padStart(3, "0")}-${String(i).padStart(6, "0")}-${channel}`;
     return { contactId, chatId };
@@ -35,7 +36,7 @@ export async function addSubscribers(svc: TestService, n: number, spec: Subscrib
       data: slice.map((p) => ({
         id: p.contactId,
         channel,
-        platformIdHash: vault.hash(`${channel}:${p.chatId}`),
+        platformIdHash: vault.hash(`contact:${channel}:${p.chatId}`),
         platformIdEnc: vault.encrypt(p.chatId),
         language: spec.language === undefined ? "vi" : spec.language,
         lastInboundAt: spec.lastInboundAt === undefined ? now : spec.lastInboundAt,
