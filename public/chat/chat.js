@@ -775,7 +775,11 @@ async function init() {
   restoreOutbox();
   startStream();
   // A first visit opens with the bot's greeting. The fixed id makes it once per visitor, even on reload.
-  if (els.list.childElementCount === 0) request('POST', '/messages', { clientMessageId: 'start-once', command: 'start' }).catch(() => {});
+  // A poster's link (/chat?ma=<code>) subscribes with that code as its source, once per code and visitor.
+  const code = new URLSearchParams(location.search).get('ma');
+  if (code && /^[A-Za-z0-9_-]{1,64}$/.test(code)) {
+    request('POST', '/messages', { clientMessageId: `start-${code}`.slice(0, 64).padEnd(8, '-'), command: 'start', args: code }).catch(() => {});
+  } else if (els.list.childElementCount === 0) request('POST', '/messages', { clientMessageId: 'start-once', command: 'start' }).catch(() => {});
 
   window.addEventListener('online', () => { catchUp(); retryFailed(); });
   document.addEventListener('visibilitychange', () => { if (!document.hidden) catchUp(); });

@@ -51,6 +51,20 @@ describe("subscribing", () => {
     expect(await subscriptionOf(r)).toMatchObject({ topics: "scam,drugs,traffic,wanted,festival", source: "link", sourceCode: "bato-cho-2026" });
   });
 
+  it("on Zalo, whose links carry no parameter, by the poster's keyword and code (“nhận tin BT01”)", async () => {
+    const r = await h.resident("zalo", "vi");
+    await r.say("Nhận tin BT01");
+    expect(r.text()).toContain("Bạn muốn nhận tin về những việc nào?");
+    await r.tap("Cảnh báo lừa đảo");
+    await r.tap("Xong");
+    expect(await subscriptionOf(r)).toMatchObject({ topics: "scam", source: "keyword", sourceCode: "BT01" });
+    // Words alone are not a code.
+    const other = await h.resident("zalo", "vi");
+    await other.say("nhan tin canh bao");
+    await other.tap("Xong");
+    expect(await subscriptionOf(other)).toBeNull();
+  });
+
   it("by a keyword typed at the menu, with or without diacritics", async () => {
     const r = await h.resident("zalo", "vi");
     await r.say("dang ky nhan tin");

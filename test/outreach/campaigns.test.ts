@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi } from "../fakes/telegram-bot-api.ts";
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
-import { startTestService, type TestService } from "../support/service.ts";
+import { chat, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { postUpdate, TEST_BOT_TOKEN, telegramWebhookEnv } from "../support/telegram-webhook.ts";
 import { unsubscribe } from "../../src/outreach/consent.ts";
 import { addEditors, addSubscribers, api, finished, launch, waitFor, type CampaignView, type Editors } from "./support.ts";
@@ -127,6 +127,43 @@ describe("a campaign on Telegram at the free rate (30 messages/s)", () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(sentTo(fake, "Thông báo truy nã").length - sentAfterCancel).toBe(0);
     expect(cancelled.counts.byReason["cancelled"]).toBeGreaterThan(100);
+  });
+
+  it("reaches a web chat visitor who subscribed from a poster's link, in their chat the next time they open it", async () => {
+    const v = new WebchatVisitor(svc.url);
+    await v.open();
+    // /chat?ma=cho-ba-to: the page opens with "start cho-ba-to".
+    const asked = await chat(svc, v, { command: "start", args: "cho-ba-to" });
+    expect(asked?.text).toContain("Bạn muốn nhận tin về những việc nào?");
+    await chat(svc, v, { button: "sub:topic:scam" });
+    await chat(svc, v, { button: "sub:done" });
+    const sub = await svc.ctx.db.subscription.findFirstOrThrow({ where: { sourceCode: "cho-ba-to" } });
+    expect(sub).toMatchObject({ topics: "scam", source: "link" });
+    const bad = await v.send({ command: "start", args: "<script>" });
+    expect(bad.status).toBe(400);
+
+    const c = await launch(svc, who, {
+      title: "Web",
+      audience: { channels: ["webchat"] },
+      buttons: [{ kind: "report" }, { kind: "quiz" }, { kind: "link", label: "Xem chi tiết", url: "https://congan.quangngai.gov.vn/canh-bao" }],
+      variants: { vi: { text: "Cảnh báo dành cho người dùng khung chat web." }, hre: { text: "" } },
+    }).catch((e: Error) => e);
+    // An empty Hre text is refused, not sent as an empty message.
+    expect(String(c)).toContain("create: 400");
+    const ok = await launch(svc, who, {
+      title: "Web",
+      audience: { channels: ["webchat"] },
+      buttons: [{ kind: "report" }, { kind: "quiz" }, { kind: "link", label: "Xem chi tiết", url: "https://congan.quangngai.gov.vn/canh-bao" }],
+      variants: { vi: { text: "Cảnh báo dành cho người dùng khung chat web." } },
+    });
+    await finished(svc, who.editor, ok.id);
+    const last = (await v.messages()).filter((m) => m.direction === "out").at(-1) as { text?: string; buttons?: { label: string; payload: string }[][]; links?: { label: string; url: string }[] };
+    expect(last.text).toBe("Cảnh báo dành cho người dùng khung chat web.");
+    expect(last.buttons?.flat().map((b) => b.label)).toEqual(["Báo tin cho công an", "Làm bài thi", "Dừng nhận tin"]);
+    expect(last.links).toEqual([{ label: "Xem chi tiết", url: "https://congan.quangngai.gov.vn/canh-bao" }]);
+    // "Dừng nhận tin" right from the campaign message stops it.
+    await chat(svc, v, { button: "sub:stop" });
+    expect((await svc.ctx.db.subscription.findFirstOrThrow({ where: { sourceCode: "cho-ba-to" } })).stoppedAt).not.toBeNull();
   });
 
   it("pauses and resumes without sending anyone twice", async () => {

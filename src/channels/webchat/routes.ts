@@ -70,14 +70,15 @@ const postSchema = z.union([
   }),
   z.object({ clientMessageId, contact: z.object({ name: z.string().max(200).optional(), phone: z.string().min(3).max(30) }) }),
   // The page opens a first visit with "start" (the bot greets); nothing is shown as sent by the resident.
-  z.object({ clientMessageId, command: z.literal("start") }),
+  // A poster's link /chat?ma=<code> opens with "start <code>", like Telegram's t.me/<bot>?start=<code>.
+  z.object({ clientMessageId, command: z.literal("start"), args: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() }),
 ]);
 
 function contentOf(body: z.infer<typeof postSchema>): InboundContent {
   if ("text" in body) return { type: "text", text: normalizeText(body.text) };
   if ("button" in body) return { type: "button", payload: body.button, label: body.label === undefined ? undefined : normalizeText(body.label) };
   if ("location" in body) return { type: "location", latitude: body.location.latitude, longitude: body.location.longitude };
-  if ("command" in body) return { type: "command", command: body.command, args: "" };
+  if ("command" in body) return { type: "command", command: body.command, args: body.args ?? "" };
   const name = body.contact.name === undefined ? undefined : normalizeText(body.contact.name) || undefined;
   return { type: "contact", phone: body.contact.phone, name, isOwn: true };
 }

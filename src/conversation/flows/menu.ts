@@ -40,9 +40,18 @@ const KIND_CHOICES: Choice[] = [
  */
 const STORY_MIN_WORDS = 6;
 
-function saysSubscribe(turn: Turn, text: string): boolean {
-  const typed = fold(text).replace(/[^\p{L}\p{N} ]/gu, "").replace(/\s+/g, " ").trim();
-  return [turn.t("outreach.subscribeWords"), turn.i18n.t("vi", "outreach.subscribeWords")].flatMap((w) => w.split("|")).map(fold).includes(typed);
+/**
+ * "đăng ký nhận tin", or the words and a poster's code ("nhận tin BT01"): where a platform has no deep link with a
+ * parameter (Zalo's OA links carry none), a poster prints the keyword and its code. The code has a digit, so
+ * "nhận tin cảnh báo" stays words.
+ */
+function saysSubscribe(turn: Turn, text: string): { code?: string } | null {
+  const words = [turn.t("outreach.subscribeWords"), turn.i18n.t("vi", "outreach.subscribeWords")].flatMap((w) => w.split("|")).map(fold);
+  const plain = (s: string) => fold(s).replace(/[^\p{L}\p{N} ]/gu, "").replace(/\s+/g, " ").trim();
+  if (words.includes(plain(text))) return {};
+  const m = /^(.*\S)\s+([A-Za-z0-9_-]{2,32})$/.exec(text.normalize("NFC").trim());
+  if (m && /\d/.test(m[2]!) && words.includes(plain(m[1]!))) return { code: m[2]! };
+  return null;
 }
 
 async function handleMain(turn: Turn, session: Session): Promise<Transition<"menu"> | undefined> {
@@ -61,7 +70,8 @@ async function handleMain(turn: Turn, session: Session): Promise<Transition<"men
   if (!text) return undefined;
   if (turn.emergency?.urgent) return reportFrom(turn, text);
   // "đăng ký nhận tin", "nhận tin cảnh báo": the keyword way to subscribe.
-  if (saysSubscribe(turn, text)) return { to: { flow: "subscribe", step: "topics", with: { source: "keyword" } } };
+  const keyword = saysSubscribe(turn, text);
+  if (keyword) return { to: { flow: "subscribe", step: "topics", with: { source: "keyword", ...(keyword.code ? { sourceCode: keyword.code } : {}) } } };
   const kind = classifyFreeText(text);
   if (kind === "question") return respondToQuestion(turn, session, text);
   // A story that names a crime is a report; a few words ("lừa đảo qua mạng") may as well be a question.
