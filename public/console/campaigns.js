@@ -52,6 +52,11 @@ const LIMITS = { telegram: 4096, zalo: 2000 };
 const TEXT_MAX = 3000;
 
 const BASE = '/console/campaigns';
+/** Empties `el` and puts `kids` in it (nested lists flattened, null and false left out). */
+function put(el, ...kids) {
+  clear(el).append(...kids.flat(Infinity).filter((k) => k != null && k !== false));
+  return el;
+}
 const labelOf = (list, value) => list.find((x) => x.value === value)?.label ?? '';
 const num = (n) => Number(n ?? 0).toLocaleString('vi-VN');
 
@@ -258,7 +263,7 @@ export function mount(main, app, { params }) {
         c.finishedAt ? ['Gửi xong', fmtDateTime(c.finishedAt)] : null,
         ['Người nhận', describeAudience(c.audience, c.topic)],
       ].filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '')]));
-      clear(results).append(h('h2', { id: 'camp-results-title' }, 'Kết quả gửi'),
+      put(results, h('h2', { id: 'camp-results-title' }, 'Kết quả gửi'),
         c.counts?.total || ['sending', 'done', 'paused'].includes(c.status)
           ? [h('p', { class: 'small muted' }, `Tổng số tin: ${num(c.counts.total)}`), countsBlock(c)]
           : h('p', { class: 'muted' }, c.status === 'cancelled' ? 'Chiến dịch đã hủy trước khi gửi.' : 'Chưa gửi tin nào.'),
@@ -294,7 +299,7 @@ export function mount(main, app, { params }) {
       if (canWrite && !['done', 'cancelled'].includes(c.status)) {
         act('Hủy chiến dịch', 'cancel', `Hủy chiến dịch “${c.title}”? Những tin chưa gửi sẽ không bao giờ được gửi. Việc này không làm lại được.`, 'danger');
       }
-      if (buttons.length || notes.length) actions.append(h('div', { class: 'row-actions' }, buttons), notes);
+      if (buttons.length || notes.length) put(actions, h('div', { class: 'row-actions' }, buttons), notes);
     };
 
     const doMove = async (button, label, move, question) => {
@@ -375,7 +380,7 @@ export function mount(main, app, { params }) {
       }
     };
     const runs = preview.runs ?? [];
-    clear(slot).append(h('h2', { id: 'camp-preview-title' }, 'Xem trước tin sẽ gửi'),
+    put(slot, h('h2', { id: 'camp-preview-title' }, 'Xem trước tin sẽ gửi'),
       h('p', { class: 'muted' }, 'Đúng như người dân sẽ thấy trên từng kênh. Nút “Dừng nhận tin” luôn có để người nhận hủy đăng ký.'),
       c.recurrence && runs.length
         ? h('details', { class: 'camp-runs' }, h('summary', {}, `Các lần gửi theo lịch: ${num(runs.length)} lần`),
@@ -386,10 +391,11 @@ export function mount(main, app, { params }) {
 
   function languageBlock(ch, item) {
     const lang = labelOf(LANGUAGES, item.language);
+    const inSentence = lang.charAt(0).toLowerCase() + lang.slice(1);
     const bubbles = item.requests.map((req) => bubble(ch.value, req)).filter(Boolean);
     return h('div', { class: 'camp-lang', dataset: { language: item.language } },
       h('h3', {}, lang),
-      item.fallback ? h('p', { class: 'notice camp-fallback' }, `Chưa có bản ${lang.toLowerCase()}: người đọc ${lang.toLowerCase()} sẽ nhận bản tiếng Việt dưới đây.`) : null,
+      item.fallback ? h('p', { class: 'notice camp-fallback' }, `Chưa có bản ${inSentence}: người đọc ${inSentence} sẽ nhận bản tiếng Việt dưới đây.`) : null,
       item.error ? h('p', { class: 'error', role: 'alert' }, `Không gửi được trên ${ch.label}: ${item.error}`) : null,
       bubbles.length > 1 ? h('p', { class: 'small muted' }, `Gửi thành ${num(bubbles.length)} tin.`) : null,
       h('div', { class: `camp-chat ch-${ch.value}` }, bubbles));
@@ -549,7 +555,7 @@ export function mount(main, app, { params }) {
     const weeklyFields = h('div', { class: 'camp-indent stack' },
       h('fieldset', { class: 'camp-checks' }, h('legend', {}, 'Gửi vào các ngày'), weekdayBoxes.map((w) => w.el)),
       h('div', { class: 'two' }, field('Từ ngày', fromDay, 'Ví dụ: 01/08/2027'), field('Đến ngày', toDay, 'Ví dụ: 30/09/2027')),
-      field('Giờ gửi (giờ Việt Nam)', weeklyTime));
+      field('Giờ gửi mỗi lần (giờ Việt Nam)', weeklyTime));
     const whenBox = h('fieldset', { class: 'camp-when' }, h('legend', {}, 'Khi nào gửi'),
       radio('now', 'Gửi ngay khi được duyệt'), radio('at', 'Hẹn ngày giờ gửi'), atFields, radio('weekly', 'Nhắc lại hằng tuần trong một khoảng ngày'), weeklyFields,
       h('small', { class: 'hint' }, 'Zalo không gửi tin tuyên truyền từ 22:00 đến 06:00: tin được giữ đến 06:00.'));
