@@ -115,13 +115,15 @@ function describeSchedule(c) {
   return 'Gửi ngay khi được duyệt';
 }
 
-function describeAudience(a = {}, topic) {
+function describeAudience(a = {}, topic, names) {
   const parts = [];
   const topics = a.topics?.length ? a.topics : [topic];
   parts.push(`Người đã đăng ký nhận tin về: ${topics.map((t) => labelOf(TOPICS, t)).join(', ')}`);
   parts.push(a.languages?.length ? `Ngôn ngữ: ${a.languages.map((l) => labelOf(LANGUAGES, l)).join(', ')}` : 'Mọi ngôn ngữ');
   parts.push(a.channels?.length ? `Kênh: ${a.channels.map((ch) => labelOf(CHANNELS, ch)).join(', ')}` : 'Mọi kênh');
-  parts.push(a.communes?.length ? `${a.communes.length} xã, phường đã chọn` : 'Cả tỉnh');
+  if (!a.communes?.length) parts.push('Cả tỉnh');
+  else if (names && a.communes.every((code) => names.has(code))) parts.push(a.communes.map((code) => names.get(code)).join(', '));
+  else parts.push(`${num(a.communes.length)} xã, phường đã chọn`);
   return parts.join(' · ');
 }
 
@@ -133,6 +135,20 @@ function audienceQuery(topic, a = {}) {
     communes: a.communes?.join(','),
     channels: a.channels?.join(','),
   };
+}
+
+/** Commune names by code, from the police units' list (the only list of names the console reads). */
+let communeNames;
+function loadCommuneNames() {
+  communeNames ??= api('/units').then(({ items }) => {
+    const names = new Map();
+    for (const u of items) for (const x of u.communes ?? []) if (x.name) names.set(x.code, x.name);
+    return names;
+  }).catch(() => {
+    communeNames = undefined;
+    return new Map();
+  });
+  return communeNames;
 }
 
 // ---------- figures ----------
@@ -261,7 +277,7 @@ export function mount(main, app, { params }) {
         c.nextRunAt && !['cancelled', 'done'].includes(c.status) ? ['Lần gửi tới', fmtDateTime(c.nextRunAt)] : null,
         c.startedAt ? ['Bắt đầu gửi', fmtDateTime(c.startedAt)] : null,
         c.finishedAt ? ['Gửi xong', fmtDateTime(c.finishedAt)] : null,
-        ['Người nhận', describeAudience(c.audience, c.topic)],
+        ['Người nhận', describeAudience(c.audience, c.topic, state.names)],
       ].filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '')]));
       put(results, h('h2', { id: 'camp-results-title' }, 'Kết quả gửi'),
         c.counts?.total || ['sending', 'done', 'paused'].includes(c.status)
@@ -340,6 +356,12 @@ export function mount(main, app, { params }) {
     render();
     watch();
     renderPreview(previewSlot, c);
+    if (c.audience?.communes?.length) {
+      loadCommuneNames().then((names) => {
+        state.names = names;
+        if (!state.disposed) render();
+      });
+    }
   }
 
   function backLink() {
@@ -503,10 +525,10 @@ export function mount(main, app, { params }) {
     renderCommunes();
     if (communes.size) {
       // Names of communes saved earlier: the police units' list carries them.
-      api('/units').then(({ items }) => {
-        for (const u of items) for (const x of u.communes ?? []) if (communes.has(x.code) && x.name) communes.set(x.code, x.name);
+      loadCommuneNames().then((names) => {
+        for (const code of communes.keys()) if (names.has(code)) communes.set(code, names.get(code));
         if (!state.disposed) renderCommunes();
-      }, () => {});
+      });
     }
     let searchTimer;
     communeSearch.addEventListener('input', () => {

@@ -35,6 +35,7 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     desk = await openConsoleDesk([
       ["tt.bientap", "outreach", null],
       ["tt.truongnhom", "outreach_lead", null],
+      ["quantri", "admin", null],
     ]);
     // Reached once Ba Tơ is chosen: three (one reads Hre, which has no text: Vietnamese for them).
     await subscriber({ topics: "scam", commune: BATO });
@@ -45,6 +46,14 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     // Never reached: another topic; consent withdrawn.
     await subscriber({ topics: "drugs", commune: BATO });
     await subscriber({ topics: "scam", commune: BATO, stopped: true });
+    // A weekly reminder the lead wrote earlier: the list shows a period.
+    const lead = await desk.svc.ctx.db.officer.findUniqueOrThrow({ where: { username: "tt.truongnhom" } });
+    await createCampaign(
+      desk.svc.ctx,
+      toSignedInOfficer(lead),
+      { title: "Nhắc mùa Ngày hội", topic: "festival", variants: { vi: { text: "Ngày hội toàn dân bảo vệ an ninh Tổ quốc sắp đến." } }, recurrence: { weekdays: [1], from: "2027-08-01", to: "2027-09-30", time: "08:00" } },
+      null,
+    );
   });
   afterAll(async () => {
     await desk?.close();
@@ -67,15 +76,6 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
   }
 
   it("an editor writes, previews and submits; the editor cannot approve; the lead approves and the figures come in", async () => {
-    // A weekly reminder written earlier, so the list shows a period too.
-    const lead = await desk.svc.ctx.db.officer.findUniqueOrThrow({ where: { username: "tt.truongnhom" } });
-    await createCampaign(
-      desk.svc.ctx,
-      toSignedInOfficer(lead),
-      { title: "Nhắc mùa Ngày hội", topic: "festival", variants: { vi: { text: "Ngày hội toàn dân bảo vệ an ninh Tổ quốc sắp đến." } }, recurrence: { weekdays: [1], from: "2027-08-01", to: "2027-09-30", time: "08:00" } },
-      null,
-    );
-
     const editor = await desk.signIn("tt.bientap");
     // No tips for an outreach account: the console opens on what it can use.
     await editor.getByRole("link", { name: "Tuyên truyền" }).click();
@@ -134,9 +134,9 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     // The campaign's page: status, facts, and the preview per channel.
     await editor.getByRole("heading", { name: "Cảnh báo giả danh công an gọi điện" }).waitFor();
     await editor.locator(".page-head .camp-status", { hasText: "Bản nháp" }).waitFor();
-    const facts = await editor.locator(".camp-facts").innerText();
-    expect(facts).toContain("Gửi ngay khi được duyệt");
-    expect(facts).toContain("1 xã, phường đã chọn");
+    expect(await editor.locator(".camp-facts").innerText()).toContain("Gửi ngay khi được duyệt");
+    // The commune by its name (read from the police units' list once the page is shown).
+    await expect.poll(() => editor.locator(".camp-facts").innerText()).toContain("Người đã đăng ký nhận tin về: Cảnh báo lừa đảo · Mọi ngôn ngữ · Mọi kênh · Xã Ba Tơ");
 
     const telegram = editor.locator("#camp-panel-telegram");
     await telegram.waitFor();
@@ -208,6 +208,64 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     expect(deliveries).toHaveLength(3);
     expect(new Set(deliveries.map((d) => d.contactId)).size).toBe(3);
     expect(deliveries.every((d) => d.state === "sent")).toBe(true);
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+
+  it("a weekly reminder: edited with its dates as written, its author may not approve it, another approver does; paused, resumed, cancelled", async () => {
+    const lead = await desk.signIn("tt.truongnhom");
+    await lead.getByRole("link", { name: "Tuyên truyền" }).click();
+    await lead.locator("tr.camp-row", { hasText: "Nhắc mùa Ngày hội" }).getByRole("link").click();
+    await lead.getByRole("button", { name: "Sửa nội dung" }).click();
+    // The saved schedule comes back as it is written: dd/mm/yyyy and HH:MM, Monday ticked.
+    expect(await lead.getByLabel("Nhắc lại hằng tuần trong một khoảng ngày").isChecked()).toBe(true);
+    expect(await lead.getByLabel("Từ ngày").inputValue()).toBe("01/08/2027");
+    expect(await lead.getByLabel("Đến ngày").inputValue()).toBe("30/09/2027");
+    expect(await lead.getByLabel("Giờ gửi mỗi lần (giờ Việt Nam)").inputValue()).toBe("08:00");
+    expect(await lead.getByLabel("Thứ Hai").isChecked()).toBe(true);
+    await lead.getByLabel("Thứ Năm").check();
+    await lead.getByLabel("Giờ gửi mỗi lần (giờ Việt Nam)").fill("7h30");
+    await lead.getByRole("button", { name: "Lưu thay đổi" }).click();
+    await expect.poll(() => lead.locator(".camp-facts").innerText()).toContain("Hằng tuần vào Thứ Hai, Thứ Năm, lúc 07:30, từ 01/08/2027 đến 30/09/2027");
+    const runs = lead.locator(".camp-runs");
+    expect(await runs.locator("summary").innerText()).toBe("Các lần gửi theo lịch: 18 lần");
+    await runs.locator("summary").click();
+    expect((await runs.locator("li").allInnerTexts()).slice(0, 2)).toEqual(["07:30 02/08/2027", "07:30 05/08/2027"]);
+
+    await lead.getByRole("button", { name: "Gửi duyệt" }).click();
+    await confirm(lead, "Gửi duyệt");
+    await lead.locator(".page-head .camp-status", { hasText: "Chờ duyệt" }).waitFor();
+    // A lead may approve, but not what they wrote: the button is there, not working, and says why.
+    expect(await lead.getByRole("button", { name: "Duyệt", exact: true }).isDisabled()).toBe(true);
+    await lead.getByText("Bạn là người soạn chiến dịch này nên không tự duyệt được: cần một người khác có quyền duyệt.").waitFor();
+    await datesAreVietnamese(lead);
+
+    const admin = await desk.signIn("quantri", lead.url().replace(desk.svc.url, ""));
+    await admin.getByRole("button", { name: "Duyệt", exact: true }).click();
+    await confirm(admin, "Duyệt");
+    await admin.locator(".page-head .camp-status", { hasText: "Đã duyệt, chờ đến giờ gửi" }).waitFor();
+    expect(await admin.locator(".camp-facts").innerText()).toContain("Lần gửi tới\n07:30 02/08/2027");
+    expect(await admin.getByRole("button", { name: "Sửa nội dung" }).count()).toBe(0);
+
+    await admin.getByRole("button", { name: "Tạm dừng" }).click();
+    await confirm(admin, "Tạm dừng");
+    await admin.locator(".page-head .camp-status", { hasText: "Tạm dừng" }).waitFor();
+    await admin.getByRole("button", { name: "Tiếp tục" }).click();
+    await confirm(admin, "Tiếp tục");
+    await admin.locator(".page-head .camp-status", { hasText: "Đã duyệt, chờ đến giờ gửi" }).waitFor();
+    // Saying no to the confirmation changes nothing.
+    await admin.getByRole("button", { name: "Hủy chiến dịch" }).click();
+    await admin.locator("#dlg-confirm[open]").waitFor();
+    expect(await admin.locator("#dlg-confirm-text").innerText()).toContain("Những tin chưa gửi sẽ không bao giờ được gửi.");
+    await admin.locator("#dlg-confirm-no").click();
+    expect(await admin.locator(".page-head .camp-status").innerText()).toBe("Đã duyệt, chờ đến giờ gửi");
+    await admin.getByRole("button", { name: "Hủy chiến dịch" }).click();
+    await confirm(admin, "Hủy chiến dịch");
+    await admin.locator(".page-head .camp-status", { hasText: "Đã hủy" }).waitFor();
+    expect(await admin.locator(".camp-actions button").count()).toBe(0);
+    await datesAreVietnamese(admin);
+
+    const audit = await desk.svc.ctx.db.auditLog.findMany({ where: { targetType: "campaign", action: { in: ["campaign.update", "campaign.submit", "campaign.approve", "campaign.pause", "campaign.resume", "campaign.cancel"] } }, select: { action: true } });
+    expect(audit.map((a) => a.action).sort()).toEqual(expect.arrayContaining(["campaign.approve", "campaign.cancel", "campaign.pause", "campaign.resume", "campaign.update"]));
     expect(desk.problems).toEqual([]);
   }, 120_000);
 });
