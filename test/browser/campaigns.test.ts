@@ -36,6 +36,8 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
       ["tt.bientap", "outreach", null],
       ["tt.truongnhom", "outreach_lead", null],
       ["quantri", "admin", null],
+      ["trucban", "duty", null],
+      ["ca.bato", "officer", "DEMO-CAX-BATO"],
     ]);
     // Reached once Ba Tơ is chosen: three (one reads Hre, which has no text: Vietnamese for them).
     await subscriber({ topics: "scam", commune: BATO });
@@ -268,4 +270,20 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     expect(audit.map((a) => a.action).sort()).toEqual(expect.arrayContaining(["campaign.approve", "campaign.cancel", "campaign.pause", "campaign.resume", "campaign.update"]));
     expect(desk.problems).toEqual([]);
   }, 120_000);
+
+  it("shows the screen to the duty desk to read only, and not at all to a commune officer", async () => {
+    const duty = await desk.signIn("trucban");
+    await duty.getByRole("link", { name: "Tuyên truyền" }).click();
+    await duty.locator("tr.camp-row").first().waitFor();
+    expect(await duty.getByRole("link", { name: "Soạn chiến dịch mới" }).count()).toBe(0);
+    await duty.locator("tr.camp-row").first().getByRole("link").click();
+    await duty.locator("#camp-panel-telegram").waitFor();
+    expect(await duty.locator(".camp-actions button").count()).toBe(0);
+
+    const officer = await desk.signIn("ca.bato");
+    expect(await officer.getByRole("navigation", { name: "Chức năng" }).innerText()).not.toContain("Tuyên truyền");
+    await officer.goto(`${desk.svc.url}/console/campaigns`);
+    await officer.getByText("Tài khoản của bạn không dùng được chức năng này.").waitFor();
+    expect(desk.problems).toEqual([]);
+  }, 60_000);
 });
