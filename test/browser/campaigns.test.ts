@@ -272,13 +272,45 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
   }, 120_000);
 
   it("shows the screen to the duty desk to read only, and not at all to a commune officer", async () => {
+    // A paused campaign with every kind of outcome, as the sender records them.
+    const { db } = desk.svc.ctx;
+    const author = await db.officer.findUniqueOrThrow({ where: { username: "tt.bientap" } });
+    const paused = await createCampaign(desk.svc.ctx, toSignedInOfficer(author), { title: "Cảnh báo tin nhắn trúng thưởng", topic: "scam", variants: { vi: { text: "Không bấm vào đường dẫn lạ." } } }, null);
+    await db.campaign.update({ where: { id: paused.id }, data: { status: "paused", startedAt: new Date(), pausedAt: new Date() } });
+    const rows: [string, string, string | null, string | null][] = [
+      ["telegram", "sent", null, null],
+      ["webchat", "sent", null, null],
+      ["telegram", "skipped", "opted_out", null],
+      ["telegram", "skipped", "blocked", null],
+      ["zalo", "skipped", "window_closed", null],
+      ["telegram", "failed", "interrupted", null],
+      ["zalo", "queued", null, "night"],
+    ];
+    await db.campaignDelivery.createMany({ data: rows.map(([channel, state, reason, heldReason], i) => ({ campaignId: paused.id, contactId: `c-${i}`, channel, language: "vi", state, reason, heldReason })) });
+
     const duty = await desk.signIn("trucban");
     await duty.getByRole("link", { name: "Tuyên truyền" }).click();
-    await duty.locator("tr.camp-row").first().waitFor();
+    const row = duty.locator("tr.camp-row", { hasText: "Cảnh báo tin nhắn trúng thưởng" });
+    await row.waitFor();
     expect(await duty.getByRole("link", { name: "Soạn chiến dịch mới" }).count()).toBe(0);
-    await duty.locator("tr.camp-row").first().getByRole("link").click();
+    expect(await row.innerText()).toContain("Tạm dừng");
+    await row.getByRole("link").click();
     await duty.locator("#camp-panel-telegram").waitFor();
+    const results = await duty.locator(".camp-results").innerText();
+    for (const line of [
+      "2 đã gửi",
+      "3 bỏ qua",
+      "1 lỗi",
+      "1 tin: Đang giữ đến 06:00 (Zalo không gửi ban đêm)",
+      "Người nhận đã hủy đăng ký: 1",
+      "Người nhận đã chặn: 1",
+      "Quá 7 ngày không nhắn (Zalo): 1",
+      "Gián đoạn khi đang gửi: 1",
+    ]) expect(results).toContain(line);
+    expect(results).not.toMatch(/opted_out|window_closed|interrupted|đang chờ gửi/);
+    // Reading only: no button to act with.
     expect(await duty.locator(".camp-actions button").count()).toBe(0);
+    await datesAreVietnamese(duty);
 
     const officer = await desk.signIn("ca.bato");
     expect(await officer.getByRole("navigation", { name: "Chức năng" }).innerText()).not.toContain("Tuyên truyền");
