@@ -224,6 +224,12 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     expect(await lead.getByLabel("Đến ngày").inputValue()).toBe("30/09/2027");
     expect(await lead.getByLabel("Giờ gửi mỗi lần (giờ Việt Nam)").inputValue()).toBe("08:00");
     expect(await lead.getByLabel("Thứ Hai").isChecked()).toBe(true);
+    // A long text: the counter says Zalo splits it in two, Telegram keeps it whole.
+    const long = "Ngày hội toàn dân bảo vệ an ninh Tổ quốc: mời bà con đến nhà văn hóa thôn. ".repeat(30).trim();
+    expect(long.length).toBeGreaterThan(2000);
+    await lead.getByLabel("Nội dung tiếng Việt (bắt buộc)").fill(long);
+    expect(await lead.locator("#camp-counter").innerText()).toContain("Trên Zalo, nội dung này được chia thành 2 tin.");
+    expect(await lead.locator("#camp-counter").innerText()).not.toContain("Trên Telegram");
     await lead.getByLabel("Thứ Năm").check();
     await lead.getByLabel("Giờ gửi mỗi lần (giờ Việt Nam)").fill("7h30");
     await lead.getByRole("button", { name: "Lưu thay đổi" }).click();
@@ -233,6 +239,14 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     await runs.locator("summary").click();
     expect((await runs.locator("li").allInnerTexts()).slice(0, 2)).toEqual(["07:30 02/08/2027", "07:30 05/08/2027"]);
 
+    expect(await lead.locator('#camp-panel-telegram .camp-lang[data-language="vi"] .camp-bubble').count()).toBe(1);
+    await lead.getByRole("tab", { name: "Zalo" }).click();
+    const zaloVi = lead.locator('#camp-panel-zalo .camp-lang[data-language="vi"]');
+    expect(await zaloVi.innerText()).toContain("Gửi thành 2 tin.");
+    const parts = await zaloVi.locator(".camp-bubble").allInnerTexts();
+    expect(parts).toHaveLength(2);
+    expect(parts.every((p) => p.length <= 2000)).toBe(true);
+    expect(parts.join(" ").replace(/\s+/g, " ")).toBe(long);
     await lead.getByRole("button", { name: "Gửi duyệt" }).click();
     await confirm(lead, "Gửi duyệt");
     await lead.locator(".page-head .camp-status", { hasText: "Chờ duyệt" }).waitFor();
