@@ -10,6 +10,7 @@ import * as faq from './faq.js';
 import * as quiz from './quiz.js';
 import * as officers from './officers.js';
 import * as audit from './audit.js';
+import * as campaigns from './campaigns.js';
 import { showFirstPassword } from './first-password.js';
 
 const BASE = '/console';
@@ -48,7 +49,13 @@ const SCREENS = [
   { path: 'quiz', module: quiz, nav: 'Cuộc thi 19/8' },
   { path: 'officers', module: officers, perm: 'canManageOfficers', nav: 'Cán bộ' },
   { path: 'audit', module: audit, perm: 'canReadAudit', nav: 'Nhật ký' },
+  { path: 'campaigns', module: campaigns, roles: campaigns.ROLES, nav: 'Tuyên truyền' },
 ];
+
+/** A screen is shown when the account has its permission (from /api/meta) or, for `roles`, one of those roles. */
+function allowed(s) {
+  return (!s.perm || app.can(s.perm)) && (!s.roles || s.roles.includes(app.officer?.role));
+}
 
 // ---------- session ----------
 
@@ -203,7 +210,7 @@ $('btn-help').addEventListener('click', () => $('dlg-help').showModal());
 // ---------- navigation ----------
 
 function visibleScreens() {
-  return SCREENS.filter((s) => !s.perm || app.can(s.perm));
+  return SCREENS.filter(allowed);
 }
 
 function renderNav() {
@@ -223,6 +230,8 @@ function parseRoute() {
   const rest = location.pathname.replace(/^\/console\/?/, '').replace(/\/+$/, '');
   const tipMatch = /^tips\/([^/]+)$/.exec(rest);
   if (tipMatch) return { screen: SCREENS[0], module: tip, params: { id: decodeURIComponent(tipMatch[1]) }, navPath: '' };
+  const campaignMatch = /^campaigns\/([^/]+)$/.exec(rest);
+  if (campaignMatch) return { screen: SCREENS.find((s) => s.module === campaigns), module: campaigns, params: { id: decodeURIComponent(campaignMatch[1]) }, navPath: 'campaigns' };
   const screen = SCREENS.find((s) => s.path === rest);
   return screen ? { screen, module: screen.module, params: {}, navPath: screen.path } : null;
 }
@@ -238,7 +247,7 @@ function route() {
     main.append(notFound('Không tìm thấy trang này.'));
     return;
   }
-  if (r.screen.perm && !app.can(r.screen.perm)) {
+  if (!allowed(r.screen)) {
     const first = visibleScreens()[0];
     if (r.screen === SCREENS[0] && first && r.module === queue) return app.navigate(`${BASE}/${first.path}`, { replace: true });
     main.append(notFound('Tài khoản của bạn không dùng được chức năng này.'));

@@ -1,0 +1,740 @@
+// Outreach campaigns ("Tuyên truyền"): the list, the editor, the preview per channel and the actions by status.
+// Written for officers with little computer training: plain Vietnamese, no ids, dates dd/mm/yyyy, Vietnam time.
+// The API is /api/campaigns (src/console/campaign-routes.ts); nothing here decides a permission, the API does.
+
+import { api } from './api.js';
+import { h, clear, field, select, fmtDateTime, errorBox, busy, announce, banner, confirmDialog } from './dom.js';
+
+/** Roles that see the screen (the duty desk reads; the others write). */
+export const ROLES = ['admin', 'duty', 'outreach', 'outreach_lead'];
+const WRITERS = ['admin', 'outreach', 'outreach_lead'];
+const APPROVERS = ['admin', 'outreach_lead'];
+
+const TOPICS = [
+  { value: 'scam', label: 'Cảnh báo lừa đảo' },
+  { value: 'drugs', label: 'Phòng chống ma túy' },
+  { value: 'traffic', label: 'An toàn giao thông' },
+  { value: 'wanted', label: 'Truy nã, tìm người' },
+  { value: 'festival', label: 'Ngày hội 19/8' },
+];
+const LANGUAGES = [
+  { value: 'vi', label: 'Tiếng Việt' },
+  { value: 'hre', label: 'Tiếng Hrê' },
+  { value: 'cua', label: 'Tiếng Co' },
+];
+const CHANNELS = [
+  { value: 'telegram', label: 'Telegram' },
+  { value: 'zalo', label: 'Zalo' },
+  { value: 'webchat', label: 'Trò chuyện trên trang web' },
+];
+const WEEKDAYS = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'];
+
+/** Why a message was not sent (skipped or failed), in words. */
+const REASONS = {
+  opted_out: 'Người nhận đã hủy đăng ký',
+  blocked: 'Người nhận đã chặn',
+  contact_stopped: 'Người nhận đã chặn',
+  window_closed: 'Quá 7 ngày không nhắn (Zalo)',
+  interrupted: 'Gián đoạn khi đang gửi',
+  cancelled: 'Đã hủy',
+  config: 'Kênh gửi chưa cài đặt đúng',
+  invalid_message: 'Nền tảng không nhận nội dung này',
+  connection: 'Mất kết nối mạng',
+  throttled: 'Nền tảng báo gửi quá nhanh',
+  server: 'Máy chủ của nền tảng bị lỗi',
+  rejected: 'Nền tảng từ chối',
+  unexpected_response: 'Nền tảng trả lời không rõ',
+};
+const HELD = 'Đang giữ đến 06:00 (Zalo không gửi ban đêm)';
+
+const LIMITS = { telegram: 4096, zalo: 2000 };
+/** The API's longest text (two Zalo messages). */
+const TEXT_MAX = 3000;
+
+const BASE = '/console/campaigns';
+/** Empties `el` and puts `kids` in it (nested lists flattened, null and false left out). */
+function put(el, ...kids) {
+  clear(el).append(...kids.flat(Infinity).filter((k) => k != null && k !== false));
+  return el;
+}
+const labelOf = (list, value) => list.find((x) => x.value === value)?.label ?? '';
+const num = (n) => Number(n ?? 0).toLocaleString('vi-VN');
+
+let cssAdded = false;
+function addCss() {
+  if (cssAdded || document.querySelector('link[href$="/campaigns.css"]')) return;
+  document.head.append(h('link', { rel: 'stylesheet', href: '/console/static/campaigns.css' }));
+  cssAdded = true;
+}
+
+// ---------- dates and times: what the officer types (dd/mm/yyyy, HH:MM) ⇄ what the API takes ----------
+
+/** "1/8/2027", "01-08-2027" → "2027-08-01"; null when not a real day. */
+export function parseDay(text) {
+  const m = /^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$/.exec(text ?? '');
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** "8:00", "08:00", "8h", "8h30" → "08:00"; null otherwise. */
+export function parseTime(text) {
+  const m = /^\s*(\d{1,2})\s*(?:[:h.]\s*(\d{2})?)?\s*$/i.exec(text ?? '');
+  if (!m) return null;
+  const hh = Number(m[1]);
+  const mm = Number(m[2] ?? 0);
+  if (hh > 23 || mm > 59) return null;
+  return `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
+}
+
+/** "2027-08-01" → "01/08/2027" */
+const showDay = (isoDay) => (isoDay ? isoDay.split('-').reverse().join('/') : '');
+
+/** An instant's Vietnam day and time: { day: "01/08/2027", time: "08:00" }. */
+function vnParts(iso) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return { day: `${parts.day}/${parts.month}/${parts.year}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+function describeSchedule(c) {
+  const r = c.recurrence;
+  if (r) {
+    const days = [...r.weekdays].sort().map((d) => WEEKDAYS[d - 1]).join(', ');
+    return `Hằng tuần vào ${days}, lúc ${r.time}, từ ${showDay(r.from)} đến ${showDay(r.to)}`;
+  }
+  if (c.scheduledAt) {
+    const p = vnParts(c.scheduledAt);
+    return `Lúc ${p.time} ngày ${p.day}`;
+  }
+  return 'Gửi ngay khi được duyệt';
+}
+
+function describeAudience(a = {}, topic, names) {
+  const parts = [];
+  const topics = a.topics?.length ? a.topics : [topic];
+  parts.push(`Người đã đăng ký nhận tin về: ${topics.map((t) => labelOf(TOPICS, t)).join(', ')}`);
+  parts.push(a.languages?.length ? `Ngôn ngữ: ${a.languages.map((l) => labelOf(LANGUAGES, l)).join(', ')}` : 'Mọi ngôn ngữ');
+  parts.push(a.channels?.length ? `Kênh: ${a.channels.map((ch) => labelOf(CHANNELS, ch)).join(', ')}` : 'Mọi kênh');
+  if (!a.communes?.length) parts.push('Cả tỉnh');
+  else if (names && a.communes.every((code) => names.has(code))) parts.push(a.communes.map((code) => names.get(code)).join(', '));
+  else parts.push(`${num(a.communes.length)} xã, phường đã chọn`);
+  return parts.join(' · ');
+}
+
+function audienceQuery(topic, a = {}) {
+  return {
+    topic,
+    topics: a.topics?.join(','),
+    languages: a.languages?.join(','),
+    communes: a.communes?.join(','),
+    channels: a.channels?.join(','),
+  };
+}
+
+/** Commune names by code, from the police units' list (the only list of names the console reads). */
+let communeNames;
+function loadCommuneNames() {
+  communeNames ??= api('/units').then(({ items }) => {
+    const names = new Map();
+    for (const u of items) for (const x of u.communes ?? []) if (x.name) names.set(x.code, x.name);
+    return names;
+  }).catch(() => {
+    communeNames = undefined;
+    return new Map();
+  });
+  return communeNames;
+}
+
+// ---------- figures ----------
+
+function countsBlock(c) {
+  const k = c.counts ?? {};
+  const reasons = Object.entries(k.byReason ?? {}).filter(([, n]) => n > 0);
+  const waiting = (k.queued ?? 0) + (k.sending ?? 0) - (k.held ?? 0);
+  return h('div', { class: 'camp-counts' },
+    h('ul', { class: 'camp-figures' },
+      h('li', { class: 'ok' }, h('strong', {}, num(k.sent)), ' đã gửi'),
+      h('li', {}, h('strong', {}, num(k.skipped)), ' bỏ qua'),
+      h('li', { class: k.failed ? 'bad' : '' }, h('strong', {}, num(k.failed)), ' lỗi'),
+      waiting > 0 ? h('li', {}, h('strong', {}, num(waiting)), ' đang chờ gửi') : null,
+      k.delivered ? h('li', {}, h('strong', {}, num(k.delivered)), ' đã đến máy') : null,
+      k.seen ? h('li', {}, h('strong', {}, num(k.seen)), ' đã xem') : null),
+    k.held ? h('p', { class: 'small camp-held' }, `${num(k.held)} tin: ${HELD}`) : null,
+    reasons.length
+      ? h('ul', { class: 'small camp-reasons' }, reasons.map(([reason, n]) => h('li', {}, `${REASONS[reason] ?? 'Lý do khác'}: ${num(n)}`)))
+      : null);
+}
+
+const statusBadge = (c) => h('span', { class: `camp-status st-${c.status}` }, c.statusLabel);
+
+// ---------- screen ----------
+
+export function mount(main, app, { params }) {
+  addCss();
+  const state = { disposed: false, timer: null };
+  const role = app.officer?.role;
+  const canWrite = WRITERS.includes(role);
+  const stopPolling = () => clearTimeout(state.timer);
+  const poll = (fn, ms) => {
+    stopPolling();
+    if (!state.disposed) state.timer = setTimeout(fn, ms);
+  };
+
+  if (!params.id) showList();
+  else if (params.id === 'new') {
+    if (canWrite) showEditor(null);
+    else clear(main).append(h('section', { class: 'panel narrow' }, h('h1', {}, 'Tài khoản của bạn không soạn được chiến dịch.')));
+  } else showCampaign(params.id);
+
+  return {
+    unmount() {
+      state.disposed = true;
+      stopPolling();
+    },
+  };
+
+  // ---------- list ----------
+  async function showList() {
+    document.title = 'Tuyên truyền – Tin Báo';
+    const errors = errorBox();
+    const body = h('tbody');
+    const count = h('span', { class: 'count muted' });
+    clear(main).append(h('section', {},
+      h('div', { class: 'page-head' }, h('h1', {}, 'Chiến dịch tuyên truyền'), count,
+        canWrite ? h('a', { class: 'btn primary', href: `${BASE}/new` }, 'Soạn chiến dịch mới') : null),
+      h('p', { class: 'muted' }, 'Tin gửi tới người dân đã đăng ký nhận tin. Chiến dịch chỉ được gửi sau khi một người khác có quyền duyệt đã duyệt.'),
+      errors,
+      h('div', { class: 'table-wrap' }, h('table', { class: 'camp-list' },
+        h('thead', {}, h('tr', {}, ['Chiến dịch', 'Chủ đề', 'Trạng thái', 'Người soạn', 'Thời gian gửi', 'Kết quả'].map((t) => h('th', { scope: 'col' }, t)))),
+        body))));
+    const load = async () => {
+      try {
+        const { campaigns } = await api('/campaigns');
+        if (state.disposed) return;
+        errors.hide();
+        count.textContent = `${num(campaigns.length)} chiến dịch`;
+        clear(body);
+        if (!campaigns.length) body.append(h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'Chưa có chiến dịch nào.')));
+        for (const c of campaigns) body.append(row(c));
+        if (campaigns.some((c) => c.status === 'sending' || c.status === 'approved')) poll(load, 4000);
+      } catch (err) {
+        if (!state.disposed) errors.show(err);
+      }
+    };
+    await load();
+  }
+
+  function row(c) {
+    return h('tr', { class: 'camp-row' },
+      h('td', {}, h('a', { href: `${BASE}/${encodeURIComponent(c.id)}` }, c.title)),
+      h('td', {}, labelOf(TOPICS, c.topic)),
+      h('td', {}, statusBadge(c)),
+      h('td', {}, c.createdBy?.displayName ?? ''),
+      h('td', {}, h('div', {}, describeSchedule(c)),
+        c.startedAt ? h('div', { class: 'small muted' }, `Bắt đầu gửi: ${fmtDateTime(c.startedAt)}`) : null,
+        c.finishedAt ? h('div', { class: 'small muted' }, `Gửi xong: ${fmtDateTime(c.finishedAt)}`) : null),
+      h('td', {}, c.counts?.total || ['sending', 'done', 'paused'].includes(c.status) ? countsBlock(c) : h('span', { class: 'muted' }, 'Chưa gửi')));
+  }
+
+  // ---------- one campaign ----------
+  async function showCampaign(id) {
+    document.title = 'Chiến dịch – Tin Báo';
+    const errors = errorBox();
+    clear(main).append(h('p', { class: 'loading' }, 'Đang tải…'));
+    let c;
+    try {
+      c = await api(`/campaigns/${encodeURIComponent(id)}`);
+    } catch (err) {
+      if (state.disposed) return;
+      clear(main).append(h('section', { class: 'panel narrow' }, h('h1', {}, 'Không mở được chiến dịch'), errors), backLink());
+      errors.show(err);
+      return;
+    }
+    if (state.disposed) return;
+    document.title = `${c.title} – Tin Báo`;
+    const head = h('div', { class: 'page-head' });
+    const facts = h('dl', { class: 'facts camp-facts' });
+    const results = h('section', { class: 'panel camp-results', 'aria-labelledby': 'camp-results-title' });
+    const actions = h('div', { class: 'camp-actions' });
+    const previewSlot = h('section', { class: 'panel camp-preview', 'aria-labelledby': 'camp-preview-title' });
+    clear(main).append(h('section', { class: 'camp-page' }, backLink(), head, errors, actions, facts, results, previewSlot));
+
+    const render = () => {
+      clear(head).append(h('h1', {}, c.title), statusBadge(c));
+      clear(facts).append(...[
+        ['Chủ đề', labelOf(TOPICS, c.topic)],
+        ['Người soạn', c.createdBy?.displayName],
+        c.submittedAt ? ['Gửi duyệt lúc', fmtDateTime(c.submittedAt)] : null,
+        c.approvedBy ? ['Người duyệt', c.approvedBy.displayName] : null,
+        c.approvedAt ? ['Duyệt lúc', fmtDateTime(c.approvedAt)] : null,
+        ['Thời gian gửi', describeSchedule(c)],
+        c.nextRunAt && !['cancelled', 'done'].includes(c.status) ? ['Lần gửi tới', fmtDateTime(c.nextRunAt)] : null,
+        c.startedAt ? ['Bắt đầu gửi', fmtDateTime(c.startedAt)] : null,
+        c.finishedAt ? ['Gửi xong', fmtDateTime(c.finishedAt)] : null,
+        ['Người nhận', describeAudience(c.audience, c.topic, state.names)],
+      ].filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '')]));
+      put(results, h('h2', { id: 'camp-results-title' }, 'Kết quả gửi'),
+        c.counts?.total || ['sending', 'done', 'paused'].includes(c.status)
+          ? [h('p', { class: 'small muted' }, `Tổng số tin: ${num(c.counts.total)}`), countsBlock(c)]
+          : h('p', { class: 'muted' }, c.status === 'cancelled' ? 'Chiến dịch đã hủy trước khi gửi.' : 'Chưa gửi tin nào.'),
+        c.status === 'sending' ? h('p', { class: 'small muted' }, 'Số liệu tự cập nhật mỗi vài giây.') : null);
+      renderActions();
+    };
+
+    const renderActions = () => {
+      clear(actions);
+      const mine = c.createdBy?.id === app.officer?.id;
+      const buttons = [];
+      const notes = [];
+      const act = (label, move, question, cls = '') =>
+        buttons.push(h('button', { type: 'button', class: `btn ${cls}`, onclick: (e) => doMove(e.currentTarget, label, move, question) }, label));
+      if (canWrite && (c.status === 'draft' || c.status === 'submitted')) {
+        buttons.push(h('button', { type: 'button', class: 'btn', onclick: () => showEditor(c) }, 'Sửa nội dung'));
+      }
+      if (canWrite && c.status === 'draft') {
+        act('Gửi duyệt', 'submit', `Gửi chiến dịch “${c.title}” để người có quyền duyệt xem và duyệt? Sau khi gửi vẫn sửa được, nhưng sửa xong phải gửi duyệt lại.`, 'primary');
+      }
+      if (c.status === 'submitted') {
+        if (APPROVERS.includes(role) && !mine) {
+          act('Duyệt', 'approve', `Duyệt chiến dịch “${c.title}”? Sau khi duyệt, tin sẽ được gửi tới người nhận: ${describeSchedule(c).toLowerCase()}.`, 'primary');
+        } else if (APPROVERS.includes(role)) {
+          buttons.push(h('button', { type: 'button', class: 'btn', disabled: true, 'aria-describedby': 'camp-approve-note' }, 'Duyệt'));
+          notes.push(h('p', { class: 'notice', id: 'camp-approve-note' }, 'Bạn là người soạn chiến dịch này nên không tự duyệt được: cần một người khác có quyền duyệt.'));
+        } else {
+          notes.push(h('p', { class: 'notice', id: 'camp-approve-note' }, 'Đang chờ duyệt. Chỉ trưởng nhóm tuyên truyền hoặc quản trị (không phải người soạn) được duyệt chiến dịch.'));
+        }
+      }
+      if (canWrite && (c.status === 'approved' || c.status === 'sending')) act('Tạm dừng', 'pause', `Tạm dừng gửi chiến dịch “${c.title}”? Những tin chưa gửi được giữ lại cho đến khi bấm “Tiếp tục”.`);
+      if (canWrite && c.status === 'paused') act('Tiếp tục', 'resume', `Gửi tiếp chiến dịch “${c.title}”? Chỉ gửi những tin còn lại, tin đã gửi không bị gửi lại.`, 'primary');
+      if (canWrite && !['done', 'cancelled'].includes(c.status)) {
+        act('Hủy chiến dịch', 'cancel', `Hủy chiến dịch “${c.title}”? Những tin chưa gửi sẽ không bao giờ được gửi. Việc này không làm lại được.`, 'danger');
+      }
+      if (buttons.length || notes.length) put(actions, h('div', { class: 'row-actions' }, buttons), notes);
+    };
+
+    const doMove = async (button, label, move, question) => {
+      const yes = await confirmDialog({ title: `${label}?`, text: question, yes: label });
+      if (!yes) return;
+      errors.hide();
+      try {
+        c = await busy(actions, () => api(`/campaigns/${encodeURIComponent(c.id)}/${move}`, { method: 'POST' }));
+        if (state.disposed) return;
+        const done = { submit: 'Đã gửi duyệt.', approve: 'Đã duyệt chiến dịch.', pause: 'Đã tạm dừng.', resume: 'Đã cho gửi tiếp.', cancel: 'Đã hủy chiến dịch.' }[move];
+        banner(done, 'ok');
+        announce(done);
+        render();
+        watch();
+      } catch (err) {
+        errors.show(err);
+        errors.scrollIntoView({ block: 'nearest' });
+      }
+    };
+
+    /** While it is sending (or about to), the figures are read again every few seconds. */
+    const watch = () => {
+      stopPolling();
+      if (!['approved', 'sending'].includes(c.status)) return;
+      poll(async () => {
+        try {
+          const fresh = await api(`/campaigns/${encodeURIComponent(c.id)}`);
+          if (state.disposed) return;
+          c = fresh;
+          render();
+        } catch {
+          /* the next poll tries again */
+        }
+        watch();
+      }, c.status === 'sending' ? 2000 : 5000);
+    };
+
+    render();
+    watch();
+    renderPreview(previewSlot, c);
+    if (c.audience?.communes?.length) {
+      loadCommuneNames().then((names) => {
+        state.names = names;
+        if (!state.disposed) render();
+      });
+    }
+  }
+
+  function backLink() {
+    return h('p', { class: 'camp-back' }, h('a', { href: BASE }, '← Danh sách chiến dịch'));
+  }
+
+  // ---------- preview per channel ----------
+  async function renderPreview(slot, c) {
+    clear(slot).append(h('h2', { id: 'camp-preview-title' }, 'Xem trước tin sẽ gửi'), h('p', { class: 'loading' }, 'Đang tải…'));
+    let preview;
+    try {
+      preview = await api(`/campaigns/${encodeURIComponent(c.id)}/preview`);
+    } catch (err) {
+      const box = errorBox();
+      clear(slot).append(h('h2', { id: 'camp-preview-title' }, 'Xem trước tin sẽ gửi'), box);
+      box.show(err);
+      return;
+    }
+    if (state.disposed) return;
+    const tabs = h('div', { class: 'camp-tabs', role: 'tablist', 'aria-label': 'Kênh gửi' });
+    const panels = [];
+    for (const ch of CHANNELS) {
+      const items = preview.channels.filter((x) => x.channel === ch.value);
+      const tabId = `camp-tab-${ch.value}`;
+      const panelId = `camp-panel-${ch.value}`;
+      const panel = h('div', { class: 'camp-panel', role: 'tabpanel', id: panelId, 'aria-labelledby': tabId, hidden: panels.length > 0 },
+        ch.value in LIMITS ? h('p', { class: 'small muted' }, `Mỗi tin trên ${ch.label} dài tối đa ${num(LIMITS[ch.value])} ký tự; nội dung dài hơn được chia thành nhiều tin.`) : null,
+        items.map((item) => languageBlock(ch, item)));
+      const tab = h('button', { type: 'button', role: 'tab', id: tabId, 'aria-controls': panelId, 'aria-selected': panels.length === 0 ? 'true' : 'false', class: 'camp-tab', onclick: () => pick(tab) }, ch.label);
+      tab.panel = panel;
+      tabs.append(tab);
+      panels.push(panel);
+    }
+    const pick = (tab) => {
+      for (const t of tabs.children) {
+        t.setAttribute('aria-selected', t === tab ? 'true' : 'false');
+        t.panel.hidden = t !== tab;
+      }
+    };
+    const runs = preview.runs ?? [];
+    put(slot, h('h2', { id: 'camp-preview-title' }, 'Xem trước tin sẽ gửi'),
+      h('p', { class: 'muted' }, 'Đúng như người dân sẽ thấy trên từng kênh. Nút “Dừng nhận tin” luôn có để người nhận hủy đăng ký.'),
+      c.recurrence && runs.length
+        ? h('details', { class: 'camp-runs' }, h('summary', {}, `Các lần gửi theo lịch: ${num(runs.length)} lần`),
+          h('ul', { class: 'small' }, runs.map((r) => h('li', {}, fmtDateTime(r)))))
+        : null,
+      tabs, panels);
+  }
+
+  function languageBlock(ch, item) {
+    const lang = labelOf(LANGUAGES, item.language);
+    const inSentence = lang.charAt(0).toLowerCase() + lang.slice(1);
+    const bubbles = item.requests.map((req) => bubble(ch.value, req)).filter(Boolean);
+    return h('div', { class: 'camp-lang', dataset: { language: item.language } },
+      h('h3', {}, lang),
+      item.fallback ? h('p', { class: 'notice camp-fallback' }, `Chưa có bản ${inSentence}: người đọc ${inSentence} sẽ nhận bản tiếng Việt dưới đây.`) : null,
+      item.error ? h('p', { class: 'error', role: 'alert' }, `Không gửi được trên ${ch.label}: ${item.error}`) : null,
+      bubbles.length > 1 ? h('p', { class: 'small muted' }, `Gửi thành ${num(bubbles.length)} tin.`) : null,
+      h('div', { class: `camp-chat ch-${ch.value}` }, bubbles));
+  }
+
+  /** One platform request as the resident sees it: its text and, under it, its buttons. */
+  function bubble(channel, req) {
+    let text = '';
+    let buttons = [];
+    if (channel === 'telegram') {
+      const p = req?.payload ?? {};
+      text = p.text ?? p.caption ?? '';
+      for (const rowBtns of p.reply_markup?.inline_keyboard ?? []) for (const b of rowBtns) buttons.push({ label: b.text, url: b.url });
+    } else if (channel === 'zalo') {
+      if (req?.kind === 'clip') return h('div', { class: 'camp-bubble clip' }, `Tệp ghi âm${req.label ? `: ${req.label}` : ''}`);
+      const m = req?.message ?? {};
+      text = m.text ?? '';
+      for (const b of m.attachment?.payload?.buttons ?? []) buttons.push({ label: b.title, url: b.type === 'oa.open.url' ? b.payload?.url : undefined });
+    } else {
+      text = req?.text ?? '';
+      for (const rowBtns of req?.buttons ?? []) for (const b of rowBtns) buttons.push({ label: b.label });
+      for (const l of req?.links ?? []) buttons.push({ label: l.label, url: l.url });
+    }
+    return h('div', { class: 'camp-msg' },
+      h('div', { class: 'camp-bubble' }, text),
+      buttons.length
+        ? h('div', { class: 'camp-buttons' }, buttons.map((b) => (b.url
+          ? h('a', { class: 'camp-btn link', href: b.url, target: '_blank', rel: 'noopener noreferrer', title: b.url }, `${b.label} ↗`)
+          : h('span', { class: 'camp-btn' }, b.label))))
+        : null);
+  }
+
+  // ---------- editor ----------
+  function showEditor(c) {
+    stopPolling();
+    document.title = c ? `Sửa: ${c.title} – Tin Báo` : 'Soạn chiến dịch – Tin Báo';
+    const errors = errorBox();
+    const isNew = !c;
+    const a = c?.audience ?? {};
+    const uid = (name) => `camp-${name}`;
+
+    const title = h('input', { id: uid('title'), value: c?.title ?? '', maxlength: 200, autocomplete: 'off' });
+    const topic = select({ id: uid('topic') }, TOPICS, { value: c?.topic ?? 'scam' });
+
+    const textArea = (lang, rows) => {
+      const t = h('textarea', { id: uid(`text-${lang}`), rows, class: lang === 'vi' ? '' : 'native' });
+      t.value = c?.variants?.[lang]?.text ?? '';
+      return t;
+    };
+    const vi = textArea('vi', 7);
+    const hre = textArea('hre', 4);
+    const cua = textArea('cua', 4);
+    const counter = h('p', { class: 'small camp-counter', id: uid('counter'), 'aria-live': 'polite' });
+    vi.setAttribute('aria-describedby', counter.id);
+    const updateCounter = () => {
+      const n = vi.value.normalize('NFC').trim().length;
+      const parts = (limit) => Math.max(1, Math.ceil(n / limit));
+      const lines = [`${num(n)} ký tự. Telegram: tối đa ${num(LIMITS.telegram)} ký tự một tin. Zalo: tối đa ${num(LIMITS.zalo)} ký tự một tin. Nội dung dài hơn được chia thành nhiều tin.`];
+      if (n > LIMITS.zalo) lines.push(`Trên Zalo, nội dung này được chia thành ${parts(LIMITS.zalo)} tin.`);
+      if (n > LIMITS.telegram) lines.push(`Trên Telegram, nội dung này được chia thành ${parts(LIMITS.telegram)} tin.`);
+      if (n > TEXT_MAX) lines.push(`Dài quá ${num(TEXT_MAX)} ký tự: hãy rút ngắn.`);
+      counter.textContent = lines.join(' ');
+      counter.classList.toggle('late', n > TEXT_MAX);
+    };
+    vi.addEventListener('input', updateCounter);
+    updateCounter();
+
+    // Buttons
+    const has = (kind) => (c?.buttons ?? []).find((b) => b.kind === kind);
+    const btnReport = h('input', { type: 'checkbox', id: uid('btn-report'), checked: !!has('report') });
+    const btnQuiz = h('input', { type: 'checkbox', id: uid('btn-quiz'), checked: !!has('quiz') });
+    const btnLink = h('input', { type: 'checkbox', id: uid('btn-link'), checked: !!has('link') });
+    const linkLabel = h('input', { id: uid('link-label'), value: has('link')?.label ?? '', maxlength: 40, placeholder: 'Ví dụ: Xem thêm' });
+    const linkUrl = h('input', { id: uid('link-url'), value: has('link')?.url ?? '', placeholder: 'https://…', spellcheck: 'false', autocapitalize: 'none', inputmode: 'url' });
+    const linkFields = h('div', { class: 'two camp-indent' }, field('Chữ trên nút', linkLabel), field('Địa chỉ trang web (bắt đầu bằng https://)', linkUrl));
+    const syncLink = () => (linkFields.hidden = !btnLink.checked);
+    btnLink.addEventListener('change', syncLink);
+    syncLink();
+
+    // Audience
+    const checks = (name, list, chosen = []) => list.map((o) => {
+      const box = h('input', { type: 'checkbox', id: uid(`${name}-${o.value}`), value: o.value, checked: chosen.includes(o.value), dataset: { group: name } });
+      return h('div', { class: 'field check' }, box, h('label', { for: box.id }, o.label));
+    });
+    const topicsBox = h('fieldset', { class: 'camp-checks' }, h('legend', {}, 'Người đã đăng ký chủ đề'), checks('topics', TOPICS, a.topics),
+      h('small', { class: 'hint' }, 'Không chọn chủ đề nào: gửi cho người đã đăng ký chủ đề của chiến dịch.'));
+    const langsBox = h('fieldset', { class: 'camp-checks' }, h('legend', {}, 'Ngôn ngữ người nhận'), checks('languages', LANGUAGES, a.languages),
+      h('small', { class: 'hint' }, 'Không chọn: mọi ngôn ngữ.'));
+    const chansBox = h('fieldset', { class: 'camp-checks' }, h('legend', {}, 'Kênh'), checks('channels', CHANNELS, a.channels),
+      h('small', { class: 'hint' }, 'Không chọn: mọi kênh.'));
+    const communes = new Map((a.communes ?? []).map((code) => [code, null]));
+    const communeList = h('ul', { class: 'camp-communes', 'aria-label': 'Xã, phường đã chọn' });
+    const communeSearch = h('input', { id: uid('commune-q'), type: 'search', autocomplete: 'off', placeholder: 'Gõ tên xã, phường' });
+    const communeHits = h('ul', { class: 'camp-hits', 'aria-label': 'Xã, phường tìm thấy' });
+    const audienceCount = h('p', { class: 'camp-audience', id: uid('audience'), role: 'status', 'aria-live': 'polite' }, 'Đang đếm…');
+
+    const renderCommunes = () => {
+      clear(communeList);
+      if (!communes.size) communeList.append(h('li', { class: 'muted' }, 'Chưa chọn xã, phường nào: gửi cả tỉnh.'));
+      for (const [code, name] of communes) {
+        communeList.append(h('li', {}, name ?? 'Xã, phường đã chọn trước',
+          h('button', { type: 'button', class: 'btn small ghost', 'aria-label': `Bỏ ${name ?? 'xã, phường này'}`, onclick: () => { communes.delete(code); renderCommunes(); countSoon(); } }, 'Bỏ')));
+      }
+    };
+    renderCommunes();
+    if (communes.size) {
+      // Names of communes saved earlier: the police units' list carries them.
+      loadCommuneNames().then((names) => {
+        for (const code of communes.keys()) if (names.has(code)) communes.set(code, names.get(code));
+        if (!state.disposed) renderCommunes();
+      });
+    }
+    let searchTimer;
+    communeSearch.addEventListener('input', () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(async () => {
+        const q = communeSearch.value.trim();
+        clear(communeHits);
+        if (q.length < 2) return;
+        try {
+          const { items } = await api('/communes', { query: { q } });
+          clear(communeHits);
+          if (!items.length) communeHits.append(h('li', { class: 'muted' }, 'Không thấy xã, phường nào.'));
+          for (const x of items) {
+            communeHits.append(h('li', {}, h('button', { type: 'button', class: 'btn small', disabled: communes.has(x.code), onclick: () => {
+              communes.set(x.code, x.name);
+              renderCommunes();
+              clear(communeHits);
+              communeSearch.value = '';
+              countSoon();
+            } }, `Thêm ${x.name}${x.oldName ? ` (tên cũ: ${x.oldName})` : ''}`)));
+          }
+        } catch (err) {
+          errors.show(err);
+        }
+      }, 300);
+    });
+
+    // Schedule
+    const mode = c?.recurrence ? 'weekly' : c?.scheduledAt ? 'at' : 'now';
+    const radio = (value, label) => {
+      const r = h('input', { type: 'radio', name: 'camp-when', id: uid(`when-${value}`), value, checked: mode === value });
+      return h('div', { class: 'field check' }, r, h('label', { for: r.id }, label));
+    };
+    const at = c?.scheduledAt && !c?.recurrence ? vnParts(c.scheduledAt) : null;
+    const atDay = h('input', { id: uid('at-day'), value: at?.day ?? '', placeholder: 'ngày/tháng/năm', inputmode: 'numeric', autocomplete: 'off' });
+    const atTime = h('input', { id: uid('at-time'), value: at?.time ?? '', placeholder: 'giờ:phút, ví dụ 08:00', inputmode: 'numeric', autocomplete: 'off' });
+    const r = c?.recurrence;
+    const weekdayBoxes = WEEKDAYS.map((label, i) => {
+      const box = h('input', { type: 'checkbox', id: uid(`wd-${i + 1}`), value: String(i + 1), checked: !!r?.weekdays?.includes(i + 1) });
+      return { box, el: h('div', { class: 'field check' }, box, h('label', { for: box.id }, label)) };
+    });
+    const fromDay = h('input', { id: uid('from'), value: showDay(r?.from), placeholder: 'ngày/tháng/năm', inputmode: 'numeric', autocomplete: 'off' });
+    const toDay = h('input', { id: uid('to'), value: showDay(r?.to), placeholder: 'ngày/tháng/năm', inputmode: 'numeric', autocomplete: 'off' });
+    const weeklyTime = h('input', { id: uid('weekly-time'), value: r?.time ?? '', placeholder: 'giờ:phút, ví dụ 08:00', inputmode: 'numeric', autocomplete: 'off' });
+    const atFields = h('div', { class: 'two camp-indent' }, field('Ngày gửi', atDay, 'Ví dụ: 19/08/2027'), field('Giờ gửi (giờ Việt Nam)', atTime));
+    const weeklyFields = h('div', { class: 'camp-indent stack' },
+      h('fieldset', { class: 'camp-checks' }, h('legend', {}, 'Gửi vào các ngày'), weekdayBoxes.map((w) => w.el)),
+      h('div', { class: 'two' }, field('Từ ngày', fromDay, 'Ví dụ: 01/08/2027'), field('Đến ngày', toDay, 'Ví dụ: 30/09/2027')),
+      field('Giờ gửi mỗi lần (giờ Việt Nam)', weeklyTime));
+    const whenBox = h('fieldset', { class: 'camp-when' }, h('legend', {}, 'Khi nào gửi'),
+      radio('now', 'Gửi ngay khi được duyệt'), radio('at', 'Hẹn ngày giờ gửi'), atFields, radio('weekly', 'Nhắc lại hằng tuần trong một khoảng ngày'), weeklyFields,
+      h('small', { class: 'hint' }, 'Zalo không gửi tin tuyên truyền từ 22:00 đến 06:00: tin được giữ đến 06:00.'));
+    const currentMode = () => whenBox.querySelector('input[name="camp-when"]:checked')?.value ?? 'now';
+    const syncWhen = () => {
+      atFields.hidden = currentMode() !== 'at';
+      weeklyFields.hidden = currentMode() !== 'weekly';
+    };
+    whenBox.addEventListener('change', syncWhen);
+    syncWhen();
+
+    const form = h('form', { class: 'panel stack editor camp-editor', novalidate: true, 'aria-labelledby': uid('editor-title') },
+      h('h1', { id: uid('editor-title') }, isNew ? 'Soạn chiến dịch mới' : `Sửa chiến dịch “${c.title}”`),
+      !isNew && c.status === 'submitted' ? h('p', { class: 'notice' }, 'Chiến dịch này đang chờ duyệt. Lưu thay đổi thì chiến dịch trở lại bản nháp và phải gửi duyệt lại.') : null,
+      errors,
+      h('section', { class: 'stack' }, h('h2', {}, '1. Tên và chủ đề'),
+        field('Tên chiến dịch (chỉ cán bộ thấy)', title),
+        field('Chủ đề', topic)),
+      h('section', { class: 'stack' }, h('h2', {}, '2. Nội dung'),
+        field('Nội dung tiếng Việt (bắt buộc)', vi), counter,
+        field('Nội dung tiếng Hrê (không bắt buộc)', hre, 'Chỉ điền khi có người nói tiếng Hrê viết; để trống thì người nhận đọc tiếng Việt.'),
+        field('Nội dung tiếng Co (không bắt buộc)', cua, 'Chỉ điền khi có người nói tiếng Co viết; để trống thì người nhận đọc tiếng Việt.')),
+      h('section', { class: 'stack' }, h('h2', {}, '3. Nút bấm dưới tin'),
+        h('div', { class: 'field check' }, btnReport, h('label', { for: btnReport.id }, 'Nút Báo tin')),
+        h('div', { class: 'field check' }, btnQuiz, h('label', { for: btnQuiz.id }, 'Nút Làm bài thi')),
+        h('div', { class: 'field check' }, btnLink, h('label', { for: btnLink.id }, 'Nút mở một trang web')),
+        linkFields,
+        h('small', { class: 'hint' }, 'Tin nào cũng có thêm nút “Dừng nhận tin” để người nhận hủy đăng ký.')),
+      h('section', { class: 'stack' }, h('h2', {}, '4. Người nhận'),
+        topicsBox, langsBox, chansBox,
+        h('fieldset', { class: 'camp-checks' }, h('legend', {}, 'Xã, phường'), field('Tìm xã, phường', communeSearch), communeHits, communeList),
+        audienceCount),
+      h('section', { class: 'stack' }, h('h2', {}, '5. Lịch gửi'), whenBox),
+      h('div', { class: 'row-actions' },
+        h('button', { type: 'submit', class: 'btn primary' }, isNew ? 'Lưu bản nháp' : 'Lưu thay đổi'),
+        isNew ? h('a', { class: 'btn', href: BASE }, 'Hủy') : h('button', { type: 'button', class: 'btn', onclick: () => showCampaign(c.id) }, 'Hủy')));
+
+    const chosen = (group) => [...form.querySelectorAll(`input[data-group="${group}"]:checked`)].map((x) => x.value);
+    const audience = () => {
+      const out = {};
+      for (const g of ['topics', 'languages', 'channels']) {
+        const v = chosen(g);
+        if (v.length) out[g] = v;
+      }
+      if (communes.size) out.communes = [...communes.keys()];
+      return out;
+    };
+
+    let countTimer;
+    let countSeq = 0;
+    const countNow = async () => {
+      const seq = ++countSeq;
+      try {
+        const { count } = await api('/campaigns/audience', { query: audienceQuery(topic.value, audience()) });
+        if (seq !== countSeq || state.disposed) return;
+        audienceCount.textContent = `Số người sẽ nhận (tính đến lúc này): ${num(count)} người`;
+        audienceCount.classList.toggle('zero', count === 0);
+      } catch (err) {
+        if (seq === countSeq) audienceCount.textContent = `Chưa đếm được số người nhận: ${err.message}`;
+      }
+    };
+    function countSoon() {
+      clearTimeout(countTimer);
+      audienceCount.textContent = 'Đang đếm…';
+      countTimer = setTimeout(countNow, 250);
+    }
+    topic.addEventListener('change', countSoon);
+    for (const box of [topicsBox, langsBox, chansBox]) box.addEventListener('change', countSoon);
+    countNow();
+
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      errors.hide();
+      const problems = [];
+      const body = { title: title.value.trim(), topic: topic.value, variants: {}, buttons: [], audience: audience(), scheduledAt: null, recurrence: null };
+      if (!body.title) problems.push('Ghi tên chiến dịch.');
+      const viText = vi.value.trim();
+      if (!viText) problems.push('Nội dung tiếng Việt là bắt buộc.');
+      else if (viText.normalize('NFC').length > TEXT_MAX) problems.push(`Nội dung tiếng Việt dài quá ${num(TEXT_MAX)} ký tự.`);
+      body.variants.vi = { text: viText };
+      if (hre.value.trim()) body.variants.hre = { text: hre.value.trim() };
+      if (cua.value.trim()) body.variants.cua = { text: cua.value.trim() };
+      if (btnReport.checked) body.buttons.push({ kind: 'report' });
+      if (btnQuiz.checked) body.buttons.push({ kind: 'quiz' });
+      if (btnLink.checked) {
+        const label = linkLabel.value.trim();
+        const url = linkUrl.value.trim();
+        if (!label) problems.push('Ghi chữ trên nút mở trang web.');
+        if (!/^https:\/\/[^\s/]+\.[^\s]+$/.test(url)) problems.push('Địa chỉ trang web phải bắt đầu bằng https:// (ví dụ: https://congan.quangngai.gov.vn).');
+        body.buttons.push({ kind: 'link', label, url });
+      }
+      const when = currentMode();
+      if (when === 'at') {
+        const day = parseDay(atDay.value);
+        const time = parseTime(atTime.value);
+        if (!day) problems.push('Ngày gửi chưa đúng: ghi theo dạng ngày/tháng/năm, ví dụ 19/08/2027.');
+        if (!time) problems.push('Giờ gửi chưa đúng: ghi theo dạng giờ:phút, ví dụ 08:00.');
+        if (day && time) {
+          body.scheduledAt = `${day}T${time}:00+07:00`;
+          if (new Date(body.scheduledAt).getTime() < Date.now()) problems.push('Ngày giờ gửi đã qua. Chọn một lúc sau bây giờ, hoặc chọn “Gửi ngay khi được duyệt”.');
+        }
+      } else if (when === 'weekly') {
+        const weekdays = weekdayBoxes.filter((w) => w.box.checked).map((w) => Number(w.box.value));
+        const from = parseDay(fromDay.value);
+        const to = parseDay(toDay.value);
+        const time = parseTime(weeklyTime.value);
+        if (!weekdays.length) problems.push('Chọn ít nhất một ngày trong tuần.');
+        if (!from) problems.push('“Từ ngày” chưa đúng: ghi theo dạng ngày/tháng/năm, ví dụ 01/08/2027.');
+        if (!to) problems.push('“Đến ngày” chưa đúng: ghi theo dạng ngày/tháng/năm, ví dụ 30/09/2027.');
+        if (from && to && from > to) problems.push('“Đến ngày” phải sau “Từ ngày”.');
+        if (!time) problems.push('Giờ gửi chưa đúng: ghi theo dạng giờ:phút, ví dụ 08:00.');
+        body.recurrence = { weekdays, from, to, time };
+      }
+      if (problems.length) {
+        errors.show({ message: 'Chưa lưu được, vì:', details: problems });
+        errors.scrollIntoView({ block: 'nearest' });
+        return;
+      }
+      try {
+        const saved = await busy(form, () => (isNew
+          ? api('/campaigns', { method: 'POST', body })
+          : api(`/campaigns/${encodeURIComponent(c.id)}`, { method: 'PATCH', body })));
+        if (state.disposed) return;
+        if (isNew) app.navigate(`${BASE}/${encodeURIComponent(saved.id)}`);
+        else showCampaign(saved.id);
+        banner(isNew ? 'Đã lưu bản nháp. Xem trước tin bên dưới rồi bấm “Gửi duyệt”.' : 'Đã lưu thay đổi.', 'ok');
+      } catch (err) {
+        errors.show({ message: err.message, details: readableDetails(err.details) });
+        errors.scrollIntoView({ block: 'nearest' });
+      }
+    });
+
+    clear(main).append(isNew ? backLink() : h('p', { class: 'camp-back' }, h('a', { href: `${BASE}/${encodeURIComponent(c.id)}` }, '← Về chiến dịch')), form);
+    title.focus();
+  }
+}
+
+/** The API's field errors, with the field named in words (its messages are Vietnamese where they are the project's). */
+const FIELD_NAMES = [
+  [/^title/, 'Tên chiến dịch'],
+  [/^topic/, 'Chủ đề'],
+  [/^variants\.vi/, 'Nội dung tiếng Việt'],
+  [/^variants\.hre/, 'Nội dung tiếng Hrê'],
+  [/^variants\.cua/, 'Nội dung tiếng Co'],
+  [/^buttons/, 'Nút bấm'],
+  [/^audience\.communes/, 'Xã, phường'],
+  [/^audience/, 'Người nhận'],
+  [/^scheduledAt/, 'Ngày giờ gửi'],
+  [/^recurrence/, 'Lịch nhắc lại hằng tuần'],
+];
+export function readableDetails(details) {
+  if (!Array.isArray(details)) return undefined;
+  return details.map((d) => {
+    if (typeof d === 'string') return d;
+    const name = FIELD_NAMES.find(([re]) => re.test(d.path ?? ''))?.[1] ?? 'Dữ liệu';
+    // Messages written by the project are Vietnamese; the validator's own are English: say it plainly instead.
+    const vietnamese = /[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]/i.test(d.message ?? '');
+    return `${name}: ${vietnamese ? d.message : 'chưa đúng, hãy xem lại.'}`;
+  });
+}
