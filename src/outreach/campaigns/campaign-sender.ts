@@ -31,6 +31,11 @@ import { nextOccurrence } from "./schedule.ts";
 import { pushSlots, reserveSlots } from "./shared-rate.ts";
 
 const VN_OFFSET_MS = 7 * 3600_000;
+/**
+ * Groups of a lane being sent at once. One: the platform's answers pace the lane (more in flight measured 429s at
+ * 1,000/s, as requests queued on either side arrived together; see bench/campaign.ts).
+ */
+const GROUPS_IN_FLIGHT = 1;
 const HOUR_MS = 3600_000;
 
 export interface CampaignSenderOptions {
@@ -67,8 +72,10 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   const loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();
   const campaigns = new Map<string, { at: number; parsed: ParsedCampaign }>();
-  /** When each lane last sent a group, and how many: the spacing floor for the next one. */
-  const lastGroup = new Map<ChannelName, { at: number; size: number }>();
+  /** When each lane's recent sends went (ms, ascending), for the one-second window. */
+  const windows = new Map<ChannelName, number[]>();
+  const windowOf = (name: ChannelName) => windows.get(name) ?? windows.set(name, []).get(name)!;
+  const windowLimit = (name: ChannelName) => Math.max(1, Math.floor(rateOf(name) * 0.995));
 
   const rateOf = (name: ChannelName): number => {
     const channel = ctx.channels.get(name);
@@ -77,7 +84,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     return channel.capabilities.bulk.perSecond;
   };
   /** Slot spacing in µs, a hair wider than the rate so jitter in send times never packs one more into a second. */
-  const intervalOf = (name: ChannelName) => BigInt(Math.ceil(1_000_000 / (rateOf(name) * 0.985)));
+  const intervalOf = (name: ChannelName) => BigInt(Math.ceil(1_000_000 / (rateOf(name) * 0.995)));
   const paidBroadcast = (name: ChannelName) => name === "telegram" && (ctx.config.telegram?.broadcastRate ?? 0) > 30;
 
   async function campaign(id: string): Promise<ParsedCampaign | null> {
@@ -183,16 +190,41 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   async function lane(name: ChannelName, channel: Channel): Promise<void> {
     const rate = rateOf(name);
     const batch = Math.max(1, Math.min(500, Math.round(rate * claimSeconds)));
+    const failed = async (err: unknown) => {
+      ctx.log.error({ err: dbFaultOf(err) ?? scrubSecrets(String((err as Error)?.message ?? err)), channel: name }, "campaign lane failed; trying again");
+      await sleep(pollMs);
+      return undefined;
+    };
+    // The next claim is prepared while the current one is being sent, so the lane never pauses between claims.
+    let next: Promise<Prepared | null | undefined> = prepare(name, channel, batch).catch(failed);
     while (!stopping) {
-      let worked = false;
-      try {
-        worked = await drain(name, channel, batch);
-      } catch (err) {
-        ctx.log.error({ err: dbFaultOf(err) ?? scrubSecrets(String((err as Error)?.message ?? err)), channel: name }, "campaign lane failed; trying again");
-        await sleep(pollMs);
+      const current = await next;
+      if (current === null) {
+        await idle(pollMs);
+        next = prepare(name, channel, batch).catch(failed);
+        continue;
       }
-      if (!worked && !stopping) await idle(pollMs);
+      next = prepare(name, channel, batch).catch(failed);
+      if (!current) continue;
+      try {
+        const halted = await send(name, channel, current);
+        if (halted) {
+          // Paused, cancelled or throttled: the prepared claim's slots are no longer right; it goes back too.
+          await next;
+          await release();
+          next = prepare(name, channel, batch).catch(failed);
+        }
+      } catch (err) {
+        await failed(err);
+      }
     }
+    await next;
+    await release().catch(() => undefined);
+  }
+
+  /** Rows this process claimed but has not started sending go back to the queue. */
+  async function release(): Promise<void> {
+    await db.campaignDelivery.updateMany({ where: { lockedBy: owner, state: "queued" }, data: { lockedBy: null, lockedUntil: null } });
   }
 
   function idle(ms: number): Promise<void> {
@@ -207,10 +239,21 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     });
   }
 
-  /** One claim's worth of rows on a lane; false when there was nothing to do. */
-  async function drain(name: ChannelName, channel: Channel, batch: number): Promise<boolean> {
+  type Ready = { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string };
+  interface Prepared {
+    ready: Ready[];
+    /** The first reserved slot (ms since the epoch) and the spacing. */
+    first: number;
+    stepMs: number;
+  }
+
+  /**
+   * One claim's worth of rows on a lane, checked (consent, window, quiet hours) and given their slots; null when
+   * there was nothing to claim.
+   */
+  async function prepare(name: ChannelName, channel: Channel, batch: number): Promise<Prepared | null> {
     const rows = await claim(name, batch);
-    if (rows.length === 0) return false;
+    if (rows.length === 0) return null;
     const now = ctx.now();
     const contactIds = [...new Set(rows.map((r) => r.contactId))];
     const [contacts, subs] = await Promise.all([
@@ -223,7 +266,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
 
     const skips = new Map<string, number[]>();
     const held: number[] = [];
-    const ready: { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string }[] = [];
+    const ready: Ready[] = [];
     const quiet = caps.quietHours && inQuietHours(now, caps.quietHours);
     for (const row of rows) {
       const c = await campaign(row.campaignId);
@@ -262,42 +305,54 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
         data: { heldReason: "night", nextAttemptAt: quietEnd(now, caps.quietHours!), lockedBy: null, lockedUntil: null },
       });
     }
-    if (ready.length === 0) return true;
-
-    // Slots for every ready row at once; rows sent at their slot, in groups of those due within a few ms.
+    if (ready.length === 0) return { ready, first: 0, stepMs: 0 };
+    // Slots for every ready row at once, shared with every other process sending on this lane.
     const interval = intervalOf(name);
     const first = await reserveSlots(db, `bulk:${name}`, ready.length, interval, Date.now());
-    const stepMs = Number(interval) / 1000;
+    return { ready, first, stepMs: Number(interval) / 1000 };
+  }
+
+  /**
+   * Sends a prepared claim: each row at its slot, in groups of those due within a few ms, several groups in flight.
+   * True when it stopped early (paused, cancelled, throttled): then the rest went back to the queue.
+   */
+  async function send(name: ChannelName, channel: Channel, { ready, first, stepMs }: Prepared): Promise<boolean> {
     const groupMs = Math.max(stepMs, 20);
-    for (let i = 0; i < ready.length && !stopping; ) {
+    const inflight = new Set<Promise<void>>();
+    let halt: "stopped" | number | undefined;
+    let haltAt = ready.length;
+    for (let i = 0; i < ready.length && !stopping && halt === undefined; ) {
       const slot = first + i * stepMs;
       let j = i + 1;
       while (j < ready.length && first + j * stepMs < slot + groupMs) j++;
-      // Never faster than the rate from here, even when this process fell behind its slots (a busy event loop,
-      // a slow write): late sends are spread out, not fired together, or the platform would see a burst.
-      const previous = lastGroup.get(name);
-      const at = previous ? Math.max(slot, previous.at + previous.size * stepMs) : slot;
+      // Never more than the rate in any second from here, even when this process fell behind its slots (a busy
+      // event loop, a slow write): it catches up only as far as the last second's sends allow.
+      const at = Math.max(slot, windowOpensAt(windowOf(name), j - i, windowLimit(name)));
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
-      lastGroup.set(name, { at: Math.max(at, Date.now()), size: j - i });
       const group = ready.slice(i, j);
+      const end = j;
       i = j;
-      const throttled = await sendGroup(name, channel, group);
-      if (throttled === "stopped") {
-        // Paused or cancelled meanwhile: what this process still holds goes back (a cancel has already skipped it).
-        await db.campaignDelivery.updateMany({ where: { lockedBy: owner, state: "queued" }, data: { lockedBy: null, lockedUntil: null } });
-        return true;
-      }
-      if (throttled) {
-        // Give the rest back: they go after the platform's wait, in their order.
-        const rest = ready.slice(i).map((r) => r.id);
-        await db.campaignDelivery.updateMany({ where: { id: { in: rest }, lockedBy: owner, state: "queued" }, data: { lockedBy: null, lockedUntil: null, nextAttemptAt: new Date(Date.now() + throttled) } });
-        return true;
-      }
+      if (inflight.size >= GROUPS_IN_FLIGHT) await Promise.race(inflight);
+      if (halt !== undefined) break;
+      const p: Promise<void> = sendGroup(name, channel, group).then((result) => {
+        if (result === "stopped" || result > 0) {
+          halt = halt === undefined || result === "stopped" ? result : Math.max(typeof halt === "number" ? halt : 0, result);
+          haltAt = Math.min(haltAt, end);
+        }
+      });
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
     }
-    if (stopping) {
-      await db.campaignDelivery.updateMany({ where: { lockedBy: owner, state: "queued" }, data: { lockedBy: null, lockedUntil: null } });
+    await Promise.all(inflight);
+    if (halt === undefined && !stopping) return false;
+    if (typeof halt === "number") {
+      // Throttled: the rest go after the platform's wait, in their order.
+      const rest = ready.slice(haltAt).map((r) => r.id);
+      await db.campaignDelivery.updateMany({ where: { id: { in: rest }, lockedBy: owner, state: "queued" }, data: { lockedBy: null, lockedUntil: null, nextAttemptAt: new Date(Date.now() + halt) } });
     }
+    // Paused or cancelled meanwhile (a cancel has already skipped the rest), or stopping: what is held goes back.
+    await release();
     return true;
   }
 
@@ -319,6 +374,13 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       const marked = new Set((await db.campaignDelivery.findMany({ where: { id: { in: ids }, lockedBy: owner, state: "sending" }, select: { id: true } })).map((r) => r.id));
       group = group.filter((g) => marked.has(g.id));
     }
+    // The window is checked again right before the calls: a slow write above must not turn into a burst below.
+    const window = windowOf(name);
+    const opens = windowOpensAt(window, group.length, windowLimit(name)) - Date.now();
+    if (opens > 0) await sleep(opens);
+    const callAt = Date.now();
+    for (let k = 0; k < group.length; k++) window.push(callAt);
+    if (window.length > 4_000) window.splice(0, window.length - 2_000);
     const results = await Promise.all(
       group.map(async (g) => {
         try {
@@ -428,6 +490,15 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       await Promise.all(loops.splice(0));
     },
   };
+}
+
+/** When `n` more sends fit in the last second's `limit` (ms since the epoch). */
+function windowOpensAt(sent: number[], n: number, limit: number): number {
+  const over = sent.length + n - limit;
+  if (over <= 0) return 0;
+  // The send that must have left the window: the over-th oldest of the last `limit`.
+  const index = sent.length - limit + n - 1;
+  return index < 0 ? 0 : sent[index]! + 1_005;
 }
 
 function inQuietHours(now: Date, quiet: { from: number; to: number }): boolean {
