@@ -8,6 +8,8 @@ import * as tip from './tip.js';
 import * as questions from './questions.js';
 import * as faq from './faq.js';
 import * as quiz from './quiz.js';
+import * as outreachProgress from './outreach-progress.js';
+import * as campaignResults from './campaign-results.js';
 import * as officers from './officers.js';
 import * as audit from './audit.js';
 import * as campaigns from './campaigns.js';
@@ -47,6 +49,7 @@ const SCREENS = [
   { path: 'questions', module: questions, nav: 'Câu hỏi' },
   { path: 'faq', module: faq, nav: 'Hỏi đáp' },
   { path: 'quiz', module: quiz, nav: 'Cuộc thi 19/8' },
+  { path: 'outreach-progress', module: outreachProgress, perm: 'canReadCampaigns', nav: 'Tiến độ 19/8' },
   { path: 'officers', module: officers, perm: 'canManageOfficers', nav: 'Cán bộ' },
   { path: 'audit', module: audit, perm: 'canReadAudit', nav: 'Nhật ký' },
   { path: 'campaigns', module: campaigns, roles: campaigns.ROLES, nav: 'Tuyên truyền' },
@@ -230,6 +233,8 @@ function parseRoute() {
   const rest = location.pathname.replace(/^\/console\/?/, '').replace(/\/+$/, '');
   const tipMatch = /^tips\/([^/]+)$/.exec(rest);
   if (tipMatch) return { screen: SCREENS[0], module: tip, params: { id: decodeURIComponent(tipMatch[1]) }, navPath: '' };
+  const resultsMatch = /^campaigns\/([^/]+)\/results$/.exec(rest);
+  if (resultsMatch) return { screen: SCREENS.find((s) => s.path === 'outreach-progress'), module: campaignResults, params: { id: decodeURIComponent(resultsMatch[1]) }, navPath: 'campaigns' };
   const campaignMatch = /^campaigns\/([^/]+)$/.exec(rest);
   if (campaignMatch) return { screen: SCREENS.find((s) => s.module === campaigns), module: campaigns, params: { id: decodeURIComponent(campaignMatch[1]) }, navPath: 'campaigns' };
   const screen = SCREENS.find((s) => s.path === rest);

@@ -283,7 +283,8 @@ export function mount(main, app, { params }) {
         c.counts?.total || ['sending', 'done', 'paused'].includes(c.status)
           ? [h('p', { class: 'small muted' }, `Tổng số tin: ${num(c.counts.total)}`), countsBlock(c)]
           : h('p', { class: 'muted' }, c.status === 'cancelled' ? 'Chiến dịch đã hủy trước khi gửi.' : 'Chưa gửi tin nào.'),
-        c.status === 'sending' ? h('p', { class: 'small muted' }, 'Số liệu tự cập nhật mỗi vài giây.') : null);
+        c.status === 'sending' ? h('p', { class: 'small muted' }, 'Số liệu tự cập nhật mỗi vài giây.') : null,
+        c.counts?.total ? h('p', {}, h('a', { href: `${BASE}/${encodeURIComponent(c.id)}/results` }, 'Xem kết quả chiến dịch: người nhận, người đã xem, tin báo trong 48 giờ, bài thi theo xã')) : null);
       renderActions();
     };
 

@@ -6,7 +6,7 @@ import { DEFAULT_LOCALES_DIR, loadLanguages } from "../i18n/index.ts";
 import { ROLES, ROLE_NAMES } from "../officers/roles.ts";
 import { TIP_CATEGORIES } from "../tips/categories.ts";
 import { OPEN_STATUSES, OUTCOMES, STATUS_LABELS, TIP_STATUSES, TRANSITIONS } from "../tips/workflow.ts";
-import { canAnswerQuestions, canApproveQuiz, canEditFaq, canListTips, canManageOfficers, canManageUnits, canReadAudit } from "./permissions.ts";
+import { canAnswerQuestions, canApproveQuiz, canEditFaq, canReadCampaigns, canListTips, canManageOfficers, canManageUnits, canReadAudit } from "./permissions.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
 const option = z.object({ value: z.string(), label: z.string() });
@@ -28,6 +28,7 @@ export const consoleMeta = z
       canEditFaq: z.boolean(),
       canAnswerQuestions: z.boolean(),
       canApproveQuiz: z.boolean(),
+      canReadCampaigns: z.boolean(),
     }),
   })
   .meta({ id: "ConsoleMeta" });
@@ -70,6 +71,7 @@ export const metaRoutes: ApiRoute[] = [
           canEditFaq: canEditFaq(officer),
           canAnswerQuestions: canAnswerQuestions(officer),
           canApproveQuiz: canApproveQuiz(officer),
+          canReadCampaigns: canReadCampaigns(officer),
         },
       };
     },

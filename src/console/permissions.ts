@@ -71,6 +71,11 @@ export function canWriteCampaigns(officer: SignedInOfficer): boolean {
   return officer.role === "admin" || officer.role === "outreach" || officer.role === "outreach_lead";
 }
 
+/** May this officer read campaigns and their results (the duty desk reads them too)? */
+export function canReadCampaigns(officer: SignedInOfficer): boolean {
+  return canWriteCampaigns(officer) || officer.role === "duty";
+}
+
 /** May this officer approve a campaign another person wrote (never their own: the rule is in manage-campaigns)? */
 export function canApproveCampaigns(officer: SignedInOfficer): boolean {
   return officer.role === "admin" || officer.role === "outreach_lead";

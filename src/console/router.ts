@@ -17,6 +17,7 @@ import { tipRoutes } from "./tip-routes.ts";
 import { questionRoutes } from "./question-routes.ts";
 import { faqRoutes } from "./faq-routes.ts";
 import { campaignRoutes } from "./campaign-routes.ts";
+import { outreachResultsRoutes } from "./outreach-results-routes.ts";
 import { quizRoutes } from "./quiz-routes.ts";
 import { unitRoutes } from "./unit-routes.ts";
 import { officerRoutes } from "./officer-routes.ts";
@@ -32,7 +33,7 @@ export const PASSWORD_CHANGE_REQUIRED =
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
   // The stream before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes];
   routes.push(
     defineRoute({
       method: "get",

@@ -28,7 +28,7 @@ const DAY_MS = 24 * 3600_000;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Today's names of these communes (the current administrative data, else the latest version naming them). */
-async function communeNamesByCode(tx: Tx, codes: string[]): Promise<Map<string, string>> {
+export async function communeNamesByCode(tx: Tx, codes: string[]): Promise<Map<string, string>> {
   if (!codes.length) return new Map();
   const current = await currentVersion(tx);
   const rows = await tx.adminUnit.findMany({ where: { code: { in: codes } }, select: { code: true, fullName: true, version: true } });

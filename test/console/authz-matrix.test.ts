@@ -150,6 +150,10 @@ const CASES: Record<string, RouteCase> = {
   "POST /campaigns/:id/pause": { expect: allowedFor("admin", "outreach", "outreachLead") },
   "POST /campaigns/:id/resume": { expect: allowedFor("admin", "outreach", "outreachLead") },
   "POST /campaigns/:id/cancel": { expect: allowedFor("admin", "outreach", "outreachLead") },
+  // outreach results: whoever reads campaigns reads their figures (never a resident's name or id)
+  "GET /campaigns/:id/results": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
+  "GET /campaigns/:id/results.csv": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
+  "GET /outreach/progress": { expect: allowedFor("admin", "duty", "outreach", "outreachLead"), query: "year=2027" },
   "GET /audit": { expect: allowedFor("admin") },
   "GET /audit/export": { expect: allowedFor("admin") },
 };

@@ -87,6 +87,9 @@ describe("the OpenAPI document", () => {
         "POST /api/campaigns/{id}/pause",
         "POST /api/campaigns/{id}/resume",
         "POST /api/campaigns/{id}/cancel",
+        "GET /api/campaigns/{id}/results",
+        "GET /api/campaigns/{id}/results.csv",
+        "GET /api/outreach/progress",
       ].sort(),
     );
     expect(documented).toHaveLength(apiRoutes().length);
