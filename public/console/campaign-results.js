@@ -35,7 +35,7 @@ export function mount(main, _app, { params }) {
           h('h1', {}, `Kết quả: ${r.campaign.title}`),
           h('a', { class: 'btn', href: `/api/campaigns/${encodeURIComponent(id)}/results.csv`, download: '' }, 'Tải CSV')),
         h('p', { class: 'muted' }, `${r.campaign.topicName} · ${r.campaign.statusLabel}. ${sent}`),
-        h('p', { class: 'small muted' }, `Tính theo số người, không có tên người dân. Phản hồi tính trong ${hrs} giờ sau khi tin đến người nhận. Telegram không báo đã nhận, đã xem; Zalo có báo. Lượt bấm nút “Báo tin” không đếm riêng được: xem số tin báo gửi trong ${hrs} giờ.`),
+        h('p', { class: 'small muted' }, `Tính theo số người, không có tên người dân. Phản hồi tính trong ${hrs} giờ sau khi tin đến người nhận. Telegram không báo đã nhận, đã xem; Zalo có báo.`),
         table('campaign-figures', ['Chỉ số', 'Số liệu'], [
           ['Người đã nhận tin', r.reach],
           ['Tin đã gửi', r.messagesSent],
@@ -44,6 +44,8 @@ export function mount(main, _app, { params }) {
           [`Hủy đăng ký trong ${hrs} giờ`, r.optOuts],
           [`Chặn tài khoản trong ${hrs} giờ`, r.blocked],
           ['Không gửi được vì đã chặn từ trước', r.blockedBeforeSending],
+          ['Người bấm nút “Báo tin”', r.reportTaps],
+          ['Người bấm nút “Làm bài thi”', r.quizTaps],
           [`Tin báo gửi trong ${hrs} giờ`, r.tipsWithin48h],
           [`Người gửi tin báo trong ${hrs} giờ`, r.tipReportersWithin48h],
           [`Người dự thi 19/8 trong ${hrs} giờ`, r.quiz.participants],

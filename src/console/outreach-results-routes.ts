@@ -31,7 +31,9 @@ const resultsView = z
     optOuts: int().meta({ description: "Số người hủy đăng ký trong 48 giờ sau khi nhận tin" }),
     blocked: int().meta({ description: "Số người chặn tài khoản trong 48 giờ sau khi nhận tin" }),
     blockedBeforeSending: int().meta({ description: "Số tin không gửi được vì người nhận đã chặn từ trước" }),
-    tipsWithin48h: int().meta({ description: "Số tin báo gửi trong 48 giờ sau khi người báo nhận tin. Lượt bấm nút “Báo tin” không đếm riêng được." }),
+    reportTaps: int().meta({ description: "Số người đã bấm nút “Báo tin” trong tin của chiến dịch" }),
+    quizTaps: int().meta({ description: "Số người đã bấm nút “Làm bài thi” trong tin của chiến dịch" }),
+    tipsWithin48h: int().meta({ description: "Số tin báo gửi trong 48 giờ sau khi người báo nhận tin" }),
     tipReportersWithin48h: int().meta({ description: "Số người đã gửi những tin báo đó" }),
     quiz: z.object({
       participants: int(),

@@ -5,6 +5,7 @@
  * message, the first contact, and cancel / menu / back. An interceptor either answers the turn
  * or lets it go on (the emergency one adds its message and lets the step run).
  */
+import { BUTTON_PAYLOADS, TAP_PAYLOAD } from "../outreach/campaigns/compose.ts";
 import type { OutboundMessage } from "../channels/types.ts";
 import type { Session, Turn } from "./types.ts";
 import { buttons, isGreeting, say } from "./prompt.ts";
@@ -246,4 +247,21 @@ const navigation: Interceptor = {
   },
 };
 
-export const INTERCEPTORS: readonly Interceptor[] = [notMessages, start, emergency, codes, optOut, quiz, replyToOfficer, firstContact, navigation];
+/**
+ * A tap on a campaign message's "Báo tin" or "Làm bài thi" ("cmp:<delivery>:report") is counted for the campaign
+ * (only the delivery sent to this resident: a forged id counts nothing), then handled as the plain button.
+ */
+const campaignTap: Interceptor = {
+  name: "campaign-tap",
+  async intercept(turn) {
+    const c = turn.message.content;
+    const m = c.type === "button" ? TAP_PAYLOAD.exec(c.payload) : null;
+    if (!m || c.type !== "button") return undefined;
+    const field = m[2] === "report" ? "reportTappedAt" : "quizTappedAt";
+    await turn.tx.campaignDelivery.updateMany({ where: { id: Number(m[1]), contactId: turn.contact.id, [field]: null }, data: { [field]: turn.now } });
+    turn.message = { ...turn.message, content: { ...c, payload: BUTTON_PAYLOADS[m[2] as "report" | "quiz"] } };
+    return undefined;
+  },
+};
+
+export const INTERCEPTORS: readonly Interceptor[] = [campaignTap, notMessages, start, emergency, codes, optOut, quiz, replyToOfficer, firstContact, navigation];

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi } from "../fakes/telegram-bot-api.ts";
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
-import { chat, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
+import { chat, payloadOf, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { postUpdate, TEST_BOT_TOKEN, telegramWebhookEnv } from "../support/telegram-webhook.ts";
 import { unsubscribe } from "../../src/outreach/consent.ts";
 import { addEditors, addSubscribers, api, finished, launch, waitFor, type CampaignView, type Editors } from "./support.ts";
@@ -150,6 +150,7 @@ describe("a campaign on Telegram at the free rate (30 messages/s)", () => {
     }).catch((e: Error) => e);
     // An empty Hre text is refused, not sent as an empty message.
     expect(String(c)).toContain("create: 400");
+    await addSubscribers(svc, 1, { channel: "webchat" }); // another visitor
     const ok = await launch(svc, who, {
       title: "Web",
       audience: { channels: ["webchat"] },
@@ -161,6 +162,16 @@ describe("a campaign on Telegram at the free rate (30 messages/s)", () => {
     expect(last.text).toBe("Cảnh báo dành cho người dùng khung chat web.");
     expect(last.buttons?.flat().map((b) => b.label)).toEqual(["Báo tin cho công an", "Làm bài thi", "Dừng nhận tin"]);
     expect(last.links).toEqual([{ label: "Xem chi tiết", url: "https://congan.quangngai.gov.vn/canh-bao" }]);
+    // "Báo tin" from the campaign message starts a report and is counted for the campaign; a forged tap on someone
+    // else's delivery counts nothing.
+    const delivery = await svc.ctx.db.campaignDelivery.findFirstOrThrow({ where: { campaignId: ok.id, contactId: sub.contactId } });
+    const other = await svc.ctx.db.campaignDelivery.findFirstOrThrow({ where: { campaignId: ok.id, NOT: { contactId: sub.contactId } } });
+    await chat(svc, v, { button: `cmp:${other.id}:quiz` });
+    expect((await svc.ctx.db.campaignDelivery.findUniqueOrThrow({ where: { id: other.id } })).quizTappedAt).toBeNull();
+    const report = await chat(svc, v, { button: payloadOf(last, "Báo tin cho công an") });
+    expect(report?.text).toContain("Bạn muốn báo về việc gì?");
+    expect((await svc.ctx.db.campaignDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).reportTappedAt).not.toBeNull();
+    await chat(svc, v, { button: "nav:cancel" });
     // "Dừng nhận tin" right from the campaign message stops it.
     await chat(svc, v, { button: "sub:stop" });
     expect((await svc.ctx.db.subscription.findFirstOrThrow({ where: { sourceCode: "cho-ba-to" } })).stoppedAt).not.toBeNull();

@@ -37,7 +37,7 @@ async function campaign(title: string, topic = "festival") {
   return (await api.ctx.db.campaign.create({ data: { title, topic, variantsJson: JSON.stringify({ vi: { text: title } }), status: "done", createdById: author.id } })).id;
 }
 
-async function delivery(campaign: string, contactId: string, fields: { run?: number; state?: string; reason?: string; sentAt?: Date; deliveredAt?: Date; seenAt?: Date; channel?: string; language?: string }) {
+async function delivery(campaign: string, contactId: string, fields: { run?: number; state?: string; reason?: string; sentAt?: Date; deliveredAt?: Date; seenAt?: Date; channel?: string; language?: string; reportTappedAt?: Date; quizTappedAt?: Date }) {
   const c = await api.ctx.db.contact.findUniqueOrThrow({ where: { id: contactId } });
   await api.ctx.db.campaignDelivery.create({
     data: {
@@ -51,6 +51,8 @@ async function delivery(campaign: string, contactId: string, fields: { run?: num
       sentAt: fields.sentAt ?? null,
       deliveredAt: fields.deliveredAt ?? null,
       seenAt: fields.seenAt ?? null,
+      reportTappedAt: fields.reportTappedAt ?? null,
+      quizTappedAt: fields.quizTappedAt ?? null,
     },
   });
 }
@@ -92,8 +94,8 @@ beforeAll(async () => {
   const r7 = await contact("telegram", "vi");
   const outsider = await contact("telegram", "vi");
   await delivery(campaignId, r1, { sentAt: at(0) });
-  await delivery(campaignId, r1, { run: 1, sentAt: at(72) }); // a recurring reminder reaches r1 again
-  await delivery(campaignId, r2, { sentAt: at(0) });
+  await delivery(campaignId, r1, { run: 1, sentAt: at(72), reportTappedAt: at(73) }); // a recurring reminder reaches r1 again
+  await delivery(campaignId, r2, { sentAt: at(0), reportTappedAt: at(1), quizTappedAt: at(2) });
   await delivery(campaignId, r3, { sentAt: at(0), deliveredAt: at(0.01), seenAt: at(1) });
   await delivery(campaignId, r4, { sentAt: at(0), deliveredAt: at(0.01) });
   await delivery(campaignId, r5, { sentAt: at(0), deliveredAt: at(0.02), seenAt: at(3) });
@@ -178,6 +180,8 @@ describe("a campaign's results", () => {
       optOuts: 1,
       blocked: 1,
       blockedBeforeSending: 1,
+      reportTaps: 2,
+      quizTaps: 1,
       tipsWithin48h: 4,
       tipReportersWithin48h: 2,
       firstSentAt: at(0).toISOString(),
@@ -231,6 +235,8 @@ describe("a campaign's results", () => {
       "Số người hủy đăng ký trong 48 giờ sau khi nhận tin,1",
       "Số người chặn tài khoản trong 48 giờ sau khi nhận tin,1",
       "Số tin không gửi được vì người nhận đã chặn từ trước,1",
+      "Số người bấm nút “Báo tin” trong tin,2",
+      "Số người bấm nút “Làm bài thi” trong tin,1",
       "Số tin báo gửi trong 48 giờ sau khi nhận tin,4",
       "Số người gửi tin báo trong 48 giờ sau khi nhận tin,2",
       "Số người dự thi 19/8 trong 48 giờ sau khi nhận tin,3",

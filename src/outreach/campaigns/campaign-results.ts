@@ -51,6 +51,9 @@ export interface CampaignResults {
   blocked: number;
   /** Messages not sent because the resident had already blocked the bot. */
   blockedBeforeSending: number;
+  /** Residents who tapped the message's "Báo tin" / "Làm bài thi" button. */
+  reportTaps: number;
+  quizTaps: number;
   /** Tips filed within 48 h after a message reached their reporter. */
   tipsWithin48h: number;
   /** Residents who filed at least one of those tips. */
@@ -75,7 +78,7 @@ function within(sends: number[] | undefined, t: number): boolean {
 export async function campaignResults(tx: Tx, campaignId: string): Promise<CampaignResults> {
   const deliveries = await tx.campaignDelivery.findMany({
     where: { campaignId, sentAt: { not: null } },
-    select: { contactId: true, channel: true, language: true, sentAt: true, deliveredAt: true, seenAt: true },
+    select: { contactId: true, channel: true, language: true, sentAt: true, deliveredAt: true, seenAt: true, reportTappedAt: true, quizTappedAt: true },
     orderBy: [{ sentAt: "asc" }, { id: "asc" }],
   });
   const blockedBeforeSending = await tx.campaignDelivery.count({ where: { campaignId, state: { in: ["skipped", "failed"] }, reason: "blocked" } });
@@ -170,6 +173,8 @@ export async function campaignResults(tx: Tx, campaignId: string): Promise<Campa
     optOuts: all.filter((p) => p.optedOut).length,
     blocked,
     blockedBeforeSending,
+    reportTaps: new Set(deliveries.filter((d) => d.reportTappedAt).map((d) => d.contactId)).size,
+    quizTaps: new Set(deliveries.filter((d) => d.quizTappedAt).map((d) => d.contactId)).size,
     tipsWithin48h,
     tipReportersWithin48h: reporters.size,
     quiz: {

@@ -11,15 +11,21 @@ import type { CampaignButton, Variants } from "./campaign-input.ts";
 /** Payloads the conversation engine answers from any state. */
 export const BUTTON_PAYLOADS = { report: "menu:report", quiz: "quiz:start" } as const;
 
+/**
+ * A sent message's buttons name their delivery ("cmp:<id>:report"), so a tap is counted for the campaign; the
+ * engine then treats it as the plain payload (see the campaign-tap interceptor).
+ */
+export const TAP_PAYLOAD = /^cmp:(\d{1,15}):(report|quiz)$/;
+
 export function composeCampaignMessage(
   i18n: Translator,
   c: { variants: Variants; buttons: CampaignButton[] },
   language: string,
-  options: { paidBroadcast?: boolean } = {},
+  options: { paidBroadcast?: boolean; deliveryId?: number } = {},
 ): OutboundMessage {
   const variant = (language === "hre" || language === "cua" ? c.variants[language] : undefined) ?? c.variants.vi;
   const lng = variant === c.variants.vi ? "vi" : language;
-  const choices = c.buttons.filter((b) => b.kind !== "link").map((b) => ({ label: i18n.t(lng, `outreach.campaign.${b.kind}`), payload: BUTTON_PAYLOADS[b.kind as "report" | "quiz"] }));
+  const choices = c.buttons.filter((b) => b.kind !== "link").map((b) => ({ label: i18n.t(lng, `outreach.campaign.${b.kind}`), payload: options.deliveryId ? `cmp:${options.deliveryId}:${b.kind}` : BUTTON_PAYLOADS[b.kind as "report" | "quiz"] }));
   const links = c.buttons.flatMap((b) => (b.kind === "link" ? [{ label: b.label, url: b.url }] : []));
   return {
     text: variant.text,

@@ -48,6 +48,8 @@ export function campaignResultsCsv(campaign: { title: string; topic: string; sta
     [`Số người hủy đăng ký trong ${h} giờ sau khi nhận tin`, num(r.optOuts)],
     [`Số người chặn tài khoản trong ${h} giờ sau khi nhận tin`, num(r.blocked)],
     ["Số tin không gửi được vì người nhận đã chặn từ trước", num(r.blockedBeforeSending)],
+    ["Số người bấm nút “Báo tin” trong tin", num(r.reportTaps)],
+    ["Số người bấm nút “Làm bài thi” trong tin", num(r.quizTaps)],
     [`Số tin báo gửi trong ${h} giờ sau khi nhận tin`, num(r.tipsWithin48h)],
     [`Số người gửi tin báo trong ${h} giờ sau khi nhận tin`, num(r.tipReportersWithin48h)],
     [`Số người dự thi 19/8 trong ${h} giờ sau khi nhận tin`, num(r.quiz.participants)],

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "CampaignDelivery" ADD COLUMN "quizTappedAt" DATETIME;
+ALTER TABLE "CampaignDelivery" ADD COLUMN "reportTappedAt" DATETIME;
+
