@@ -298,6 +298,9 @@ export function mount(main, app, { params }) {
       if (canWrite && (c.status === 'draft' || c.status === 'submitted')) {
         buttons.push(h('button', { type: 'button', class: 'btn', onclick: () => showEditor(c) }, 'Sửa nội dung'));
       }
+      if (canWrite && (c.status === 'draft' || c.status === 'submitted')) {
+        buttons.push(h('button', { type: 'button', class: 'btn', onclick: (e) => testSend(e.currentTarget) }, 'Gửi thử đến máy của tôi'));
+      }
       if (canWrite && c.status === 'draft') {
         act('Gửi duyệt', 'submit', `Gửi chiến dịch “${c.title}” để người có quyền duyệt xem và duyệt? Sau khi gửi vẫn sửa được, nhưng sửa xong phải gửi duyệt lại.`, 'primary');
       }
@@ -317,6 +320,30 @@ export function mount(main, app, { params }) {
         act('Hủy chiến dịch', 'cancel', `Hủy chiến dịch “${c.title}”? Những tin chưa gửi sẽ không bao giờ được gửi. Việc này không làm lại được.`, 'danger');
       }
       if (buttons.length || notes.length) put(actions, h('div', { class: 'row-actions' }, buttons), notes);
+    };
+
+    // A test to the editor's own chat; the first time, a one-time code links the chat (typed in the bot).
+    const testSend = async (button) => {
+      errors.hide();
+      try {
+        const r = await busy(actions, () => api(`/campaigns/${encodeURIComponent(c.id)}/test-send`, { method: 'POST' }));
+        const done = `Đã gửi thử ${r.messages} tin đến máy của bạn (${{ telegram: 'Telegram', zalo: 'Zalo', webchat: 'khung chat web' }[r.channel] ?? r.channel}).`;
+        banner(done, 'ok');
+        announce(done);
+      } catch (err) {
+        if (err?.status !== 409) return errors.show(err);
+        try {
+          const link = await api('/campaigns/test-chat/code', { method: 'POST' });
+          actions.querySelector('.test-link')?.remove();
+          actions.append(h('div', { class: 'notice test-link', role: 'status' },
+            h('p', {}, 'Máy của bạn chưa được liên kết để nhận tin gửi thử. Mở Tin Báo trên Telegram, Zalo hoặc khung chat web và gõ mã sau (dùng một lần, trong 15 phút):'),
+            h('p', { class: 'code big' }, link.code),
+            h('p', {}, 'Khi Tin Báo trả lời “Đã liên kết”, bấm lại “Gửi thử đến máy của tôi”.')));
+        } catch (e) {
+          errors.show(e);
+        }
+      }
+      button?.focus?.();
     };
 
     const doMove = async (button, label, move, question) => {

@@ -24,6 +24,7 @@ import {
   type CampaignStatus,
 } from "../outreach/campaigns/manage-campaigns.ts";
 import { occurrences } from "../outreach/campaigns/schedule.ts";
+import { newTestLinkCode, testSend } from "../outreach/campaigns/test-send.ts";
 import { TOPICS } from "../outreach/topics.ts";
 import type { AppContext } from "../context.ts";
 import { canApproveCampaigns, canWriteCampaigns } from "./permissions.ts";
@@ -184,6 +185,21 @@ const move = (name: "submit" | "approve" | "pause" | "resume" | "cancel", summar
 
 export const campaignRoutes: ApiRoute[] = [
   defineRoute({
+    method: "post",
+    path: "/campaigns/test-chat/code",
+    tag: "campaigns",
+    summary: "Lấy mã liên kết máy của mình để nhận tin gửi thử",
+    description: "Mã dùng một lần trong 15 phút: gõ mã vào Tin Báo trên Telegram, Zalo hoặc khung chat web; máy đó nhận tin gửi thử của chiến dịch.",
+    auth: true,
+    response: { status: 200, description: "Mã liên kết", schema: z.object({ code: z.string(), expiresAt: z.string() }).meta({ id: "TestChatCode" }) },
+    errors: ["unauthorized", "forbidden", "csrf_failed"],
+    async run({ ctx, req, auth }) {
+      permitWrite(auth.officer);
+      const { code, expiresAt } = await newTestLinkCode(ctx, auth.officer, req.ip ?? null);
+      return { code, expiresAt: expiresAt.toISOString() };
+    },
+  }),
+  defineRoute({
     method: "get",
     path: "/campaigns",
     tag: "campaigns",
@@ -302,6 +318,21 @@ export const campaignRoutes: ApiRoute[] = [
         }
       }
       return { channels, runs: c.recurrence ? occurrences(c.recurrence).map((d) => d.toISOString()) : [(row.scheduledAt ?? row.nextRunAt ?? new Date()).toISOString()] };
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/campaigns/:id/test-send",
+    tag: "campaigns",
+    summary: "Gửi thử đến máy của mình",
+    description: "Gửi tin của chiến dịch (mỗi ngôn ngữ đã viết một tin) đến máy đã liên kết của người đang đăng nhập, trước khi duyệt. Ghi nhật ký.",
+    auth: true,
+    params: idParams,
+    response: { status: 200, description: "Đã gửi thử", schema: z.object({ messages: z.number().int(), channel: z.enum(CAMPAIGN_CHANNELS) }).meta({ id: "TestSendResult" }) },
+    errors: [...WRITE_ERRORS],
+    async run({ ctx, req, params, auth }) {
+      permitWrite(auth.officer);
+      return testSend(ctx, await (translator ??= createTranslator()), auth.officer, params.id, req.ip ?? null);
     },
   }),
   move("submit", "Gửi chiến dịch để duyệt", "Bản nháp chuyển sang chờ duyệt. Người soạn không tự duyệt được."),

@@ -5,6 +5,7 @@
  * message, the first contact, and cancel / menu / back. An interceptor either answers the turn
  * or lets it go on (the emergency one adds its message and lets the step run).
  */
+import { linkTestChat, TEST_LINK_CODE } from "../outreach/campaigns/test-send.ts";
 import { BUTTON_PAYLOADS, TAP_PAYLOAD } from "../outreach/campaigns/compose.ts";
 import type { OutboundMessage } from "../channels/types.ts";
 import type { Session, Turn } from "./types.ts";
@@ -264,4 +265,20 @@ const campaignTap: Interceptor = {
   },
 };
 
-export const INTERCEPTORS: readonly Interceptor[] = [campaignTap, notMessages, start, emergency, codes, optOut, quiz, replyToOfficer, firstContact, navigation];
+/**
+ * An officer linking this chat for campaign test sends: the one-time code from the console ("kt123456"), typed or
+ * as /start kt123456. Answered here; the conversation itself is left as it was.
+ */
+const officerTestLink: Interceptor = {
+  name: "officer-test-link",
+  async intercept(turn, current, replies) {
+    const c = turn.message.content;
+    const typed = c.type === "text" ? c.text : c.type === "command" && c.command === "start" ? c.args : undefined;
+    if (typed === undefined || !TEST_LINK_CODE.test(typed.trim())) return undefined;
+    const name = await linkTestChat(turn.tx, turn.app.vault, typed, turn.contact.id, turn.now);
+    replies.push(say(turn, name ? "outreach.testLink.linked" : "outreach.testLink.wrong", name ? { name } : {}));
+    return { replies, session: current };
+  },
+};
+
+export const INTERCEPTORS: readonly Interceptor[] = [campaignTap, officerTestLink, notMessages, start, emergency, codes, optOut, quiz, replyToOfficer, firstContact, navigation];

@@ -9,6 +9,7 @@ import type { Page } from "playwright-core";
 import path from "node:path";
 import { browserAvailable, SCREENSHOTS } from "../support/browser.ts";
 import { openConsoleDesk, type ConsoleDesk } from "../support/console-browser.ts";
+import { chat, WebchatVisitor } from "../support/service.ts";
 import { createCampaign } from "../../src/outreach/campaigns/manage-campaigns.ts";
 import { toSignedInOfficer } from "../../src/officers/roles.ts";
 
@@ -160,6 +161,19 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     expect(await zaloVi.locator(".camp-btn").allInnerTexts()).toEqual(["Báo tin cho công an", "Làm bài thi", "Dừng nhận tin", "Xem cách nhận biết ↗"]);
     expect(await zalo.locator('.camp-lang[data-language="cua"] .camp-fallback').innerText()).toContain("sẽ nhận bản tiếng Việt");
     expect(await zalo.locator(".error").count()).toBe(0);
+
+    // A test to the editor's own chat: the first click gives a one-time code to type in the bot (here the web
+    // chat), the second sends it there.
+    await editor.getByRole("button", { name: "Gửi thử đến máy của tôi" }).click();
+    const code = (await editor.locator(".test-link .code").innerText()).trim();
+    expect(code).toMatch(/^kt\d{6}$/);
+    const mine = new WebchatVisitor(desk.svc.url);
+    await mine.open();
+    expect((await chat(desk.svc, mine, { text: code }))?.text).toContain("Đã liên kết máy này với tài khoản cán bộ");
+    await editor.getByRole("button", { name: "Gửi thử đến máy của tôi" }).click();
+    await editor.getByText("Đã gửi thử 1 tin đến máy của bạn (khung chat web).").first().waitFor();
+    await desk.svc.settle();
+    expect((await mine.lastBotMessage())?.text).toBe(`[Gửi thử] ${text}`);
 
     // Submitted after a confirming sentence; its author is told who approves, and has no button to do it.
     await editor.getByRole("button", { name: "Gửi duyệt" }).click();

@@ -22,7 +22,8 @@ const UNIT_C = "CAX-MT-C";
 
 type Caller = "admin" | "duty" | "officerA" | "viewerA" | "outreach" | "outreachLead" | "officerNoUnit" | "signedOut";
 /** "change": 403 password_change_required (a generated password not yet replaced). */
-type Outcome = "ok" | 401 | 403 | 404 | "change";
+/** 409: allowed through, and refused by the rule of the action itself (e.g. a test send with no chat linked). */
+type Outcome = "ok" | 401 | 403 | 404 | 409 | "change";
 /** A duty officer who has not yet replaced the password an administrator gave them. */
 const FIRST_LOGIN = "firstLogin";
 type AnyCaller = Caller | typeof FIRST_LOGIN;
@@ -145,6 +146,9 @@ const CASES: Record<string, RouteCase> = {
   "GET /campaigns/:id/preview": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
   "POST /campaigns": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => campaignInput() },
   "PATCH /campaigns/:id": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => campaignInput() },
+  "POST /campaigns/test-chat/code": { expect: allowedFor("admin", "outreach", "outreachLead") },
+  // Reaches the 409 "link your chat first" for everyone allowed (no chat is linked here); the test send itself is tested in test/outreach.
+  "POST /campaigns/:id/test-send": { expect: { ...allowedFor("admin", "outreach", "outreachLead"), admin: 409, outreach: 409, outreachLead: 409 } },
   "POST /campaigns/:id/submit": { expect: allowedFor("admin", "outreach", "outreachLead") },
   "POST /campaigns/:id/approve": { expect: allowedFor("admin", "outreachLead") },
   "POST /campaigns/:id/pause": { expect: allowedFor("admin", "outreach", "outreachLead") },
@@ -346,7 +350,7 @@ function headersOf(caller: AnyCaller): Record<string, string> {
   return session ? { ...session.cookie, "x-csrf-token": session.csrfToken } : {};
 }
 
-const ERROR_CODE: Record<number, string> = { 401: "unauthorized", 403: "forbidden", 404: "not_found" };
+const ERROR_CODE: Record<number, string> = { 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict" };
 
 /** What is wrong with this answer, or null. */
 function problemWith(expected: Outcome, answer: Answer, c: RouteCase, caller: AnyCaller): string | null {

@@ -83,6 +83,8 @@ describe("the OpenAPI document", () => {
         "PATCH /api/campaigns/{id}",
         "GET /api/campaigns/{id}/preview",
         "POST /api/campaigns/{id}/submit",
+        "POST /api/campaigns/test-chat/code",
+        "POST /api/campaigns/{id}/test-send",
         "POST /api/campaigns/{id}/approve",
         "POST /api/campaigns/{id}/pause",
         "POST /api/campaigns/{id}/resume",

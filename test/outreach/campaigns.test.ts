@@ -177,6 +177,42 @@ describe("a campaign on Telegram at the free rate (30 messages/s)", () => {
     expect((await svc.ctx.db.subscription.findFirstOrThrow({ where: { sourceCode: "cho-ba-to" } })).stoppedAt).not.toBeNull();
   });
 
+  it("sends a test to the editor's own Telegram chat, linked by a one-time code, before approval", async () => {
+    const draft = await api<CampaignView>(svc, who.editor, "POST", "/campaigns", {
+      title: "Thử gửi",
+      topic: "scam",
+      variants: { vi: { text: "Nội dung thử của chiến dịch." }, hre: { text: "Hre text from a speaker" } },
+      buttons: [{ kind: "report" }],
+    });
+    const notLinked = await api<{ error: { message: string } }>(svc, who.editor, "POST", `/campaigns/${draft.body.id}/test-send`);
+    expect(notLinked.status).toBe(409);
+    expect(notLinked.body.error.message).toContain("Chưa liên kết máy của bạn");
+
+    const editorChat = new UpdateFactory({ user: { id: 5_550_777 }, firstUpdateId: 900_000 });
+    await postUpdate(svc.url, editorChat.text("kt000000"));
+    const { body } = await api<{ code: string }>(svc, who.editor, "POST", "/campaigns/test-chat/code");
+    expect(body.code).toMatch(/^kt\d{6}$/);
+    expect((await postUpdate(svc.url, editorChat.text(body.code))).status).toBe(200);
+    await svc.settle();
+    const said = fake.callsTo("sendMessage").filter((c) => c.params["chat_id"] === 5_550_777).map((c) => String(c.params["text"]));
+    expect(said.some((t) => t.startsWith("Đã liên kết máy này với tài khoản cán bộ"))).toBe(body.code !== "kt000000");
+
+    const sent = await api<{ messages: number; channel: string }>(svc, who.editor, "POST", `/campaigns/${draft.body.id}/test-send`);
+    expect(sent.body).toEqual({ messages: 2, channel: "telegram" });
+    await svc.settle();
+    const tests = fake.callsTo("sendMessage").filter((c) => c.params["chat_id"] === 5_550_777 && String(c.params["text"]).startsWith("[Gửi thử"));
+    expect(tests.map((c) => String(c.params["text"]))).toEqual(["[Gửi thử] Nội dung thử của chiến dịch.", "[Gửi thử · Tiếng Hrê] Hre text from a speaker"]);
+    // Not sent to anyone else, and the draft stays a draft.
+    expect(await svc.ctx.db.campaignDelivery.count({ where: { campaignId: draft.body.id } })).toBe(0);
+    const audit = await svc.ctx.db.auditLog.findMany({ where: { action: "campaign.test_send", targetId: draft.body.id } });
+    expect(audit).toHaveLength(1);
+    // The code was single use.
+    await postUpdate(svc.url, editorChat.text(body.code));
+    await svc.settle();
+    const last = fake.callsTo("sendMessage").filter((c) => c.params["chat_id"] === 5_550_777).at(-1);
+    expect(String(last?.params["text"])).toContain("Mã liên kết không đúng");
+  });
+
   it("pauses and resumes without sending anyone twice", async () => {
     await addSubscribers(svc, 90, { topics: ["festival"] });
     const c = await launch(svc, who, { topic: "festival", title: "Ngày hội", variants: { vi: { text: "Mời bà con dự Ngày hội toàn dân bảo vệ an ninh Tổ quốc 19/8." } } });
