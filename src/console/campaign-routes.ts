@@ -26,6 +26,7 @@ import {
 import { occurrences } from "../outreach/campaigns/schedule.ts";
 import { TOPICS } from "../outreach/topics.ts";
 import type { AppContext } from "../context.ts";
+import { campaignTemplatesRoute } from "./campaign-template-routes.ts";
 import { canApproveCampaigns, canWriteCampaigns } from "./permissions.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
@@ -236,6 +237,7 @@ export const campaignRoutes: ApiRoute[] = [
       return one(ctx, row.id);
     },
   }),
+  campaignTemplatesRoute,
   defineRoute({
     method: "get",
     path: "/campaigns/:id",
