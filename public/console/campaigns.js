@@ -50,6 +50,10 @@ const HELD = 'Đang giữ đến 06:00 (Zalo không gửi ban đêm)';
 const LIMITS = { telegram: 4096, zalo: 2000 };
 /** The API's longest text (two Zalo messages). */
 const TEXT_MAX = 3000;
+/** A placeholder of a ready template the editor must replace: "[địa điểm]" (as in src/outreach/campaigns/templates.ts). */
+const PLACEHOLDER = /\[[^[\]\n]{1,60}\]/g;
+/** The placeholders still in these texts, each once. */
+export const placeholdersIn = (...texts) => [...new Set(texts.flatMap((t) => t.match(PLACEHOLDER) ?? []))];
 
 const BASE = '/console/campaigns';
 /** Empties `el` and puts `kids` in it (nested lists flattened, null and false left out). */
@@ -513,6 +517,20 @@ export function mount(main, app, { params }) {
     vi.addEventListener('input', updateCounter);
     updateCounter();
 
+    // Placeholders left from a ready template ("[địa điểm]"): listed under the text, and saving is refused.
+    const placeholderWarn = h('div', { class: 'notice camp-placeholders', id: uid('placeholders'), role: 'status', 'aria-live': 'polite', hidden: true });
+    const remaining = () => placeholdersIn(title.value, vi.value, hre.value, cua.value);
+    const updatePlaceholders = () => {
+      const left = remaining();
+      placeholderWarn.hidden = !left.length;
+      put(placeholderWarn, left.length
+        ? [h('p', {}, h('strong', {}, 'Còn chỗ phải điền: '), left.join(', ')),
+          h('p', { class: 'small' }, 'Thay từng chỗ trong ngoặc vuông bằng thông tin thật (bỏ cả dấu ngoặc). Chưa thay hết thì chưa lưu được.')]
+        : []);
+    };
+    for (const el of [title, vi, hre, cua]) el.addEventListener('input', updatePlaceholders);
+    updatePlaceholders();
+
     // Buttons
     const has = (kind) => (c?.buttons ?? []).find((b) => b.kind === kind);
     const btnReport = h('input', { type: 'checkbox', id: uid('btn-report'), checked: !!has('report') });
@@ -617,15 +635,66 @@ export function mount(main, app, { params }) {
     whenBox.addEventListener('change', syncWhen);
     syncWhen();
 
+    // Ready templates for the 19/8 Festival (new campaigns only): picking one fills the form, the editor edits it.
+    const templates = new Map();
+    const templatePick = isNew ? h('select', { id: uid('template') }, h('option', { value: '' }, 'Không dùng mẫu (tự soạn)')) : null;
+    const templateNote = h('p', { class: 'small muted camp-template-note', hidden: true });
+    if (templatePick) {
+      api('/campaigns/templates').then(({ templates: list }) => {
+        if (state.disposed) return;
+        for (const t of list) {
+          templates.set(t.id, t);
+          templatePick.append(h('option', { value: t.id }, t.name));
+        }
+      }).catch((err) => errors.show({ message: `Chưa tải được các mẫu: ${err.message}` }));
+      templatePick.addEventListener('change', () => {
+        const t = templates.get(templatePick.value);
+        if (!t) {
+          templateNote.hidden = true;
+          return;
+        }
+        const k = t.campaign;
+        title.value = k.title;
+        topic.value = k.topic;
+        vi.value = k.variants.vi.text;
+        hre.value = k.variants.hre?.text ?? '';
+        cua.value = k.variants.cua?.text ?? '';
+        const kinds = (k.buttons ?? []).map((b) => b.kind);
+        btnReport.checked = kinds.includes('report');
+        btnQuiz.checked = kinds.includes('quiz');
+        const link = (k.buttons ?? []).find((b) => b.kind === 'link');
+        btnLink.checked = !!link;
+        linkLabel.value = link?.label ?? '';
+        linkUrl.value = link?.url ?? '';
+        syncLink();
+        const rec = k.recurrence;
+        whenBox.querySelector(`input[name="camp-when"][value="${rec ? 'weekly' : 'now'}"]`).checked = true;
+        if (rec) {
+          for (const w of weekdayBoxes) w.box.checked = rec.weekdays.includes(Number(w.box.value));
+          fromDay.value = showDay(rec.from);
+          toDay.value = showDay(rec.to);
+          weeklyTime.value = rec.time;
+        }
+        syncWhen();
+        templateNote.textContent = `Mẫu “${t.name}” đã được điền vào bên dưới: hãy đọc lại và sửa cho đúng với địa phương. Người viết mẫu: ${t.reviewedBy}.`;
+        templateNote.hidden = false;
+        updateCounter();
+        updatePlaceholders();
+        countSoon();
+      });
+    }
+
     const form = h('form', { class: 'panel stack editor camp-editor', novalidate: true, 'aria-labelledby': uid('editor-title') },
       h('h1', { id: uid('editor-title') }, isNew ? 'Soạn chiến dịch mới' : `Sửa chiến dịch “${c.title}”`),
       !isNew && c.status === 'submitted' ? h('p', { class: 'notice' }, 'Chiến dịch này đang chờ duyệt. Lưu thay đổi thì chiến dịch trở lại bản nháp và phải gửi duyệt lại.') : null,
       errors,
       h('section', { class: 'stack' }, h('h2', {}, '1. Tên và chủ đề'),
+        templatePick ? field('Dùng mẫu Ngày hội 19/8', templatePick, 'Chọn một mẫu soạn sẵn cho đợt cao điểm 01/08 – 30/09; nội dung được điền vào để bạn sửa tiếp.') : null,
+        templatePick ? templateNote : null,
         field('Tên chiến dịch (chỉ cán bộ thấy)', title),
         field('Chủ đề', topic)),
       h('section', { class: 'stack' }, h('h2', {}, '2. Nội dung'),
-        field('Nội dung tiếng Việt (bắt buộc)', vi), counter,
+        field('Nội dung tiếng Việt (bắt buộc)', vi), counter, placeholderWarn,
         field('Nội dung tiếng Hrê (không bắt buộc)', hre, 'Chỉ điền khi có người nói tiếng Hrê viết; để trống thì người nhận đọc tiếng Việt.'),
         field('Nội dung tiếng Co (không bắt buộc)', cua, 'Chỉ điền khi có người nói tiếng Co viết; để trống thì người nhận đọc tiếng Việt.')),
       h('section', { class: 'stack' }, h('h2', {}, '3. Nút bấm dưới tin'),
@@ -682,6 +751,8 @@ export function mount(main, app, { params }) {
       const problems = [];
       const body = { title: title.value.trim(), topic: topic.value, variants: {}, buttons: [], audience: audience(), scheduledAt: null, recurrence: null };
       if (!body.title) problems.push('Ghi tên chiến dịch.');
+      const left = remaining();
+      if (left.length) problems.push(`Còn chỗ chưa điền: ${left.join(', ')}. Hãy thay bằng thông tin thật trước khi lưu.`);
       const viText = vi.value.trim();
       if (!viText) problems.push('Nội dung tiếng Việt là bắt buộc.');
       else if (viText.normalize('NFC').length > TEXT_MAX) problems.push(`Nội dung tiếng Việt dài quá ${num(TEXT_MAX)} ký tự.`);

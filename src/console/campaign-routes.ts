@@ -27,6 +27,7 @@ import { occurrences } from "../outreach/campaigns/schedule.ts";
 import { newTestLinkCode, testSend } from "../outreach/campaigns/test-send.ts";
 import { TOPICS } from "../outreach/topics.ts";
 import type { AppContext } from "../context.ts";
+import { campaignTemplatesRoute } from "./campaign-template-routes.ts";
 import { canApproveCampaigns, canWriteCampaigns } from "./permissions.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
@@ -252,6 +253,7 @@ export const campaignRoutes: ApiRoute[] = [
       return one(ctx, row.id);
     },
   }),
+  campaignTemplatesRoute,
   defineRoute({
     method: "get",
     path: "/campaigns/:id",

@@ -79,6 +79,7 @@ describe("the OpenAPI document", () => {
         "GET /api/campaigns",
         "POST /api/campaigns",
         "GET /api/campaigns/audience",
+        "GET /api/campaigns/templates",
         "GET /api/campaigns/{id}",
         "PATCH /api/campaigns/{id}",
         "GET /api/campaigns/{id}/preview",
