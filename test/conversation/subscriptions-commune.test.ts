@@ -108,10 +108,15 @@ describe("the commune of a subscriber", () => {
     expect(r.text()).not.toContain("Bạn ở xã, phường nào?");
     expect(r.text()).toContain("Bạn nhận cả tin của Xã Ba Tơ.");
     expect(await subscriptionOf(r)).toMatchObject({ topics: "scam,traffic", communeCode: codes.baTo });
-    // Changed from the menu.
+    // "Đổi xã" then "Bỏ qua" keeps it; changed from the menu.
     await r.press("menu:news");
     await r.tap("Đổi xã");
     expect(r.text()).toContain(ASK);
+    await r.tap("Bỏ qua");
+    expect(r.text()).toContain("Bạn nhận cả tin của Xã Ba Tơ.");
+    expect((await subscriptionOf(r))?.communeCode).toBe(codes.baTo);
+    await r.press("menu:news");
+    await r.tap("Đổi xã");
     await r.say("son ha");
     expect(r.buttons().map((b) => b.label)).toEqual(["Xã Sơn Hà", "Xã Sơn Hạ", "Không phải"]);
     await r.tap("Xã Sơn Hà");

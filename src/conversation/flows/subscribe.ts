@@ -66,7 +66,12 @@ async function communeTyped(turn: Turn, text: string): Promise<Transition<"subsc
 }
 
 async function communeChosen(turn: Turn, code: string | null): Promise<Transition<"subscribe">> {
-  if (!code) return { set: { candidates: undefined }, say: [say(turn, "outreach.communeSkipped")], to: MENU };
+  if (!code) {
+    // "Bỏ qua" after "Đổi xã" keeps the commune they had.
+    const kept = (await activeSubscription(turn.tx, turn.contact.id))?.communeCode;
+    const said = kept ? say(turn, "outreach.communeKnown", { commune: await communeName(turn, kept) }) : say(turn, "outreach.communeSkipped");
+    return { set: { candidates: undefined }, say: [said], to: MENU };
+  }
   await turn.tx.subscription.updateMany({ where: { contactId: turn.contact.id, stoppedAt: null }, data: { communeCode: code } });
   return { set: { candidates: undefined }, say: [say(turn, "outreach.communeSaved", { commune: await communeName(turn, code) })], to: MENU };
 }
