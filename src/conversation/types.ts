@@ -59,7 +59,7 @@ export interface FlowSteps {
   report: "category" | "description" | "facts" | "fix" | "evidence" | "location" | "commune" | "when" | "identity" | "name" | "phone" | "confirm";
   followUp: "list" | "code" | "secret" | "open";
   question: "ask" | "feedback" | "pick" | "commune";
-  subscribe: "topics";
+  subscribe: "topics" | "commune" | "communePick";
   quiz: "commune" | "communePick" | "question";
 }
 export type FlowId = keyof FlowSteps;
