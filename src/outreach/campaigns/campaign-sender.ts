@@ -191,7 +191,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     const rate = rateOf(name);
     const batch = Math.max(1, Math.min(500, Math.round(rate * claimSeconds)));
     const failed = async (err: unknown) => {
-      ctx.log.error({ err: dbFaultOf(err) ?? scrubSecrets(String((err as Error)?.message ?? err)), channel: name }, "campaign lane failed; trying again");
+      ctx.log.error({ err: asError(err), fault: dbFaultOf(err), channel: name }, "campaign lane failed; trying again");
       await sleep(pollMs);
       return undefined;
     };
@@ -459,7 +459,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       await settleInterrupted(false);
       await schedule();
     } catch (err) {
-      ctx.log.error({ err: dbFaultOf(err) ?? scrubSecrets(String((err as Error)?.message ?? err)) }, "campaign scheduling failed; trying again");
+      ctx.log.error({ err: asError(err), fault: dbFaultOf(err) }, "campaign scheduling failed; trying again");
     }
     if (running && !stopping) timer = setTimeout(() => void tickSchedule(), pollMs);
   }
@@ -500,6 +500,8 @@ function windowOpensAt(sent: number[], n: number, limit: number): number {
   const index = sent.length - limit + n - 1;
   return index < 0 ? 0 : sent[index]! + 1_005;
 }
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 function inQuietHours(now: Date, quiet: { from: number; to: number }): boolean {
   const hour = new Date(now.getTime() + VN_OFFSET_MS).getUTCHours();
