@@ -11,10 +11,8 @@ import type { OutboundMessage } from "../../channels/types.ts";
 import type { Session, Transition, Turn } from "../types.ts";
 import { defineFlow, flowData } from "../define-flow.ts";
 import { buttons, say, textOf } from "../prompt.ts";
-import { fold, normalizeText } from "../../text/normalize.ts";
-import { inSentence } from "../../units/names.ts";
 import { SOURCE_LANGUAGE } from "../../i18n/index.ts";
-import { readFacts } from "../read-facts.ts";
+import { communePickPrompt, CommuneCandidate, folded, readCommunePick, readTypedCommune, saysOneOf } from "../commune-pick.ts";
 import { approvedQuestionIds, quizQuestion, textIn } from "../../quiz/quiz-store.ts";
 import { currentQuestionId, findAttempt, knownCommune, QUIZ_LENGTH, quizRound, recordAnswer, startAttempt, type Attempt } from "../../quiz/attempts.ts";
 import { communeStanding } from "../../quiz/quiz-results.ts";
@@ -30,23 +28,17 @@ const STOP_PAYLOAD = "quiz:stop";
 const ANSWER_PREFIX = "quiz:a:";
 const COMMUNE_PREFIX = "quiz:commune:";
 
-const CandidateData = z.object({ code: z.string(), name: z.string(), province: z.string(), oldName: z.string().optional() });
 const QuizData = flowData({
   /** The round the attempt belongs to (kept so an answer on New Year's Eve still finds it). */
   round: z.string().optional(),
   /** Communes the typed place may name, for one tap. */
-  candidates: z.array(CandidateData).optional(),
+  candidates: z.array(CommuneCandidate).optional(),
   adminDataVersion: z.string().optional(),
 });
 type Data = z.output<typeof QuizData>;
 const data = (s: Session) => s.data as Data;
 const MENU = { flow: "menu", step: "main" } as const;
 
-const folded = (text: string) => fold(text).replace(/[^\p{L}\p{N}/ ]/gu, "").replace(/\s+/g, " ").trim();
-function saysOneOf(turn: Turn, key: string, text: string): boolean {
-  const typed = folded(text);
-  return [turn.t(key), turn.i18n.t(SOURCE_LANGUAGE, key)].flatMap((w) => w.split("|")).some((w) => folded(w) === typed);
-}
 
 /** "thi", "làm bài thi", "cuộc thi", "19/8", with or without marks. */
 export function saysQuiz(turn: Turn, text: string): boolean {
@@ -197,8 +189,7 @@ async function answer(turn: Turn, session: Session): Promise<Transition<"quiz"> 
 
 /** The commune's candidates for what the resident typed, or "not found" (the same reading as a report's typed place). */
 async function communeTyped(turn: Turn, text: string): Promise<Transition<"quiz">> {
-  const place = normalizeText(text).slice(0, 200);
-  const { communes, adminDataVersion } = await readFacts(turn.tx, place, turn.now, { placeOnly: true });
+  const { place, communes, adminDataVersion } = await readTypedCommune(turn, text);
   if (!communes.length) return { say: [say(turn, "quiz.communeNotFound", { typed: place.slice(0, 60) })], stay: true };
   return { set: { candidates: communes, adminDataVersion }, to: "communePick" };
 }
@@ -231,29 +222,13 @@ export const quizFlow = defineFlow({
       },
     },
     communePick: {
-      prompt(turn, session) {
-        const list = data(session).candidates ?? [];
-        const only = list.length === 1 ? list[0] : undefined;
-        if (only) {
-          const yes = { payload: `${COMMUNE_PREFIX}${only.code}`, labelKey: "nav.yes" };
-          return say(turn, "quiz.communeConfirm", { commune: only.name, province: inSentence(only.province) }, { buttons: buttons(turn, [yes, NONE]) });
-        }
-        const rows = list.map((c) => [{ label: c.name, payload: `${COMMUNE_PREFIX}${c.code}` }]);
-        return say(turn, "quiz.communeChoose", {}, { buttons: [...rows, ...buttons(turn, [NONE])] });
-      },
+      prompt: (turn, session) => communePickPrompt(turn, data(session).candidates ?? [], COMMUNE_PREFIX, { confirm: "quiz.communeConfirm", choose: "quiz.communeChoose" }),
       async handle(turn, session) {
-        const list = data(session).candidates ?? [];
-        const c = turn.message.content;
-        const text = textOf(turn)?.trim();
-        const typedYes = text !== undefined && list.length === 1 && (saysOneOf(turn, "nav.yes", text) || saysOneOf(turn, "report.answerWords.yes", text));
-        const typedNo = text !== undefined && (saysOneOf(turn, "nav.no", text) || saysOneOf(turn, "report.answerWords.no", text));
-        if ((c.type === "button" && c.payload === NONE.payload) || typedNo) return { set: { candidates: undefined }, to: "commune" };
-        const code = c.type === "button" && c.payload.startsWith(COMMUNE_PREFIX) ? c.payload.slice(COMMUNE_PREFIX.length) : typedYes ? list[0]!.code : undefined;
-        const byNumber = text && /^\d$/.test(text) ? list[Number(text) - 1] : undefined;
-        const picked = list.find((x) => x.code === code) ?? byNumber;
-        if (picked) return communeChosen(turn, session, picked.code);
-        if (c.type === "button") return undefined;
-        return text ? communeTyped(turn, text) : undefined;
+        const answer = readCommunePick(turn, data(session).candidates ?? [], COMMUNE_PREFIX);
+        if (!answer) return undefined;
+        if ("none" in answer) return { set: { candidates: undefined }, to: "commune" };
+        if ("picked" in answer) return communeChosen(turn, session, answer.picked.code);
+        return communeTyped(turn, answer.typed);
       },
     },
     question: {

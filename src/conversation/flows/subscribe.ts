@@ -12,20 +12,16 @@ import type { OutboundMessage } from "../../channels/types.ts";
 import type { Session, Transition, Turn } from "../types.ts";
 import { defineFlow, flowData } from "../define-flow.ts";
 import { buttons, say, textOf } from "../prompt.ts";
-import { fold, normalizeText } from "../../text/normalize.ts";
-import { inSentence } from "../../units/names.ts";
-import { SOURCE_LANGUAGE } from "../../i18n/index.ts";
-import { readFacts } from "../read-facts.ts";
+import { communePickPrompt, CommuneCandidate, readCommunePick, readTypedCommune, saysOneOf } from "../commune-pick.ts";
 import { knownCommune } from "../../quiz/attempts.ts";
 import { communeNamesByCode } from "../../quiz/quiz-results.ts";
 import { TOPICS, isTopic, type Topic } from "../../outreach/topics.ts";
 import { activeSubscription, subscribe, unsubscribe } from "../../outreach/consent.ts";
 
-const CandidateData = z.object({ code: z.string(), name: z.string(), province: z.string(), oldName: z.string().optional() });
 const SubscribeData = flowData({
   topics: z.array(z.enum(TOPICS)).optional(),
   /** Communes the typed place may name, for one tap. */
-  candidates: z.array(CandidateData).optional(),
+  candidates: z.array(CommuneCandidate).optional(),
   source: z.string().optional(),
   sourceCode: z.string().optional(),
 });
@@ -39,11 +35,6 @@ const SKIP = { payload: `${COMMUNE_PREFIX}skip`, labelKey: "nav.skip" };
 const NONE = { payload: `${COMMUNE_PREFIX}none`, labelKey: "nav.no" };
 const MENU = { flow: "menu", step: "main" } as const;
 
-const folded = (text: string) => fold(text).replace(/[^\p{L}\p{N}/ ]/gu, "").replace(/\s+/g, " ").trim();
-function saysOneOf(turn: Turn, key: string, text: string): boolean {
-  const typed = folded(text);
-  return [turn.t(key), turn.i18n.t(SOURCE_LANGUAGE, key)].flatMap((w) => w.split("|")).some((w) => folded(w) === typed);
-}
 
 async function communeName(turn: Turn, code: string): Promise<string> {
   return (await communeNamesByCode(turn.tx, [code])).get(code) ?? code;
@@ -59,10 +50,9 @@ async function afterSubscribed(turn: Turn, done: OutboundMessage): Promise<Trans
 
 /** The commune's candidates for what the resident typed, or "not found" (the same reading as a report's typed place). */
 async function communeTyped(turn: Turn, text: string): Promise<Transition<"subscribe">> {
-  const place = normalizeText(text).slice(0, 200);
-  const { communes } = await readFacts(turn.tx, place, turn.now, { placeOnly: true });
+  const { place, communes } = await readTypedCommune(turn, text);
   if (!communes.length) return { say: [say(turn, "outreach.communeNotFound", { typed: place.slice(0, 60) })], stay: true };
-  return { set: { candidates: communes.map(({ code, name, province, oldName }) => ({ code, name, province, ...(oldName ? { oldName } : {}) })) }, to: "communePick" };
+  return { set: { candidates: communes }, to: "communePick" };
 }
 
 async function communeChosen(turn: Turn, code: string | null): Promise<Transition<"subscribe">> {
@@ -144,30 +134,14 @@ export const subscribeFlow = defineFlow({
       },
     },
     communePick: {
-      prompt(turn, session) {
-        const list = data(session).candidates ?? [];
-        const only = list.length === 1 ? list[0] : undefined;
-        if (only) {
-          const yes = { payload: `${COMMUNE_PREFIX}${only.code}`, labelKey: "nav.yes" };
-          return say(turn, "outreach.communeConfirm", { commune: only.name, province: inSentence(only.province) }, { buttons: buttons(turn, [yes, NONE]) });
-        }
-        const rows = list.map((x) => [{ label: x.name, payload: `${COMMUNE_PREFIX}${x.code}` }]);
-        return say(turn, "outreach.communeChoose", {}, { buttons: [...rows, ...buttons(turn, [NONE])] });
-      },
+      prompt: (turn, session) => communePickPrompt(turn, data(session).candidates ?? [], COMMUNE_PREFIX, { confirm: "outreach.communeConfirm", choose: "outreach.communeChoose" }),
       async handle(turn, session) {
-        const list = data(session).candidates ?? [];
-        const c = turn.message.content;
-        const text = textOf(turn)?.trim();
-        const typedYes = text !== undefined && list.length === 1 && (saysOneOf(turn, "nav.yes", text) || saysOneOf(turn, "report.answerWords.yes", text));
-        const typedNo = text !== undefined && (saysOneOf(turn, "nav.no", text) || saysOneOf(turn, "report.answerWords.no", text));
-        if ((c.type === "button" && c.payload === NONE.payload) || typedNo) return { set: { candidates: undefined }, to: "commune" };
-        const code = c.type === "button" && c.payload.startsWith(COMMUNE_PREFIX) ? c.payload.slice(COMMUNE_PREFIX.length) : typedYes ? list[0]!.code : undefined;
-        const byNumber = text && /^\d$/.test(text) ? list[Number(text) - 1] : undefined;
-        const picked = list.find((x) => x.code === code) ?? byNumber;
-        if (picked) return communeChosen(turn, picked.code);
-        if (text && saysOneOf(turn, "nav.skip", text)) return communeChosen(turn, null);
-        if (c.type === "button") return undefined;
-        return text ? communeTyped(turn, text) : undefined;
+        const answer = readCommunePick(turn, data(session).candidates ?? [], COMMUNE_PREFIX);
+        if (!answer) return undefined;
+        if ("none" in answer) return { set: { candidates: undefined }, to: "commune" };
+        if ("picked" in answer) return communeChosen(turn, answer.picked.code);
+        if (saysOneOf(turn, "nav.skip", answer.typed)) return communeChosen(turn, null);
+        return communeTyped(turn, answer.typed);
       },
     },
   },
