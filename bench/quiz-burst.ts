@@ -35,6 +35,13 @@ async function main() {
   const { url } = await fake.start();
   const svc = await startTestService({ ...telegramWebhookEnv(url), LOG_LEVEL: "error" });
   const { db, vault } = svc.ctx;
+  const idle = async () => {
+    for (;;) {
+      const open = await db.inboundEvent.count({ where: { status: { in: ["pending", "processing"] } } });
+      if (open === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   await db.quizQuestion.updateMany({ data: { approvedAt: new Date(), approvedById: "bench" } });
 
   // 5,000 residents who chose Vietnamese, subscribed with their commune, and each started the quiz.
@@ -53,7 +60,7 @@ async function main() {
     const res = await postUpdate(svc.url, u.text("/start quiz"));
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
   });
-  await svc.settle();
+  await idle();
   const round = quizRound(new Date());
   const attempts = await db.quizAttempt.findMany({ where: { round }, select: { contactId: true, questionIdsJson: true } });
   if (attempts.length !== RESIDENTS) throw new Error(`${attempts.length} of ${RESIDENTS} residents started the quiz`);
@@ -71,11 +78,7 @@ async function main() {
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
   });
   const postedMs = Date.now() - t0;
-  for (;;) {
-    const open = await db.inboundEvent.count({ where: { status: { in: ["pending", "processing"] } } });
-    if (open === 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await idle();
   const events = await db.inboundEvent.findMany({ where: { id: { gt: before } }, select: { id: true, receivedAt: true, processedAt: true, status: true } });
   const last = Math.max(...events.map((e) => e.processedAt?.getTime() ?? 0));
   const seconds = (last - t0) / 1000;

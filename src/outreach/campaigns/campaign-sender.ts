@@ -31,11 +31,8 @@ import { nextOccurrence } from "./schedule.ts";
 import { pushSlots, reserveSlots } from "./shared-rate.ts";
 
 const VN_OFFSET_MS = 7 * 3600_000;
-/**
- * Groups of a lane being sent at once. One: the platform's answers pace the lane (more in flight measured 429s at
- * 1,000/s, as requests queued on either side arrived together; see bench/campaign.ts).
- */
-const GROUPS_IN_FLIGHT = 1;
+/** How late after its slot a send may still go (ms); see intervalOf. */
+const LATE_MS = 25;
 const HOUR_MS = 3600_000;
 
 export interface CampaignSenderOptions {
@@ -83,8 +80,12 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     if (name === "telegram" && ctx.config.telegram?.broadcastRate) return ctx.config.telegram.broadcastRate;
     return channel.capabilities.bulk.perSecond;
   };
-  /** Slot spacing in µs, a hair wider than the rate so jitter in send times never packs one more into a second. */
-  const intervalOf = (name: ChannelName) => BigInt(Math.ceil(1_000_000 / (rateOf(name) * 0.995)));
+  /**
+   * Slot spacing in µs. A send goes at most LATE_MS after its slot (later, the rest of the claim goes back and new
+   * slots are taken), so any second holds at most (1000 + LATE_MS) / spacing sends, whichever process made them:
+   * the spacing is chosen so that this is the rate (97.6% of it on average).
+   */
+  const intervalOf = (name: ChannelName) => BigInt(Math.ceil(((1_000 + LATE_MS) * 1_000) / rateOf(name)));
   const paidBroadcast = (name: ChannelName) => name === "telegram" && (ctx.config.telegram?.broadcastRate ?? 0) > 30;
 
   async function campaign(id: string): Promise<ParsedCampaign | null> {
@@ -242,9 +243,6 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   type Ready = { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string };
   interface Prepared {
     ready: Ready[];
-    /** The first reserved slot (ms since the epoch) and the spacing. */
-    first: number;
-    stepMs: number;
   }
 
   /**
@@ -305,46 +303,45 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
         data: { heldReason: "night", nextAttemptAt: quietEnd(now, caps.quietHours!), lockedBy: null, lockedUntil: null },
       });
     }
-    if (ready.length === 0) return { ready, first: 0, stepMs: 0 };
-    // Slots for every ready row at once, shared with every other process sending on this lane.
-    const interval = intervalOf(name);
-    const first = await reserveSlots(db, `bulk:${name}`, ready.length, interval, Date.now());
-    return { ready, first, stepMs: Number(interval) / 1000 };
+    return { ready };
   }
 
   /**
    * Sends a prepared claim: each row at its slot, in groups of those due within a few ms, several groups in flight.
    * True when it stopped early (paused, cancelled, throttled): then the rest went back to the queue.
    */
-  async function send(name: ChannelName, channel: Channel, { ready, first, stepMs }: Prepared): Promise<boolean> {
-    const groupMs = Math.max(stepMs, 20);
-    const inflight = new Set<Promise<void>>();
+  async function send(name: ChannelName, channel: Channel, { ready }: Prepared): Promise<boolean> {
+    const interval = intervalOf(name);
+    const stepMs = Number(interval) / 1000;
+    // A group is what the rate allows in ~20 ms (1 at 30/s, 20 at 1,000/s); its slots are reserved from the shared
+    // rate just before it goes, so a process that fell behind never sends into slots another process holds.
+    const groupSize = Math.max(1, Math.floor(20 / stepMs));
     let halt: "stopped" | number | undefined;
     let haltAt = ready.length;
+    let lateTries = 0;
     for (let i = 0; i < ready.length && !stopping && halt === undefined; ) {
-      const slot = first + i * stepMs;
-      let j = i + 1;
-      while (j < ready.length && first + j * stepMs < slot + groupMs) j++;
-      // Never more than the rate in any second from here, even when this process fell behind its slots (a busy
-      // event loop, a slow write): it catches up only as far as the last second's sends allow.
+      const j = Math.min(ready.length, i + groupSize);
+      const slot = await reserveSlots(db, `bulk:${name}`, j - i, interval, Date.now());
+      // Never more than the rate in any second from this process either (the window is checked again right
+      // before the calls, after the write that marks the group).
       const at = Math.max(slot, windowOpensAt(windowOf(name), j - i, windowLimit(name)));
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
       const group = ready.slice(i, j);
-      const end = j;
+      // One group at a time: the platform's answers pace the lane (several in flight measured 429s at 1,000/s, as
+      // requests queued on either side arrived together). Late three times running: sent anyway.
+      const result = await sendGroup(name, channel, group, lateTries >= 3 ? Number.POSITIVE_INFINITY : at);
+      if (result === "late") {
+        lateTries++;
+        continue; // new slots for the same group
+      }
+      lateTries = 0;
       i = j;
-      if (inflight.size >= GROUPS_IN_FLIGHT) await Promise.race(inflight);
-      if (halt !== undefined) break;
-      const p: Promise<void> = sendGroup(name, channel, group).then((result) => {
-        if (result === "stopped" || result > 0) {
-          halt = halt === undefined || result === "stopped" ? result : Math.max(typeof halt === "number" ? halt : 0, result);
-          haltAt = Math.min(haltAt, end);
-        }
-      });
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p));
+      if (result === "stopped" || (typeof result === "number" && result > 0)) {
+        halt = result;
+        haltAt = j;
+      }
     }
-    await Promise.all(inflight);
     if (halt === undefined && !stopping) return false;
     if (typeof halt === "number") {
       // Throttled: the rest go after the platform's wait, in their order.
@@ -361,7 +358,8 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     name: ChannelName,
     channel: Channel,
     group: { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string }[],
-  ): Promise<number | "stopped"> {
+    slot: number,
+  ): Promise<number | "stopped" | "late"> {
     const ids = group.map((g) => g.id);
     const startedAt = ctx.now();
     // Marked only while the campaign is still sending: a pause or a cancel stops the very next group.
@@ -378,6 +376,11 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     const window = windowOf(name);
     const opens = windowOpensAt(window, group.length, windowLimit(name)) - Date.now();
     if (opens > 0) await sleep(opens);
+    if (Date.now() - slot > LATE_MS) {
+      // The write above was slow: not sent, so back to the queue as it was, to be sent in new slots.
+      await db.campaignDelivery.updateMany({ where: { id: { in: group.map((g) => g.id) }, lockedBy: owner, state: "sending" }, data: { state: "queued", attempts: { decrement: 1 } } });
+      return "late";
+    }
     const callAt = Date.now();
     for (let k = 0; k < group.length; k++) window.push(callAt);
     if (window.length > 4_000) window.splice(0, window.length - 2_000);
