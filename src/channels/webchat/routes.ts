@@ -18,6 +18,7 @@ import { acceptsFile } from "../../conversation/expects-evidence.ts";
 import type { InboundContent } from "../types.ts";
 import { cleanFileName, normalizeText } from "../../text/normalize.ts";
 import { DEFAULT_LOCALES_DIR } from "../../i18n/index.ts";
+import { IMAGE_ID, imageMime, imagePath } from "../../outreach/campaigns/campaign-image.ts";
 import { visitorKeyOf, type WebchatPayload, type WebchatView } from "./channel.ts";
 import { ensureVisitor, readVisitor } from "./visitor.ts";
 import { ConcurrencySlots, KeyedRate } from "../../security/local-limits.ts";
@@ -162,6 +163,16 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
   });
   router.use("/static", express.static(PUBLIC_DIR, { index: false, maxAge: "1h" }));
   router.use("/audio", express.static(localesDir, { index: false, maxAge: "1d", extensions: false, dotfiles: "deny" }));
+
+  // A campaign's image: public (residents' browsers load it), immutable (named by its SHA-256), only stored names.
+  router.get("/campaign-images/:id", (req, res, next) => {
+    const id = req.params.id;
+    if (!IMAGE_ID.test(id)) return next(new AppError("not_found", "Không tìm thấy ảnh này."));
+    res.setHeader("Content-Type", imageMime(id));
+    res.sendFile(imagePath(ctx.config.mediaDir, id), { maxAge: "365d", immutable: true, lastModified: false }, (err) => {
+      if (err && !res.headersSent) next(new AppError("not_found", "Không tìm thấy ảnh này."));
+    });
+  });
 
   router.get("/api/config", (_req, res) => {
     res.json({ maxUploadBytes: ctx.config.maxUploadBytes, accept: ACCEPT });
