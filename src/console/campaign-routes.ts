@@ -280,6 +280,7 @@ export const campaignRoutes: ApiRoute[] = [
       "Thân yêu cầu là chính tệp ảnh (Content-Type: image/jpeg hoặc image/png), tối đa 1 MB (giới hạn ảnh của Zalo). Ảnh được kiểm tra theo nội dung tệp và lưu một lần; " +
       "dùng imageId trả về trong trường image: { id } của chiến dịch. Ghi nhật ký.",
     auth: true,
+    rawBody: ["image/jpeg", "image/png"],
     response: {
       status: 201,
       description: "Ảnh đã lưu",
