@@ -360,7 +360,9 @@ export const campaignRoutes: ApiRoute[] = [
       const channels: z.input<typeof previewView>["channels"] = [];
       for (const channel of CAMPAIGN_CHANNELS) {
         for (const language of CAMPAIGN_LANGUAGES) {
-          const message = composeCampaignMessage(i18n, c, language, { mediaDir: ctx.config.mediaDir });
+          const composed = composeCampaignMessage(i18n, c, language, { mediaDir: ctx.config.mediaDir });
+          // The editor sees the image's address, never a path on the server.
+          const message = composed.image && c.imageId ? { ...composed, image: { ...composed.image, file: campaignImageUrl(c.imageId) } } : composed;
           const fallback = language !== "vi" && !c.variants[language];
           try {
             const requests =
@@ -368,7 +370,7 @@ export const campaignRoutes: ApiRoute[] = [
                 ? planRequests("123456789", message)
                 : channel === "zalo"
                   ? planMessages(message, { buttonPrefix: "#tb:", sendAudio: true, maxButtonsPerMessage: 5, buttonShape: "text_with_buttons", moreChoicesText: "Thêm lựa chọn:" })
-                  : [{ text: message.text, buttons: message.buttons, links: message.links }];
+                  : [{ ...(c.imageId ? { image: { url: campaignImageUrl(c.imageId) } } : {}), text: message.text, buttons: message.buttons, links: message.links }];
             channels.push({ channel, language, fallback, requests });
           } catch (err) {
             channels.push({ channel, language, fallback, requests: [], error: (err as Error).message });
