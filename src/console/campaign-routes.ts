@@ -2,10 +2,10 @@
  * Outreach campaigns: outreach editors (and admin) write and submit them; another person whose role may
  * approve (admin, outreach_lead) approves; the duty desk reads them and their figures. Every step audited.
  */
-import type { Request, Response } from "express";
 import { z } from "zod";
 import { planRequests } from "../channels/telegram/plan.ts";
 import { planMessages } from "../channels/zalo/plan.ts";
+import { endRefusedBody } from "../http/end-refused-body.ts";
 import { AppError } from "../http/errors.ts";
 import type { Translator } from "../i18n/index.ts";
 import { createTranslator } from "../i18n/index.ts";
@@ -150,19 +150,6 @@ async function one(ctx: AppContext, id: string) {
 }
 
 let translator: Promise<Translator> | undefined;
-
-/** A refused upload: a small rest of the body is read and dropped (the connection is kept), a big one is not read. */
-function endRefusedBody(req: Request, res: Response): void {
-  if (req.complete) return;
-  const declared = Number(req.headers["content-length"]);
-  if (req.headers["content-length"] !== undefined && declared <= 4 * CAMPAIGN_IMAGE_MAX_BYTES) {
-    req.resume();
-    return;
-  }
-  req.unpipe();
-  req.pause();
-  res.setHeader("Connection", "close");
-}
 
 const previewView = z
   .object({

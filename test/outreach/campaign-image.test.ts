@@ -5,6 +5,7 @@
  * text, and the web chat shows it from a public address that serves the same bytes.
  */
 import { readdir } from "node:fs/promises";
+import { request } from "node:http";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi } from "../fakes/telegram-bot-api.ts";
@@ -75,6 +76,31 @@ describe("uploading a campaign image", () => {
     const tooBig = await upload(svc, who.editor, big);
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error?.message).toContain("tối đa 1 MB");
+
+    // Sent in chunks with no declared length: reading stops past 1 MB, and the answer is the same.
+    const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const url = new URL(`${svc.url}/api/campaigns/images`);
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...headers(who.editor), "content-type": "image/png", "transfer-encoding": "chunked" } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+      req.write(big.subarray(0, 64 * 1024));
+      let at = 64 * 1024;
+      const more = () => {
+        while (at < big.length) {
+          const ok = req.write(big.subarray(at, at + 64 * 1024));
+          at += 64 * 1024;
+          if (!ok) return void req.once("drain", more);
+        }
+        req.end();
+      };
+      more();
+    });
+    expect(chunked.status).toBe(413);
+    expect(chunked.text).toContain("tối đa 1 MB");
 
     // Nothing refused was stored, and a campaign cannot name an image that was never uploaded.
     expect(await readdir(path.join(svc.ctx.config.mediaDir, "campaign-images"))).toHaveLength(2);
