@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi } from "../fakes/telegram-bot-api.ts";
 import { FakeZaloApi, ZALO_PATHS, zaloServiceEnv } from "../fakes/zalo-api.ts";
 import { jpegSkeleton, tinyPng } from "../support/images.ts";
+import { sweepOrphans } from "../../src/media/sweep-orphans.ts";
 import { chat, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { TEST_BOT_TOKEN, telegramWebhookEnv } from "../support/telegram-webhook.ts";
 import { addEditors, addSubscribers, api, finished, headers, launch, type CampaignView, type Editors } from "./support.ts";
@@ -113,6 +114,18 @@ describe("uploading a campaign image", () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toContain("Không tìm thấy ảnh này");
     expect((await api(svc, who.editor, "POST", "/campaigns", { title: "x", topic: "scam", variants: { vi: { text: "x" } }, image: { id: "../../etc/passwd" } })).status).toBe(400);
+  });
+
+  it("keeps an image a campaign names and removes, after UPLOAD_ORPHAN_HOURS, one that no campaign names", async () => {
+    const dir = path.join(svc.ctx.config.mediaDir, "campaign-images");
+    const [kept, unused] = [(await upload(svc, who.editor, tinyPng(3, 2))).body.imageId!, (await upload(svc, who.editor, jpegSkeleton(4, 3), "image/jpeg")).body.imageId!];
+    const saved = await api(svc, who.editor, "POST", "/campaigns", { title: "Giữ ảnh", topic: "scam", variants: { vi: { text: "Có ảnh." } }, image: { id: kept } });
+    expect(saved.status).toBe(201);
+    expect(await sweepOrphans(svc.ctx)).toMatchObject({ campaignImages: 0 });
+    const later = new Date(Date.now() + (svc.ctx.config.uploads.orphanHours + 1) * 3600_000);
+    expect(await sweepOrphans({ db: svc.ctx.db, config: svc.ctx.config, now: () => later })).toMatchObject({ campaignImages: 1 });
+    expect(await readdir(dir)).toEqual([kept]);
+    expect(unused).toMatch(/\.jpg$/);
   });
 
   it("is refused to an account that does not write campaigns", async () => {

@@ -7,7 +7,7 @@
  * @example const { imageId } = await storeCampaignImage(ctx.config.mediaDir, bytes) // "3f…a1.png"
  */
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { AppError } from "../../http/errors.ts";
@@ -95,7 +95,11 @@ export async function storeCampaignImage(mediaDir: string, bytes: Buffer): Promi
   const dir = path.join(mediaDir, IMAGE_DIR);
   await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const target = path.join(dir, imageId);
-  if (!(await imageExists(mediaDir, imageId))) {
+  if (await imageExists(mediaDir, imageId)) {
+    // Uploaded again: renewed, so the sweep of unused images (src/media/sweep-orphans.ts) leaves it to be saved.
+    const now = new Date();
+    await utimes(target, now, now);
+  } else {
     const tmp = path.join(dir, `.${randomUUID()}.tmp`);
     try {
       await writeFile(tmp, bytes, { mode: 0o600 });
