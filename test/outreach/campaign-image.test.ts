@@ -159,14 +159,26 @@ describe("a campaign with an image on Telegram and web chat", () => {
     expect(c.image).toEqual({ id: img.imageId, url: `/chat/campaign-images/${img.imageId}` });
     const done = await finished(svc, who.editor, c.id);
     expect(done.counts).toMatchObject({ total: 2, sent: 2, failed: 0 });
+    const photos: unknown[] = [];
     for (const p of people) {
       const calls = fake.calls.filter((call) => String(call.params["chat_id"]) === p.chatId && call.status === 200);
       expect(calls.map((call) => call.method)).toEqual(["sendPhoto", "sendMessage"]);
-      expect(calls[0]!.files.map((f) => f.size)).toEqual([png.length]);
+      photos.push(calls[0]!.files.length ? calls[0]!.files.map((f) => f.size) : calls[0]!.params["photo"]);
       expect(calls[0]!.params["caption"]).toBeUndefined();
       expect(calls[1]!.params["text"]).toBe("Ảnh cảnh báo lừa đảo kèm theo.");
       expect(JSON.stringify(calls[1]!.params["reply_markup"])).toContain("Báo tin cho công an");
     }
+    // Uploaded once; the next chat gets the same photo by the file_id Telegram gave it.
+    const uploaded = fake.callsTo("sendPhoto").find((call) => call.files.length)!;
+    const fileId = ((uploaded.reply as { result: { photo: { file_id: string }[] } }).result.photo.at(-1)!).file_id;
+    expect(photos).toEqual([[png.length], fileId]);
+    // A file id Telegram no longer takes: the photo is uploaded again and the resident still gets it.
+    fake.failNext("sendPhoto", { kind: "error", code: 400, description: "Bad Request: wrong file identifier/HTTP URL specified" });
+    const [again] = await addSubscribers(svc, 1, { topics: ["drugs"] });
+    const second = await launch(svc, who, { topic: "drugs", title: "Lại ảnh", image: { id: img.imageId }, variants: { vi: { text: "Ảnh lần hai." } } });
+    expect((await finished(svc, who.editor, second.id)).counts).toMatchObject({ total: 1, sent: 1 });
+    const tries = fake.callsTo("sendPhoto").filter((call) => String(call.params["chat_id"]) === again!.chatId);
+    expect(tries.map((call) => [call.status, call.files.map((f) => f.size)])).toEqual([[400, []], [200, [png.length]]]);
     const preview = await api<{ channels: { channel: string; language: string; requests: unknown[] }[] }>(svc, who.editor, "GET", `/campaigns/${c.id}/preview`);
     const tg = preview.body.channels.find((ch) => ch.channel === "telegram" && ch.language === "vi")!;
     expect(tg.requests[0]).toMatchObject({ method: "sendPhoto", payload: { photo: { source: c.image!.url } } });
