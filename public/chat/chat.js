@@ -242,6 +242,9 @@ function renderMessage(m) {
   const out = m.direction === 'out';
   const receipt = out && validReceipt(m.receipt);
   const bubble = h('div', { class: receipt ? 'bubble receipt' : 'bubble' });
+  // A campaign's image comes before its text; only our own campaign-image path is shown.
+  const imageUrl = out && typeof m.image?.url === 'string' && /^\/chat\/campaign-images\/[0-9a-f]{64}\.(jpg|png)$/.test(m.image.url) && safeUrl(m.image.url);
+  if (imageUrl) bubble.append(h('img', { class: 'campaign-image', src: imageUrl, alt: 'Ảnh của chiến dịch', loading: 'lazy' }));
   if (receipt) bubble.append(...renderReceipt(m.text, receipt));
   else if (m.text) bubble.append(h('p', { class: 'text', text: m.text }));
   if (m.attachment) bubble.append(renderAttachment(m.attachment));

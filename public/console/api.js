@@ -18,7 +18,7 @@ export class ApiError extends Error {
 
 const NETWORK = 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.';
 
-/** api('/tips', { query: {q:'ma tuy'} }) · api('/tips/1/claim', { method: 'POST', body: {version} }) */
+/** api('/tips', { query: {q:'ma tuy'} }) · api('/tips/1/claim', { method: 'POST', body: {version} }) · body: a File/Blob is sent as is */
 export async function api(path, { method = 'GET', body, query, quiet401 = false } = {}) {
   let url = `/api${path}`;
   if (query) {
@@ -28,11 +28,13 @@ export async function api(path, { method = 'GET', body, query, quiet401 = false 
     if (s) url += `?${s}`;
   }
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A file (a campaign image) goes as the whole body, with its own type.
+  const isFile = typeof Blob !== 'undefined' && body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = isFile ? body.type : 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
-    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : isFile ? body : JSON.stringify(body), credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'network', NETWORK);
   }

@@ -56,6 +56,9 @@ const PLACEHOLDER = /\[[^[\]\n]{1,60}\]/g;
 export const placeholdersIn = (...texts) => [...new Set(texts.flatMap((t) => t.match(PLACEHOLDER) ?? []))];
 
 const BASE = '/console/campaigns';
+/** Where a campaign image is served (src/channels/webchat/routes.ts); the largest file Zalo takes. */
+const IMAGE_URL = /^\/chat\/campaign-images\/[0-9a-f]{64}\.(jpg|png)$/;
+const IMAGE_MAX = 1024 * 1024;
 /** Empties `el` and puts `kids` in it (nested lists flattened, null and false left out). */
 function put(el, ...kids) {
   clear(el).append(...kids.flat(Infinity).filter((k) => k != null && k !== false));
@@ -455,10 +458,24 @@ export function mount(main, app, { params }) {
       h('div', { class: `camp-chat ch-${ch.value}` }, bubbles));
   }
 
+  /** A campaign image in the preview: only our own image addresses are shown. */
+  function imageBubble(url) {
+    return typeof url === 'string' && IMAGE_URL.test(url)
+      ? h('div', { class: 'camp-msg' }, h('img', { class: 'camp-bubble camp-image', src: url, alt: 'Ảnh của chiến dịch' }))
+      : null;
+  }
+
   /** One platform request as the resident sees it: its text and, under it, its buttons. */
   function bubble(channel, req) {
     let text = '';
     let buttons = [];
+    if (channel === 'telegram' && req?.method === 'sendPhoto') return imageBubble(req.payload?.photo?.source);
+    if (channel === 'zalo' && req?.kind === 'image') return imageBubble(req.file);
+    if (channel === 'webchat' && req?.image) {
+      const img = imageBubble(req.image.url);
+      const rest = bubble(channel, { ...req, image: undefined });
+      return img ? h('div', { class: 'camp-msg-group' }, img, rest) : rest;
+    }
     if (channel === 'telegram') {
       const p = req?.payload ?? {};
       text = p.text ?? p.caption ?? '';
@@ -530,6 +547,47 @@ export function mount(main, app, { params }) {
     };
     for (const el of [title, vi, hre, cua]) el.addEventListener('input', updatePlaceholders);
     updatePlaceholders();
+
+    // Image: uploaded as soon as it is chosen; the campaign keeps its id.
+    let imageId = c?.image?.id ?? null;
+    const imageInput = h('input', { type: 'file', id: uid('image'), accept: 'image/jpeg,image/png' });
+    const imageStatus = h('p', { class: 'small', id: uid('image-status'), role: 'status', 'aria-live': 'polite' });
+    const imageThumb = h('div', { class: 'camp-image-pick' });
+    const renderImage = () => put(imageThumb, imageId
+      ? [h('img', { class: 'camp-thumb', src: `/chat/campaign-images/${imageId}`, alt: 'Ảnh của chiến dịch' }),
+        h('button', { type: 'button', class: 'btn small', onclick: () => {
+          imageId = null;
+          imageInput.value = '';
+          imageStatus.textContent = 'Đã bỏ ảnh. Lưu lại để chiến dịch không còn ảnh.';
+          renderImage();
+        } }, 'Bỏ ảnh')]
+      : []);
+    renderImage();
+    imageInput.addEventListener('change', async () => {
+      const file = imageInput.files?.[0];
+      if (!file) return;
+      if (file.type !== 'image/jpeg' && file.type !== 'image/png') {
+        imageStatus.textContent = 'Chỉ nhận ảnh JPG hoặc PNG. Hãy chọn ảnh khác.';
+        imageInput.value = '';
+        return;
+      }
+      if (file.size > IMAGE_MAX) {
+        imageStatus.textContent = 'Ảnh lớn quá: tối đa 1 MB (giới hạn của Zalo). Hãy thu nhỏ ảnh rồi chọn lại.';
+        imageInput.value = '';
+        return;
+      }
+      imageStatus.textContent = 'Đang tải ảnh lên…';
+      try {
+        const saved = await api('/campaigns/images', { method: 'POST', body: file });
+        if (state.disposed) return;
+        imageId = saved.imageId;
+        imageStatus.textContent = 'Đã tải ảnh lên. Ảnh được gửi trước nội dung.';
+        renderImage();
+      } catch (err) {
+        imageStatus.textContent = err.message;
+        imageInput.value = '';
+      }
+    });
 
     // Buttons
     const has = (kind) => (c?.buttons ?? []).find((b) => b.kind === kind);
@@ -696,7 +754,8 @@ export function mount(main, app, { params }) {
       h('section', { class: 'stack' }, h('h2', {}, '2. Nội dung'),
         field('Nội dung tiếng Việt (bắt buộc)', vi), counter, placeholderWarn,
         field('Nội dung tiếng Hrê (không bắt buộc)', hre, 'Chỉ điền khi có người nói tiếng Hrê viết; để trống thì người nhận đọc tiếng Việt.'),
-        field('Nội dung tiếng Co (không bắt buộc)', cua, 'Chỉ điền khi có người nói tiếng Co viết; để trống thì người nhận đọc tiếng Việt.')),
+        field('Nội dung tiếng Co (không bắt buộc)', cua, 'Chỉ điền khi có người nói tiếng Co viết; để trống thì người nhận đọc tiếng Việt.'),
+        field('Ảnh (JPG hoặc PNG, tối đa 1 MB)', imageInput, 'Không bắt buộc. Ảnh được gửi trước nội dung, trên mọi kênh.'), imageStatus, imageThumb),
       h('section', { class: 'stack' }, h('h2', {}, '3. Nút bấm dưới tin'),
         h('div', { class: 'field check' }, btnReport, h('label', { for: btnReport.id }, 'Nút Báo tin')),
         h('div', { class: 'field check' }, btnQuiz, h('label', { for: btnQuiz.id }, 'Nút Làm bài thi')),
@@ -749,7 +808,7 @@ export function mount(main, app, { params }) {
       ev.preventDefault();
       errors.hide();
       const problems = [];
-      const body = { title: title.value.trim(), topic: topic.value, variants: {}, buttons: [], audience: audience(), scheduledAt: null, recurrence: null };
+      const body = { title: title.value.trim(), topic: topic.value, variants: {}, buttons: [], audience: audience(), scheduledAt: null, recurrence: null, image: imageId ? { id: imageId } : null };
       if (!body.title) problems.push('Ghi tên chiến dịch.');
       const left = remaining();
       if (left.length) problems.push(`Còn chỗ chưa điền: ${left.join(', ')}. Hãy thay bằng thông tin thật trước khi lưu.`);

@@ -77,6 +77,8 @@ export interface OutboundMessage {
   phones?: { label: string; number: string }[];
   /** A recorded clip of this prompt in the resident's language. */
   audio?: { file: string; mime: string; label?: string };
+  /** A picture shown before the text (a campaign's image): JPEG or PNG, at most 1 MB. */
+  image?: { file: string; mime: string };
   /** Buttons that open a web page (a campaign's link), after the choices. */
   links?: { label: string; url: string }[];
   /** A campaign message on a bot allowed paid broadcasts (Telegram allow_paid_broadcast: above 30 messages/s). */

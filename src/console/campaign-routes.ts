@@ -5,12 +5,15 @@
 import { z } from "zod";
 import { planRequests } from "../channels/telegram/plan.ts";
 import { planMessages } from "../channels/zalo/plan.ts";
+import { endRefusedBody } from "../http/end-refused-body.ts";
 import { AppError } from "../http/errors.ts";
 import type { Translator } from "../i18n/index.ts";
 import { createTranslator } from "../i18n/index.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { audienceSchema, CAMPAIGN_CHANNELS, CAMPAIGN_LANGUAGES, campaignInputSchema, type Audience } from "../outreach/campaigns/campaign-input.ts";
+import { CAMPAIGN_IMAGE_MAX_BYTES, campaignImageUrl, imageMime, NOT_AN_IMAGE_MESSAGE, readBoundedBody, storeCampaignImage } from "../outreach/campaigns/campaign-image.ts";
 import { composeCampaignMessage } from "../outreach/campaigns/compose.ts";
+import { recordAudit } from "../officers/record-audit.ts";
 import {
   CAMPAIGN_STATUSES,
   countAudience,
@@ -55,6 +58,7 @@ export const campaignView = z
     topic: z.string(),
     variants: z.record(z.string(), z.object({ text: z.string() })),
     buttons: z.array(z.record(z.string(), z.string())),
+    image: z.object({ id: z.string(), url: z.string() }).nullable().meta({ description: "Ảnh gửi trước nội dung; url xem được không cần đăng nhập" }),
     audience: audienceSchema,
     scheduledAt: z.string().nullable(),
     recurrence: z.record(z.string(), z.unknown()).nullable(),
@@ -118,6 +122,7 @@ async function views(ctx: AppContext, rows: Row[]): Promise<z.input<typeof campa
       topic: row.topic,
       variants: c.variants,
       buttons: c.buttons,
+      image: row.imageId ? { id: row.imageId, url: campaignImageUrl(row.imageId) } : null,
       audience: c.audience,
       scheduledAt: iso(row.scheduledAt),
       recurrence: c.recurrence,
@@ -253,6 +258,44 @@ export const campaignRoutes: ApiRoute[] = [
       return one(ctx, row.id);
     },
   }),
+  defineRoute({
+    method: "post",
+    path: "/campaigns/images",
+    tag: "campaigns",
+    summary: "Tải lên ảnh cho chiến dịch",
+    description:
+      "Thân yêu cầu là chính tệp ảnh (Content-Type: image/jpeg hoặc image/png), tối đa 1 MB (giới hạn ảnh của Zalo). Ảnh được kiểm tra theo nội dung tệp và lưu một lần; " +
+      "dùng imageId trả về trong trường image: { id } của chiến dịch. Ghi nhật ký.",
+    auth: true,
+    rawBody: ["image/jpeg", "image/png"],
+    response: {
+      status: 201,
+      description: "Ảnh đã lưu",
+      schema: z.object({ imageId: z.string(), width: z.number().int().optional(), height: z.number().int().optional() }).meta({ id: "CampaignImage" }),
+    },
+    errors: ["unauthorized", "forbidden", "csrf_failed", "unsupported_media_type", "payload_too_large"],
+    async run({ ctx, req, res, auth }) {
+      try {
+        permitWrite(auth.officer);
+        const type = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+        if (type !== "image/jpeg" && type !== "image/png") throw new AppError("unsupported_media_type", NOT_AN_IMAGE_MESSAGE);
+        const bytes = await readBoundedBody(req, CAMPAIGN_IMAGE_MAX_BYTES);
+        const image = await storeCampaignImage(ctx.config.mediaDir, bytes);
+        await recordAudit(ctx, {
+          officerId: auth.officer.id,
+          action: "campaign.image_upload",
+          targetType: "campaign_image",
+          targetId: image.imageId,
+          data: { bytes: bytes.length, mime: imageMime(image.imageId), width: image.width, height: image.height },
+          ip: req.ip ?? null,
+        });
+        return { imageId: image.imageId, width: image.width, height: image.height };
+      } catch (err) {
+        endRefusedBody(req, res);
+        throw err;
+      }
+    },
+  }),
   campaignTemplatesRoute,
   defineRoute({
     method: "get",
@@ -304,7 +347,9 @@ export const campaignRoutes: ApiRoute[] = [
       const channels: z.input<typeof previewView>["channels"] = [];
       for (const channel of CAMPAIGN_CHANNELS) {
         for (const language of CAMPAIGN_LANGUAGES) {
-          const message = composeCampaignMessage(i18n, c, language);
+          const composed = composeCampaignMessage(i18n, c, language, { mediaDir: ctx.config.mediaDir });
+          // The editor sees the image's address, never a path on the server.
+          const message = composed.image && c.imageId ? { ...composed, image: { ...composed.image, file: campaignImageUrl(c.imageId) } } : composed;
           const fallback = language !== "vi" && !c.variants[language];
           try {
             const requests =
@@ -312,7 +357,7 @@ export const campaignRoutes: ApiRoute[] = [
                 ? planRequests("123456789", message)
                 : channel === "zalo"
                   ? planMessages(message, { buttonPrefix: "#tb:", sendAudio: true, maxButtonsPerMessage: 5, buttonShape: "text_with_buttons", moreChoicesText: "Thêm lựa chọn:" })
-                  : [{ text: message.text, buttons: message.buttons, links: message.links }];
+                  : [{ ...(c.imageId ? { image: { url: campaignImageUrl(c.imageId) } } : {}), text: message.text, buttons: message.buttons, links: message.links }];
             channels.push({ channel, language, fallback, requests });
           } catch (err) {
             channels.push({ channel, language, fallback, requests: [], error: (err as Error).message });

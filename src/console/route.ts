@@ -40,6 +40,8 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema,
   params?: P;
   query?: Q;
   body?: B;
+  /** The body is a file of one of these types, read by `run` itself (documented as binary). */
+  rawBody?: string[];
   response: {
     status: 200 | 201 | 204;
     description: string;

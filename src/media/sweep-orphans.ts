@@ -1,16 +1,18 @@
 /**
  * Removes evidence nobody will ever read: attachments never tied to a tip within
  * UPLOAD_ORPHAN_HOURS (a draft abandoned, a file sent where no step took it), files in the media
- * folder that no row names, and partial files left in media/tmp by a crash. A file is removed only
+ * folder that no row names, partial files left in media/tmp by a crash, and campaign images no
+ * campaign names. A file is removed only
  * when no attachment row names its content-addressed key and it has not been written for that long
  * (storing the same content again renews it), so a sweep in one process cannot take a file another
  * process has just stored. Every step is idempotent: two processes sweeping at once do no harm.
  *
- * @example const swept = await sweepOrphans(ctx); // { rows: 3, files: 2, tmp: 1 }
+ * @example const swept = await sweepOrphans(ctx); // { rows: 3, files: 2, tmp: 1, campaignImages: 0 }
  */
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../context.ts";
+import { IMAGE_DIR, IMAGE_ID } from "../outreach/campaigns/campaign-image.ts";
 
 export interface SweepResult {
   /** Attachment rows removed. */
@@ -19,6 +21,8 @@ export interface SweepResult {
   files: number;
   /** Partial files removed from media/tmp. */
   tmp: number;
+  /** Campaign images uploaded but named by no campaign (an editor picked another, or never saved). */
+  campaignImages: number;
 }
 
 type Ctx = Pick<AppContext, "db" | "now" | "config">;
@@ -33,7 +37,8 @@ export async function sweepOrphans(ctx: Ctx): Promise<SweepResult> {
   const rows = await removeOrphanRows(ctx, cutoff);
   const files = await removeUnnamedFiles(ctx, cutoff);
   const tmp = await removeOld(path.join(ctx.config.mediaDir, "tmp"), cutoff);
-  return { rows, files, tmp };
+  const campaignImages = await removeUnusedCampaignImages(ctx, cutoff);
+  return { rows, files, tmp, campaignImages };
 }
 
 async function removeOrphanRows(ctx: Ctx, cutoff: Date): Promise<number> {
@@ -83,6 +88,32 @@ async function removeUnnamedFiles(ctx: Ctx, cutoff: Date): Promise<number> {
     }
   }
   await flush();
+  return removed;
+}
+
+/** Campaign images not uploaded since `cutoff` that no campaign (of any status) names. */
+async function removeUnusedCampaignImages(ctx: Ctx, cutoff: Date): Promise<number> {
+  const dir = path.join(ctx.config.mediaDir, IMAGE_DIR);
+  const old: string[] = [];
+  for (const name of await entries(dir)) {
+    if (!IMAGE_ID.test(name)) continue;
+    const info = await stat(path.join(dir, name)).catch(() => null);
+    if (info?.isFile() && info.mtime < cutoff) old.push(name);
+  }
+  if (old.length === 0) return 0;
+  let removed = 0;
+  for (let i = 0; i < old.length; i += BATCH) {
+    const names = old.slice(i, i + BATCH);
+    const used = new Set((await ctx.db.campaign.findMany({ where: { imageId: { in: names } }, select: { imageId: true } })).map((c) => c.imageId));
+    for (const name of names) {
+      if (used.has(name)) continue;
+      // Checked again just before removing: the same image may have been uploaded again a moment ago.
+      const info = await stat(path.join(dir, name)).catch(() => null);
+      if (!info || info.mtime >= cutoff) continue;
+      await rm(path.join(dir, name), { force: true });
+      removed++;
+    }
+  }
   return removed;
 }
 

@@ -14,6 +14,7 @@ import { apiRoutes } from "../../src/console/router.ts";
 import type { ApiRoute } from "../../src/console/route.ts";
 import type { Role } from "../../src/officers/roles.ts";
 import { fold } from "../../src/text/normalize.ts";
+import { tinyPng } from "../support/images.ts";
 import { addOfficer, ensureUnit, insertTip, PASSWORD, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
 
 const UNIT_A = "CAX-MT-A";
@@ -75,6 +76,8 @@ interface RouteCase {
   sse?: boolean;
   /** The call ends the caller's session (sign out), so sign in again after it. */
   endsSession?: boolean;
+  /** A file as the whole body (an upload), instead of JSON. */
+  raw?: { type: string; data: () => Buffer };
 }
 
 let n = 0;
@@ -148,6 +151,7 @@ const CASES: Record<string, RouteCase> = {
   "POST /campaigns": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => campaignInput() },
   "PATCH /campaigns/:id": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => campaignInput() },
   "POST /campaigns/test-chat/code": { expect: allowedFor("admin", "outreach", "outreachLead") },
+  "POST /campaigns/images": { expect: allowedFor("admin", "outreach", "outreachLead"), raw: { type: "image/png", data: () => tinyPng() } },
   // Reaches the 409 "link your chat first" for everyone allowed (no chat is linked here); the test send itself is tested in test/outreach.
   "POST /campaigns/:id/test-send": { expect: { ...allowedFor("admin", "outreach", "outreachLead"), admin: 409, outreach: 409, outreachLead: 409 } },
   "POST /campaigns/:id/submit": { expect: allowedFor("admin", "outreach", "outreachLead") },
@@ -334,8 +338,8 @@ async function call(route: ApiRoute, c: RouteCase, w: World, headers: Record<str
   const aborter = new AbortController();
   const res = await fetch(`${api.base}/api${urlPath}${c.query ? `?${c.query}` : ""}`, {
     method: route.method.toUpperCase(),
-    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: { ...headers, ...(c.raw ? { "content-type": c.raw.type } : body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(c.raw ? { body: new Uint8Array(c.raw.data()) } : body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: aborter.signal,
   });
   const contentType = res.headers.get("content-type") ?? "";

@@ -85,6 +85,7 @@ describe("the OpenAPI document", () => {
         "GET /api/campaigns/{id}/preview",
         "POST /api/campaigns/{id}/submit",
         "POST /api/campaigns/test-chat/code",
+        "POST /api/campaigns/images",
         "POST /api/campaigns/{id}/test-send",
         "POST /api/campaigns/{id}/approve",
         "POST /api/campaigns/{id}/pause",

@@ -15,7 +15,7 @@ import { downloadMedia } from "./download.ts";
 import { DEFAULT_KEYBOARD_LABELS, type KeyboardLabels } from "./plan.ts";
 import { startPolling, type Poller } from "./polling.ts";
 import { receiveUpdate } from "./receive.ts";
-import { sendMessage } from "./send.ts";
+import { createPhotoCache, sendMessage } from "./send.ts";
 import { registerCommands, registerWebhook } from "./setup.ts";
 import { verifyTelegramWebhook } from "./webhook.ts";
 
@@ -53,6 +53,7 @@ export function createTelegramChannel(
   const labels: KeyboardLabels = { ...DEFAULT_KEYBOARD_LABELS, ...options.keyboardLabels };
   let poller: Poller | undefined;
 
+  const photos = createPhotoCache();
   return {
     name: "telegram",
     capabilities: telegramCapabilities,
@@ -61,7 +62,7 @@ export function createTelegramChannel(
 
     receive: (payload) => receiveUpdate(payload),
 
-    send: (chatId, message) => sendMessage(api, chatId, message, labels),
+    send: (chatId, message) => sendMessage(api, chatId, message, labels, photos),
 
     download: (media, maxBytes) => downloadMedia(api, media, maxBytes, options.downloadTimeoutMs ?? 120_000),
 

@@ -27,7 +27,7 @@ export const DEFAULT_KEYBOARD_LABELS: Readonly<KeyboardLabels> = Object.freeze({
 });
 
 /**
- * Plans the requests for one message, in order: the voice/audio clip, then the text part(s).
+ * Plans the requests for one message, in order: the image, the voice/audio clip, then the text part(s).
  *
  * Keyboards:
  * - inline `buttons` go on the last text part;
@@ -50,12 +50,14 @@ export function planRequests(chatId: string, message: OutboundMessage, labels: K
   const reply = message.requestLocation || message.requestContact ? replyKeyboard(message, labels) : undefined;
 
   const texts = splitText(composeText(message), caps.textMaxChars);
-  if (texts.length === 0 && (inline || reply || !message.audio)) {
+  if (texts.length === 0 && (inline || reply || (!message.audio && !message.image))) {
     throw new SendError("invalid_message", "telegram: message has no text to show with its buttons");
   }
   if (inline && reply && texts.length === 1) texts.push(labels.choices);
 
   const requests: BotApiRequest[] = [];
+  // The picture first, without a caption (1,024 characters at most): the text follows with its buttons.
+  if (message.image) requests.push({ method: "sendPhoto", payload: { chat_id, photo: { source: message.image.file }, ...protect, ...paid } });
   if (message.audio) requests.push(audioRequest(chat_id, message.audio, protect));
   texts.forEach((text, index) => {
     const isLast = index === texts.length - 1;

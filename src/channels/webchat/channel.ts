@@ -4,6 +4,7 @@
  * SSE or polling. Inbound payloads are built by src/channels/webchat/routes.ts.
  */
 import path from "node:path";
+import { campaignImageUrl, IMAGE_ID } from "../../outreach/campaigns/campaign-image.ts";
 import type { AppContext } from "../../context.ts";
 import type { Channel, ChannelCapabilities, InboundContent, InboundMessage, OutboundMessage } from "../types.ts";
 import { openStored } from "../../media/store.ts";
@@ -47,6 +48,8 @@ export interface WebchatView {
   /** A campaign's links (https only). */
   links?: { label: string; url: string }[];
   audio?: { url: string; label?: string };
+  /** A campaign's image, shown before the text. */
+  image?: { url: string };
   attachment?: { name: string; kind: string; size?: number; status?: string };
   location?: { latitude: number; longitude: number };
   /** A receipt's two codes, shown as a card with a copy button; `text` still holds the whole message. */
@@ -79,6 +82,7 @@ export function createWebchatChannel(ctx: AppContext, localesDir = DEFAULT_LOCAL
       const visitorKey = visitorKeyOf(ctx, chatId);
       const view: Omit<WebchatView, "id" | "createdAt"> = {
         direction: "out",
+        ...(message.image && IMAGE_ID.test(path.basename(message.image.file)) ? { image: { url: campaignImageUrl(path.basename(message.image.file)) } } : {}),
         text: message.text,
         buttons: message.buttons,
         requestLocation: message.requestLocation,

@@ -11,6 +11,7 @@ import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { AppError } from "../../http/errors.ts";
+import { endRefusedBody } from "../../http/end-refused-body.ts";
 import { storeInboundEvent } from "../../inbox/store-event.ts";
 import { UnexpectedMediaError, UnsupportedMediaError } from "../../media/store.ts";
 import { chargeUpload, refusalFor } from "../../media/upload-quota.ts";
@@ -18,6 +19,7 @@ import { acceptsFile } from "../../conversation/expects-evidence.ts";
 import type { InboundContent } from "../types.ts";
 import { cleanFileName, normalizeText } from "../../text/normalize.ts";
 import { DEFAULT_LOCALES_DIR } from "../../i18n/index.ts";
+import { IMAGE_ID, imageMime, imagePath } from "../../outreach/campaigns/campaign-image.ts";
 import { visitorKeyOf, type WebchatPayload, type WebchatView } from "./channel.ts";
 import { ensureVisitor, readVisitor } from "./visitor.ts";
 import { ConcurrencySlots, KeyedRate } from "../../security/local-limits.ts";
@@ -27,38 +29,7 @@ import { MalformedUploadError, receiveUpload, UploadTooLargeError } from "./rece
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../public/chat");
 /** Multipart framing and the small fields around the file. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
-/** A refused body this small is read to its end rather than the connection closed (see endRefusedBody). */
-const DRAIN_BYTES = 1024 * 1024;
-/** How long a refused connection stays half-open (answer sent, nothing read) before it is destroyed. */
-const LINGER_MS = 2_000;
 const ACCEPT = "image/*,video/*,audio/*,application/pdf,.doc,.docx,.xls,.xlsx,.txt";
-
-/**
- * After a refusal, the rest of the request body. A small declared body is read to its end (the
- * connection is kept). Anything else — a chunked body, a large one — is not read on: the answer
- * says `Connection: close`, our side of the connection is closed once it is sent, and the socket
- * is destroyed shortly after. Not at once: closing a socket with unread bytes resets the
- * connection, and a client still sending (a browser mid-upload) would lose the answer with it.
- */
-function endRefusedBody(req: Request, res: Response): void {
-  if (req.complete) return;
-  const declared = Number(req.headers["content-length"]);
-  if (req.headers["content-length"] !== undefined && declared <= DRAIN_BYTES) {
-    req.resume();
-    return;
-  }
-  req.unpipe();
-  req.pause();
-  // Counts the body as being read by us, so Node does not drain the rest itself after the answer.
-  req.read(0);
-  res.setHeader("Connection", "close");
-  const socket = req.socket;
-  // Node ends a "Connection: close" socket with destroySoon(): end it, then destroy it a little later.
-  socket.destroySoon = () => {
-    socket.end();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  };
-}
 
 const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "clientMessageId must be 8-64 characters of A-Z a-z 0-9 _ -");
 const postSchema = z.union([
@@ -162,6 +133,16 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
   });
   router.use("/static", express.static(PUBLIC_DIR, { index: false, maxAge: "1h" }));
   router.use("/audio", express.static(localesDir, { index: false, maxAge: "1d", extensions: false, dotfiles: "deny" }));
+
+  // A campaign's image: public (residents' browsers load it), immutable (named by its SHA-256), only stored names.
+  router.get("/campaign-images/:id", (req, res, next) => {
+    const id = req.params.id;
+    if (!IMAGE_ID.test(id)) return next(new AppError("not_found", "Không tìm thấy ảnh này."));
+    res.setHeader("Content-Type", imageMime(id));
+    res.sendFile(imagePath(ctx.config.mediaDir, id), { maxAge: "365d", immutable: true, lastModified: false }, (err) => {
+      if (err && !res.headersSent) next(new AppError("not_found", "Không tìm thấy ảnh này."));
+    });
+  });
 
   router.get("/api/config", (_req, res) => {
     res.json({ maxUploadBytes: ctx.config.maxUploadBytes, accept: ACCEPT });

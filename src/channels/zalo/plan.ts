@@ -10,7 +10,8 @@
  * - The exact v3 wrapper of a text with buttons is UNCONFIRMED: "text_with_buttons" (the text on the message, the
  *   buttons in a template attachment, as most public clients do) or "button_template" (template_type "button"
  *   carrying the text). Configurable, default the first.
- * - A recorded prompt goes first, as a file attachment (see send.ts).
+ * - An image goes first (uploaded, then a media template message), then a recorded prompt as a file attachment
+ *   (see send.ts), then the text.
  */
 import { SendError } from "../../outbox/send-error.ts";
 import { splitText } from "../../text/split-text.ts";
@@ -43,7 +44,10 @@ export type CsMessage =
 
 export type ImageElement = { media_type: "image"; url: string } | { media_type: "image"; attachment_id: string };
 
-export type PlannedStep = { kind: "clip"; file: string; mime: string; label?: string } | { kind: "message"; message: CsMessage };
+export type PlannedStep =
+  | { kind: "image"; file: string; mime: string }
+  | { kind: "clip"; file: string; mime: string; label?: string }
+  | { kind: "message"; message: CsMessage };
 
 /**
  * @example planMessages({ text: "Bạn muốn làm gì?", buttons: [[{ label: "Báo tin", payload: "menu:report" }]] }, options)
@@ -56,9 +60,10 @@ export function planMessages(message: OutboundMessage, options: PlanOptions): Pl
   const texts = splitText(message.text.normalize("NFC").trim(), zaloCapabilities.textMaxChars);
   const clip = message.audio && options.sendAudio ? message.audio : undefined;
   if (texts.length === 0 && buttons.length > 0) throw new SendError("invalid_message", "zalo: message has no text to show with its buttons");
-  if (texts.length === 0 && !clip) throw new SendError("invalid_message", "zalo: message is empty");
+  if (texts.length === 0 && !clip && !message.image) throw new SendError("invalid_message", "zalo: message is empty");
 
   const steps: PlannedStep[] = [];
+  if (message.image) steps.push({ kind: "image", file: message.image.file, mime: message.image.mime });
   if (clip) steps.push({ kind: "clip", file: clip.file, mime: clip.mime, ...(clip.label ? { label: clip.label } : {}) });
   const groups = chunk(buttons, Math.max(1, options.maxButtonsPerMessage));
   texts.forEach((text, index) => {

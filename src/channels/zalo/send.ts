@@ -7,6 +7,7 @@
  * as a file attachment the resident taps to play. Upload tokens are cached per file (re-sending the same greeting
  * clip costs one request); how long Zalo keeps them is not documented, so the cache is short and a refused token is
  * uploaded again. A clip Zalo refuses outright (type, size) is skipped with a warning: the text must still go.
+ * Images (a campaign's) go the same way through /v2.0/oa/upload/image and a media template message.
  */
 import { stat, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -20,14 +21,32 @@ export interface ClipCache {
   /** An upload token for the clip, from the cache or a new upload. */
   tokenFor(file: string, mime: string): Promise<{ token: string; cached: boolean }>;
   forget(file: string): void;
+  /** An attachment_id for the image (jpg/png up to 1 MB), from the cache or a new /v2.0/oa/upload/image. */
+  imageFor(file: string, mime: string): Promise<{ attachmentId: string; cached: boolean }>;
+  forgetImage(file: string): void;
 }
+
+/** Zalo's upload/image limit. */
+const IMAGE_MAX_BYTES = 1024 * 1024;
 
 /**
  * @example const clips = createClipCache(api, { ttlMs: 24 * 3600_000, maxBytes: 5 * 1024 * 1024, now })
  */
 export function createClipCache(api: OaApi, options: { ttlMs: number; maxBytes: number; now: () => Date }): ClipCache {
   const cache = new Map<string, { key: string; token: string; at: number }>();
+  const images = new Map<string, { key: string; attachmentId: string; at: number }>();
   return {
+    async imageFor(file, mime) {
+      const info = await stat(file);
+      const key = `${info.size}:${info.mtimeMs}`;
+      const hit = images.get(file);
+      if (hit && hit.key === key && options.now().getTime() - hit.at < options.ttlMs) return { attachmentId: hit.attachmentId, cached: true };
+      if (info.size > IMAGE_MAX_BYTES) throw new SendError("invalid_message", `zalo upload/image: image of ${info.size} bytes is over the ${IMAGE_MAX_BYTES}-byte limit`);
+      const attachmentId = await uploadImage(api, { data: await readFile(file), filename: path.basename(file), contentType: mime.split(";")[0]!.trim() });
+      images.set(file, { key, attachmentId, at: options.now().getTime() });
+      return { attachmentId, cached: false };
+    },
+    forgetImage: (file) => void images.delete(file),
     async tokenFor(file, mime) {
       const info = await stat(file);
       const key = `${info.size}:${info.mtimeMs}`;
@@ -58,6 +77,10 @@ export async function sendMessage(
 ): Promise<SentReceipt> {
   let providerMessageId: string | undefined;
   for (const step of planMessages(message, options)) {
+    if (step.kind === "image") {
+      providerMessageId = (await sendImageStep(api, clips, userId, step.file, step.mime, log)) ?? providerMessageId;
+      continue;
+    }
     if (step.kind === "clip") {
       await sendClip(api, clips, userId, step.file, step.mime, log);
       continue;
@@ -80,6 +103,30 @@ export async function sendImage(api: OaApi, userId: string, image: { url: string
 /** Uploads an image (jpg or png) and returns its attachment_id for {@link sendImage}. */
 export async function uploadImage(api: OaApi, image: { data: Buffer; filename: string; contentType: string }): Promise<string> {
   return requireString(await api.upload(PATHS.uploadImage, image), "attachment_id", "upload/image", api.redact);
+}
+
+/** Like a clip: a cached attachment Zalo no longer knows is uploaded again once; an image Zalo refuses is left out. */
+async function sendImageStep(api: OaApi, clips: ClipCache, userId: string, file: string, mime: string, log: Logger): Promise<string | undefined> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const { attachmentId, cached } = await clips.imageFor(file, mime);
+      try {
+        return await postMessage(api, userId, imageMessage({ attachmentId }));
+      } catch (error) {
+        if (cached && error instanceof SendError && error.kind === "invalid_message") {
+          clips.forgetImage(file);
+          continue;
+        }
+        throw error;
+      }
+    } catch (error) {
+      if (error instanceof SendError && error.kind !== "invalid_message") throw error;
+      clips.forgetImage(file);
+      log.warn({ err: error, image: path.basename(file) }, "zalo refused an image; sending the text without it");
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 async function sendClip(api: OaApi, clips: ClipCache, userId: string, file: string, mime: string, log: Logger): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { TOPICS } from "../topics.ts";
+import { IMAGE_ID } from "./campaign-image.ts";
 
 export const CAMPAIGN_LANGUAGES = ["vi", "hre", "cua"] as const;
 export const CAMPAIGN_CHANNELS = ["telegram", "zalo", "webchat"] as const;
@@ -73,6 +74,12 @@ export const campaignInputSchema = z
     topic: z.enum(TOPICS),
     variants: variantsSchema,
     buttons: z.array(campaignButtonSchema).max(3).optional(),
+    image: z
+      .object({ id: z.string().regex(IMAGE_ID, "Mã ảnh không đúng. Hãy tải ảnh lên lại.") })
+      .strict()
+      .optional()
+      .nullable()
+      .meta({ description: "Ảnh đã tải lên bằng POST /api/campaigns/images (imageId); bỏ trống hoặc null = không có ảnh" }),
     audience: audienceSchema.optional(),
     scheduledAt: z.iso.datetime({ offset: true }).optional().nullable(),
     recurrence: recurrenceSchema.optional().nullable(),

@@ -279,7 +279,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
         held.push(row.id);
         continue;
       }
-      const message = composeCampaignMessage(i18n, c, row.language, { paidBroadcast: paidBroadcast(name), deliveryId: row.id });
+      const message = composeCampaignMessage(i18n, c, row.language, { paidBroadcast: paidBroadcast(name), deliveryId: row.id, mediaDir: ctx.config.mediaDir });
       const chatId = ctx.vault.decrypt(contact!.platformIdEnc);
       const windowHours = channel.capabilities.replyWindowHours;
       const inWindow = !caps.needsWindow || !windowHours || (contact!.lastInboundAt && contact!.lastInboundAt.getTime() + windowHours * HOUR_MS > now.getTime());

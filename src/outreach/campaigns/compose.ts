@@ -1,12 +1,13 @@
 /**
  * The message a campaign sends to one resident: the text in their language where a speaker wrote it (else
- * Vietnamese), the campaign's buttons, and always a button to stop receiving. The same function builds the
+ * Vietnamese), the campaign's image (shown before the text), its buttons, and always a button to stop receiving. The same function builds the
  * editor's preview, so the preview is what is sent.
  */
 import type { OutboundMessage } from "../../channels/types.ts";
 import type { Translator } from "../../i18n/index.ts";
 import { STOP_PAYLOAD } from "../../conversation/flows/subscribe.ts";
 import type { CampaignButton, Variants } from "./campaign-input.ts";
+import { imageMime, imagePath } from "./campaign-image.ts";
 
 /** Payloads the conversation engine answers from any state. */
 export const BUTTON_PAYLOADS = { report: "menu:report", quiz: "quiz:start" } as const;
@@ -19,15 +20,16 @@ export const TAP_PAYLOAD = /^cmp:(\d{1,15}):(report|quiz)$/;
 
 export function composeCampaignMessage(
   i18n: Translator,
-  c: { variants: Variants; buttons: CampaignButton[] },
+  c: { variants: Variants; buttons: CampaignButton[]; imageId?: string | null },
   language: string,
-  options: { paidBroadcast?: boolean; deliveryId?: number } = {},
+  options: { paidBroadcast?: boolean; deliveryId?: number; mediaDir: string },
 ): OutboundMessage {
   const variant = (language === "hre" || language === "cua" ? c.variants[language] : undefined) ?? c.variants.vi;
   const lng = variant === c.variants.vi ? "vi" : language;
   const choices = c.buttons.filter((b) => b.kind !== "link").map((b) => ({ label: i18n.t(lng, `outreach.campaign.${b.kind}`), payload: options.deliveryId ? `cmp:${options.deliveryId}:${b.kind}` : BUTTON_PAYLOADS[b.kind as "report" | "quiz"] }));
   const links = c.buttons.flatMap((b) => (b.kind === "link" ? [{ label: b.label, url: b.url }] : []));
   return {
+    ...(c.imageId ? { image: { file: imagePath(options.mediaDir, c.imageId), mime: imageMime(c.imageId) } } : {}),
     text: variant.text,
     buttons: [...choices.map((b) => [b]), [{ label: i18n.t(lng, "outreach.campaign.stop"), payload: STOP_PAYLOAD }]],
     ...(links.length ? { links } : {}),

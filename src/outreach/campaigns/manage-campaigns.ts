@@ -11,6 +11,7 @@ import { recordAudit } from "../../officers/record-audit.ts";
 import type { SignedInOfficer } from "../../officers/roles.ts";
 import { findAudience } from "./audience.ts";
 import { audienceSchema, campaignButtonSchema, recurrenceSchema, variantsSchema, type Audience, type CampaignButton, type CampaignInput, type Recurrence, type Variants } from "./campaign-input.ts";
+import { imageExists } from "./campaign-image.ts";
 import { firstRunAt } from "./schedule.ts";
 import { z } from "zod";
 
@@ -52,6 +53,8 @@ export interface ParsedCampaign {
   buttons: CampaignButton[];
   audience: Audience;
   recurrence: Recurrence | null;
+  /** "<sha256>.jpg|png" under the media folder's campaign-images, or null. */
+  imageId: string | null;
 }
 
 export function parseCampaign(row: CampaignRow): ParsedCampaign {
@@ -61,6 +64,7 @@ export function parseCampaign(row: CampaignRow): ParsedCampaign {
     buttons: z.array(campaignButtonSchema).parse(JSON.parse(row.buttonsJson)),
     audience: audienceSchema.parse(JSON.parse(row.audienceJson)),
     recurrence: row.recurrenceJson ? recurrenceSchema.parse(JSON.parse(row.recurrenceJson)) : null,
+    imageId: row.imageId,
   };
 }
 
@@ -73,10 +77,19 @@ function fields(input: CampaignInput) {
     audienceJson: JSON.stringify(input.audience ?? {}),
     scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
     recurrenceJson: input.recurrence ? JSON.stringify(input.recurrence) : null,
+    imageId: input.image?.id ?? null,
   };
 }
 
+/** The image named must have been uploaded here (POST /api/campaigns/images). */
+async function checkImage(ctx: AppContext, input: CampaignInput): Promise<void> {
+  if (input.image && !(await imageExists(ctx.config.mediaDir, input.image.id))) {
+    throw new AppError("validation_failed", "Không tìm thấy ảnh này. Hãy tải ảnh lên lại.");
+  }
+}
+
 export async function createCampaign(ctx: AppContext, officer: SignedInOfficer, input: CampaignInput, ip: string | null) {
+  await checkImage(ctx, input);
   return ctx.db.$transaction(async (tx) => {
     const row = await tx.campaign.create({ data: { ...fields(input), createdById: officer.id } });
     await recordAudit(ctx, { officerId: officer.id, action: "campaign.create", targetType: "campaign", targetId: row.id, data: { title: row.title }, ip }, tx);
@@ -86,6 +99,7 @@ export async function createCampaign(ctx: AppContext, officer: SignedInOfficer, 
 
 /** A draft or a campaign waiting for approval may be changed; a submitted one goes back to draft (to be approved again). */
 export async function updateCampaign(ctx: AppContext, officer: SignedInOfficer, id: string, input: CampaignInput, ip: string | null) {
+  await checkImage(ctx, input);
   return ctx.db.$transaction(async (tx) => {
     const before = await mustFind(tx, id);
     if (before.status !== "draft" && before.status !== "submitted") {

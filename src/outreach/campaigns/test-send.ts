@@ -62,7 +62,7 @@ export async function testSend(ctx: AppContext, i18n: Translator, officer: Signe
         channel,
         chatId: ctx.vault.decrypt(contact.platformIdEnc),
         contactId: contact.id,
-        message: { ...composeCampaignMessage(i18n, c, l), text: `[Gửi thử${l === "vi" ? "" : ` · ${i18n.languages.find((x) => x.code === l)?.label ?? l}`}] ${c.variants[l]?.text ?? c.variants.vi.text}` },
+        message: { ...composeCampaignMessage(i18n, c, l, { mediaDir: ctx.config.mediaDir }), text: `[Gửi thử${l === "vi" ? "" : ` · ${i18n.languages.find((x) => x.code === l)?.label ?? l}`}] ${c.variants[l]?.text ?? c.variants.vi.text}` },
         dedupeKey: `campaign-test:${campaignId}:${at}:${l}`,
         priority: PRIORITY.notice,
       })),
