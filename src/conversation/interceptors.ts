@@ -15,7 +15,7 @@ import { blank, enter, finish, run, startFlow, type TurnOutcome } from "./run-fl
 import { detectEmergency } from "../tips/detect-emergency.ts";
 import { emergencyMessage } from "./flows/emergency.ts";
 import { findCodes } from "../tips/reference-code.ts";
-import { checkCodes, codesOpenedSay } from "./flows/follow-up.ts";
+import { checkCodes, codesOpenedSay, countGuess } from "./flows/follow-up.ts";
 import { REPLY_PAYLOAD_PREFIX } from "../tips/message-reporter.ts";
 import { tipsFollowedBy } from "./session-store.ts";
 import { STOP_PAYLOAD } from "./flows/subscribe.ts";
@@ -275,6 +275,9 @@ const officerTestLink: Interceptor = {
     const c = turn.message.content;
     const typed = c.type === "text" ? c.text : c.type === "command" && c.command === "start" ? c.args : undefined;
     if (typed === undefined || !TEST_LINK_CODE.test(typed.trim())) return undefined;
+    // A guess like any other code's: six digits are few, so strangers get the follow-up secrets' budget per address.
+    const locked = await countGuess(turn);
+    if (locked) return { replies: [...replies, locked], session: current };
     const name = await linkTestChat(turn.tx, turn.app.vault, typed, turn.contact.id, turn.now);
     replies.push(say(turn, name ? "outreach.testLink.linked" : "outreach.testLink.wrong", name ? { name } : {}));
     return { replies, session: current };

@@ -177,7 +177,7 @@ describe("a campaign on Telegram at the free rate (30 messages/s)", () => {
     expect((await svc.ctx.db.subscription.findFirstOrThrow({ where: { sourceCode: "cho-ba-to" } })).stoppedAt).not.toBeNull();
   });
 
-  it("sends a test to the editor's own Telegram chat, linked by a one-time code, before approval", async () => {
+  it("sends a test to the editor's own Telegram chat, linked by a one-time code, before approval", { timeout: 60_000 }, async () => {
     const draft = await api<CampaignView>(svc, who.editor, "POST", "/campaigns", {
       title: "Thử gửi",
       topic: "scam",
@@ -211,6 +211,18 @@ describe("a campaign on Telegram at the free rate (30 messages/s)", () => {
     await svc.settle();
     const last = fake.callsTo("sendMessage").filter((c) => c.params["chat_id"] === 5_550_777).at(-1);
     expect(String(last?.params["text"])).toContain("Mã liên kết không đúng");
+
+    // A stranger guessing codes gets the follow-up secrets' budget (10 per hour), then waits, even for a right one.
+    const stranger = new UpdateFactory({ user: { id: 5_550_888 }, firstUpdateId: 950_000 });
+    for (let i = 0; i < 10; i++) await postUpdate(svc.url, stranger.text(`kt${String(100_000 + i)}`));
+    const fresh = await api<{ code: string }>(svc, who.editor, "POST", "/campaigns/test-chat/code");
+    await postUpdate(svc.url, stranger.text(fresh.body.code));
+    // Replies to one chat go about one a second.
+    const answers = () => fake.callsTo("sendMessage").filter((c) => c.params["chat_id"] === 5_550_888 && c.status === 200).map((c) => String(c.params["text"]));
+    const toStranger = await waitFor("the stranger's 11 answers", async () => (answers().length >= 11 ? answers() : undefined), 30_000);
+    expect(toStranger.filter((t) => t.includes("Mã liên kết không đúng"))).toHaveLength(10);
+    expect(toStranger.at(-1)).toContain("tạm khóa");
+    expect(toStranger.some((t) => t.startsWith("Đã liên kết"))).toBe(false);
   });
 
   it("pauses and resumes without sending anyone twice", async () => {

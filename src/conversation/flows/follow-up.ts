@@ -41,6 +41,16 @@ function guessLimits(turn: Turn, reference: string) {
   };
 }
 
+/**
+ * Counts one guess at any code from this chat's address (or the contact, where the platform gives none) against
+ * the same budget as the follow-up secrets; answers the "wait" message when the address is blocked.
+ */
+export async function countGuess(turn: Turn): Promise<OutboundMessage | undefined> {
+  const { origin } = guessLimits(turn, "");
+  const hit = await hitLimitIn(turn.tx, turn.app.config.dialect, origin.key, origin.rule, turn.now);
+  return hit.allowed ? undefined : lockedMessage(turn, hit.retryAt);
+}
+
 async function openedMessage(turn: Turn, tipId: string) {
   const tip = await turn.tx.tip.findUniqueOrThrow({ where: { id: tipId } });
   const date = new Intl.DateTimeFormat("vi", { dateStyle: "short", timeZone: "Asia/Ho_Chi_Minh" }).format(tip.createdAt);
