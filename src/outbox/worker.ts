@@ -16,7 +16,7 @@ import { Pacer } from "./pacing.ts";
 import { decide, SendError } from "./send-error.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
 import { setTimeout as sleep } from "node:timers/promises";
-import { yieldOneSlot } from "../outreach/campaigns/shared-rate.ts";
+import { reservedHereWithin, yieldOneSlot } from "../outreach/campaigns/shared-rate.ts";
 
 type OutboxRow = QueueRow & { channel: string };
 
@@ -69,9 +69,13 @@ export function createOutboxWorker(
       const message = JSON.parse(ctx.vault.decrypt(item.payload)) as OutboundMessage;
       const receipt = await channel.send(ctx.vault.decrypt(item.addressEnc), message);
       await markSent(item.id, receipt.providerMessageId ?? null);
-      // A campaign sending on this channel gives the slot this message used back to the platform's limit.
-      const interval = BigInt(Math.ceil(1_000_000 / (channel.capabilities.bulk.perSecond * 0.985)));
-      void yieldOneSlot(db, `bulk:${item.channel}`, interval, Date.now()).catch(() => undefined);
+      // A campaign sending on this channel gives the slot this message used back to the platform's limit (on SQLite,
+      // the one process knows whether a campaign is sending; on PostgreSQL another process may be).
+      const lane = `bulk:${item.channel}`;
+      if (ctx.config.dialect === "postgresql" || reservedHereWithin(lane, 5_000, Date.now())) {
+        const interval = BigInt(Math.ceil(1_000_000 / channel.capabilities.bulk.perSecond));
+        void yieldOneSlot(db, lane, interval, Date.now()).catch(() => undefined);
+      }
     } catch (err) {
       const error = err instanceof SendError ? err : new SendError("unexpected_response", String((err as Error)?.message ?? err));
       const decision = decide(error, attempt, maxAttempts);

@@ -10,8 +10,20 @@ import type { Tx } from "../../db/client.ts";
 
 const us = (ms: number) => BigInt(Math.round(ms * 1000));
 
+/** When this process last reserved slots on each lane (ms). */
+const reservedAt = new Map<string, number>();
+
+/**
+ * Whether this process sent on the lane within `withinMs`. With SQLite there is one process, so a reply needs to
+ * yield its slot only then: the outbox's hot path does no write at all while no campaign is sending.
+ */
+export function reservedHereWithin(key: string, withinMs: number, nowMs: number): boolean {
+  return nowMs - (reservedAt.get(key) ?? -Infinity) <= withinMs;
+}
+
 /** Reserves `n` consecutive slots `intervalUs` apart; answers when the first one is (ms since the epoch). */
 export async function reserveSlots(tx: Tx, key: string, n: number, intervalUs: bigint, nowMs: number): Promise<number> {
+  reservedAt.set(key, nowMs);
   const now = us(nowMs);
   const span = BigInt(n) * intervalUs;
   await tx.$executeRaw`INSERT INTO "SendRate" ("key", "nextAt") VALUES (${key}, ${now}) ON CONFLICT ("key") DO NOTHING`;
