@@ -1,7 +1,9 @@
-// The audit log (admin): who did what, when; filters in the URL, paging, CSV export.
+// The audit log (admin): who did what, when, as one Vietnamese sentence per row; the stored codes
+// only behind "Chi tiết". Filters in the URL, paging, CSV export.
 
 import { api, qs } from './api.js';
-import { h, clear, select, field, fmtDateTime, errorBox } from './dom.js';
+import { h, clear, select, field, errorBox } from './dom.js';
+import { dateField } from './date-input.js';
 
 const KEYS = ['officerId', 'action', 'targetType', 'targetId', 'from', 'to'];
 const ACTIONS = [
@@ -12,7 +14,9 @@ const ACTIONS = [
   { value: 'officer.', label: 'Quản lý cán bộ' },
   { value: 'faq.', label: 'Sửa hỏi đáp' },
   { value: 'quiz.approve', label: 'Duyệt câu hỏi cuộc thi' },
-  { value: 'login', label: 'Đăng nhập' },
+  { value: 'auth.', label: 'Đăng nhập, đăng xuất, đổi mật khẩu' },
+  { value: 'unit.', label: 'Quản lý đơn vị' },
+  { value: 'campaign.', label: 'Tuyên truyền' },
   { value: 'audit.', label: 'Xem, xuất nhật ký' },
 ];
 const TARGETS = [
@@ -22,6 +26,8 @@ const TARGETS = [
   { value: 'faq', label: 'Hỏi đáp' },
   { value: 'quiz_question', label: 'Câu hỏi cuộc thi' },
   { value: 'question', label: 'Câu hỏi' },
+  { value: 'campaign', label: 'Chiến dịch tuyên truyền' },
+  { value: 'login', label: 'Tên đăng nhập' },
 ];
 
 export function mount(main, app, { query }) {
@@ -30,26 +36,29 @@ export function mount(main, app, { query }) {
   document.title = 'Nhật ký – Tin Báo';
   const errors = errorBox();
   const officer = select({ id: 'a-officer' }, [], { empty: 'Mọi cán bộ' });
-  const action = h('input', { id: 'a-action', list: 'a-actions', value: filters.action, placeholder: 'ví dụ tip.read hoặc tip.', spellcheck: 'false' });
-  const actions = h('datalist', { id: 'a-actions' }, ACTIONS.map((a) => h('option', { value: a.value }, a.label)));
+  const known = ACTIONS.some((a) => a.value === filters.action);
+  const action = select({ id: 'a-action' }, known || !filters.action ? ACTIONS : [...ACTIONS, { value: filters.action, label: 'Thao tác khác (từ đường dẫn)' }], { empty: 'Mọi việc', value: filters.action });
   const targetType = select({ id: 'a-targetType' }, TARGETS, { empty: 'Mọi đối tượng', value: filters.targetType });
   const targetId = h('input', { id: 'a-targetId', value: filters.targetId, spellcheck: 'false' });
-  const from = h('input', { id: 'a-from', type: 'date', value: filters.from });
-  const to = h('input', { id: 'a-to', type: 'date', value: filters.to });
+  const fromField = dateField('Từ ngày', { id: 'a-from', value: filters.from });
+  const toField = dateField('Đến ngày', { id: 'a-to', value: filters.to });
+  const from = fromField.input;
+  const to = toField.input;
   const exportLink = h('a', { class: 'btn', download: true }, 'Tải CSV');
   const tbody = h('tbody');
   const more = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => load(true) }, 'Xem thêm');
   const empty = h('p', { class: 'empty', hidden: true }, 'Không có dòng nhật ký nào khớp.');
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Lọc nhật ký', novalidate: true },
-    field('Cán bộ', officer), field('Hành động', action), actions, field('Đối tượng', targetType), field('Mã đối tượng', targetId),
-    field('Từ ngày', from), field('Đến ngày', to),
+    field('Cán bộ', officer), field('Việc đã làm', action), field('Đối tượng', targetType),
+    fromField, toField,
+    h('details', { class: 'advanced', open: filters.targetId ? true : null }, h('summary', {}, 'Lọc theo mã (quản trị)'), field('Mã đối tượng', targetId)),
     h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'btn primary' }, 'Lọc'), exportLink));
   clear(main).append(h('section', {},
     h('div', { class: 'page-head' }, h('h1', {}, 'Nhật ký thao tác')),
     h('p', { class: 'muted' }, 'Mọi thao tác của cán bộ, kể cả việc xem tin báo và xem danh tính người báo tin. Giờ Việt Nam.'),
     form, errors,
     h('div', { class: 'table-wrap' }, h('table', { class: 'grid' },
-      h('thead', {}, h('tr', {}, ['Thời điểm', 'Cán bộ', 'Hành động', 'Đối tượng', 'Chi tiết', 'IP'].map((t) => h('th', { scope: 'col' }, t)))), tbody)),
+      h('thead', {}, h('tr', {}, ['Việc đã làm', 'Chi tiết'].map((t) => h('th', { scope: 'col' }, t)))), tbody)),
     empty, h('div', { class: 'more' }, more)));
 
   api('/officers').then(({ items }) => {
@@ -60,7 +69,9 @@ export function mount(main, app, { query }) {
   const current = () => Object.fromEntries(KEYS.map((k) => [k, filters[k]]).filter(([, v]) => v));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    Object.assign(filters, { officerId: officer.value, action: action.value.trim(), targetType: targetType.value, targetId: targetId.value.trim(), from: from.value, to: to.value });
+    const [fromDay, toDay] = [from.isoDate(), to.isoDate()];
+    if (fromDay === null || toDay === null) return;
+    Object.assign(filters, { officerId: officer.value, action: action.value, targetType: targetType.value, targetId: targetId.value.trim(), from: fromDay, to: toDay });
     history.replaceState(null, '', `/console/audit${qs(current())}`);
     load();
   });
@@ -83,17 +94,21 @@ export function mount(main, app, { query }) {
   }
 
   function row(e) {
-    const target = e.targetType === 'tip' && e.targetId
-      ? h('a', { href: `/console/tips/${encodeURIComponent(e.targetId)}` }, e.data?.reference ?? e.targetId)
-      : [e.targetType, e.targetId].filter(Boolean).join(' ');
-    const details = Object.entries(e.data ?? {}).filter(([k]) => k !== 'reference').slice(0, 6).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ');
+    const ref = e.targetType === 'tip' ? e.data?.reference : null;
+    const sentence = ref && e.sentence.includes(ref)
+      ? [e.sentence.slice(0, e.sentence.indexOf(ref)), h('a', { href: `/console/tips/${encodeURIComponent(e.targetId)}` }, ref), e.sentence.slice(e.sentence.indexOf(ref) + ref.length)]
+      : e.sentence;
+    const raw = [
+      ['Mã thao tác', e.action],
+      ['Đối tượng', [e.targetType, e.targetId].filter(Boolean).join(' ')],
+      ['Dữ liệu', Object.keys(e.data ?? {}).length ? JSON.stringify(e.data) : ''],
+      ['Địa chỉ IP', e.ip ?? ''],
+      ['Số dòng', String(e.id)],
+    ].filter(([, v]) => v);
     return h('tr', {},
-      h('td', { class: 'nowrap' }, fmtDateTime(e.createdAt)),
-      h('td', {}, e.officerName ?? h('span', { class: 'muted' }, '—')),
-      h('td', {}, h('code', {}, e.action)),
-      h('td', {}, target),
-      h('td', { class: 'small details' }, details),
-      h('td', { class: 'small' }, e.ip ?? ''));
+      h('td', { class: 'sentence' }, sentence),
+      h('td', { class: 'small details' }, h('details', {}, h('summary', {}, 'Chi tiết'),
+        h('dl', { class: 'raw' }, raw.map(([k, v]) => [h('dt', {}, k), h('dd', {}, h('code', {}, v))])))));
   }
 
   load();

@@ -50,6 +50,7 @@ const auditEntryView = z
     id: z.number().int(),
     officerId: z.string().nullable(),
     officerName: z.string().nullable(),
+    sentence: z.string().meta({ description: "Việc đã làm, thành câu tiếng Việt: ai, làm gì, với tin/đơn vị/chiến dịch nào, lúc nào (giờ Việt Nam)" }),
     action: z.string(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),

@@ -8,11 +8,13 @@
  */
 import type { AppContext } from "../context.ts";
 import { vietnamDateTime, type AuditFilter } from "./audit-filter.ts";
-import { officerNames, readAuditPage } from "./list-audit-entries.ts";
+import { auditNames, auditSentence, type AuditNames } from "./audit-sentences.ts";
+import { parseData, readAuditPage } from "./list-audit-entries.ts";
 
 export const AUDIT_CSV_PAGE = 2000;
 const BOM = "\uFEFF";
-const HEADER = ["Mã", "Thời gian (giờ Việt Nam)", "Mã cán bộ", "Cán bộ", "Hành động", "Loại đối tượng", "Mã đối tượng", "Dữ liệu", "Địa chỉ IP"];
+/** What happened in words first; the stored codes last, for an administrator who must trace a row. */
+const HEADER = ["Thời gian (giờ Việt Nam)", "Diễn giải", "Cán bộ", "Địa chỉ IP", "Số dòng", "Dữ liệu gốc (dành cho quản trị)"];
 
 export async function* auditCsvChunks(
   ctx: Pick<AppContext, "db">,
@@ -20,30 +22,39 @@ export async function* auditCsvChunks(
   pageSize = AUDIT_CSV_PAGE,
 ): AsyncGenerator<string> {
   yield BOM + csvLine(HEADER);
-  const names = new Map<string, string>();
+  let names: AuditNames | undefined;
   let before: number | undefined;
   for (;;) {
     const rows = await readAuditPage(ctx.db, filter, pageSize, before);
     if (rows.length === 0) return;
-    await officerNames(ctx.db, rows, names);
-    yield rows
+    const parsed = rows.map((r) => ({ ...r, data: parseData(r.data) }));
+    names = await auditNames(ctx.db, parsed, names);
+    const known = names;
+    yield parsed
       .map((r) =>
         csvLine([
-          String(r.id),
-          vietnamDateTime(r.createdAt),
-          r.officerId ?? "",
-          (r.officerId && names.get(r.officerId)) ?? "",
-          r.action,
-          r.targetType ?? "",
-          r.targetId ?? "",
-          r.data,
+          vietnamDayTime(r.createdAt),
+          auditSentence(r, r.createdAt, known),
+          (r.officerId && known.officers.get(r.officerId)) ?? "",
           r.ip ?? "",
+          String(r.id),
+          rawFacts(r),
         ]),
       )
       .join("");
     if (rows.length < pageSize) return;
     before = rows.at(-1)!.id;
   }
+}
+
+/** "03/12/2026 09:42:07", Vietnam time: the day first, as officers write it. */
+function vietnamDayTime(at: Date): string {
+  const [day, time] = vietnamDateTime(at).split(" ");
+  return `${day!.split("-").reverse().join("/")} ${time}`;
+}
+
+function rawFacts(r: { action: string; officerId: string | null; targetType: string | null; targetId: string | null; data: Record<string, unknown> }): string {
+  return JSON.stringify({ action: r.action, officerId: r.officerId, targetType: r.targetType, targetId: r.targetId, data: r.data });
 }
 
 export function csvLine(cells: string[]): string {

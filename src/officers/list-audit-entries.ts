@@ -7,11 +7,14 @@
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { auditWhere, type AuditFilter } from "./audit-filter.ts";
+import { auditNames, auditSentence } from "./audit-sentences.ts";
 
 export interface AuditEntryView {
   id: number;
   officerId: string | null;
   officerName: string | null;
+  /** "Cán bộ Lan xem tin QN-7K3P9 lúc 09:42 ngày 03/12/2026." */
+  sentence: string;
   action: string;
   targetType: string | null;
   targetId: string | null;
@@ -39,15 +42,17 @@ export async function listAuditEntries(
   const rows = await readAuditPage(ctx.db, filter, page.limit + 1, page.cursor);
   const more = rows.length > page.limit;
   const shown = more ? rows.slice(0, page.limit) : rows;
-  const names = await officerNames(ctx.db, shown);
-  const items = shown.map((r) => ({
+  const parsed = shown.map((r) => ({ ...r, data: parseData(r.data) }));
+  const names = await auditNames(ctx.db, parsed);
+  const items = parsed.map((r) => ({
     id: r.id,
     officerId: r.officerId,
-    officerName: r.officerId ? (names.get(r.officerId) ?? null) : null,
+    officerName: r.officerId ? (names.officers.get(r.officerId) ?? null) : null,
+    sentence: auditSentence(r, r.createdAt, names),
     action: r.action,
     targetType: r.targetType,
     targetId: r.targetId,
-    data: parseData(r.data),
+    data: r.data,
     ip: r.ip,
     createdAt: r.createdAt.toISOString(),
   }));
@@ -64,17 +69,7 @@ export function readAuditPage(db: Tx, filter: AuditFilter, take: number, before?
   });
 }
 
-/** Display names of the officers acting in `rows`; `known` is reused across pages (an export). */
-export async function officerNames(db: Tx, rows: AuditRow[], known = new Map<string, string>()): Promise<Map<string, string>> {
-  const missing = [...new Set(rows.map((r) => r.officerId).filter((id): id is string => id !== null && !known.has(id)))];
-  if (missing.length > 0) {
-    const officers = await db.officer.findMany({ where: { id: { in: missing } }, select: { id: true, displayName: true } });
-    for (const o of officers) known.set(o.id, o.displayName);
-  }
-  return known;
-}
-
-function parseData(text: string): Record<string, unknown> {
+export function parseData(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
     return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };

@@ -6,11 +6,12 @@
  */
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
+import type { AuditAction } from "./audit-sentences.ts";
 
 export interface AuditEntry {
   officerId?: string | null;
-  /** Dotted verb: `auth.login`, `auth.login_failed`, `tip.read`, `attachment.read`… */
-  action: string;
+  /** Dotted verb: `auth.login`, `tip.read`, `attachment.read`… Each has its sentence in AUDIT_SENTENCES. */
+  action: AuditAction;
   targetType?: string;
   targetId?: string;
   data?: Record<string, unknown>;
