@@ -15,12 +15,16 @@ import { loadConfig } from "../src/config.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { AppError } from "../src/http/errors.ts";
+import type { Database } from "../src/db/client.ts";
+import { checkOfficerUnit } from "../src/officers/check-officer-unit.ts";
 import { createOfficer } from "../src/officers/create-officer.ts";
 import { ROLES, ROLE_NAMES, isRole } from "../src/officers/roles.ts";
 
 const USAGE = `Tạo tài khoản cán bộ.
 
   npm run officer:add -- --username <tên> --role <vai trò> [--unit <mã đơn vị>] [--name "<họ tên>"] [--password-stdin]
+
+--unit bắt buộc với vai trò chỉ xem tin của đơn vị mình (${ROLE_NAMES.filter((r) => ROLES[r].tipScope === "unit").join(", ")}).
 
 Không có --password-stdin: mật khẩu được tạo ngẫu nhiên và in ra một lần.
 --password-stdin: đọc mật khẩu từ dòng đầu của đầu vào chuẩn; mật khẩu phải đủ mạnh (ít nhất 12 ký tự,
@@ -78,6 +82,15 @@ async function main(): Promise<number> {
   await migrate(config.databaseUrl);
   const database = await openDatabase(config.databaseUrl);
   try {
+    const unitId = values.unit?.trim().toUpperCase() || null;
+    const refusal = await checkOfficerUnit(database.db, { role: values.role, unitId, unitChanged: true }).then(
+      () => null,
+      (e: unknown) => (e instanceof AppError ? e.message : Promise.reject(e)),
+    );
+    if (refusal) {
+      process.stderr.write(`--unit: ${refusal}\n${await unitChoices(database)}`);
+      return 2;
+    }
     const { officer, password } = await createOfficer(database, {
       username: values.username,
       displayName: values.name ?? values.username,
@@ -94,6 +107,13 @@ async function main(): Promise<number> {
   } finally {
     await database.close();
   }
+}
+
+/** The units an officer may be put in, for the message that asks for one. */
+async function unitChoices(database: Database): Promise<string> {
+  const units = await database.db.policeUnit.findMany({ where: { disabledAt: null }, select: { id: true, name: true }, orderBy: { id: "asc" }, take: 30 });
+  if (units.length === 0) return "Chưa có đơn vị nào: hãy nạp danh sách đơn vị trước (npm run units:police), rồi thêm lại với --unit <mã đơn vị>.\n";
+  return `Thêm lại với --unit <mã đơn vị>, ví dụ --unit ${units[0]!.id}. Các đơn vị:\n${units.map((u) => `  ${u.id.padEnd(16)} ${u.name}`).join("\n")}\n`;
 }
 
 main().then(

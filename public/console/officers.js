@@ -3,9 +3,10 @@
 import { api } from './api.js';
 import { h, clear, select, field, fmtDateTime, fold, errorBox, busy, announce, confirmDialog, copyText, listScreen } from './dom.js';
 
-const UNIT_ROLES = new Set(['officer', 'viewer']);
-
 export function mount(main, app) {
+  /** Roles that see only their unit's tips: an account with one of them needs a unit (from /api/meta). */
+  const UNIT_ROLES = new Set((app.meta.roles ?? []).filter((r) => r.needsUnit).map((r) => r.value));
+  const needsUnitMessage = (role) => `Vai trò «${app.label('roles', role)}» chỉ xem được tin của đơn vị mình: hãy chọn đơn vị trong ô «Đơn vị». Không có đơn vị, cán bộ sẽ thấy danh sách tin báo trống.`;
   const state = { items: [], units: [], q: '', disposed: false };
   document.title = 'Cán bộ – Tin Báo';
   const errors = errorBox();
@@ -78,7 +79,8 @@ export function mount(main, app) {
       h('td', {}, h('strong', {}, o.displayName), h('div', { class: 'small muted' }, `Tạo ${fmtDateTime(o.createdAt)}`), errs),
       h('td', {}, h('code', {}, o.username)),
       h('td', {}, role),
-      h('td', {}, unit, ' ', save),
+      h('td', {}, unit, ' ', save,
+        UNIT_ROLES.has(o.role) && !o.unitId ? h('div', { class: 'small late' }, 'Chưa có đơn vị: cán bộ này chưa thấy tin báo nào. Chọn đơn vị rồi bấm Lưu.') : null),
       h('td', {}, o.disabled ? h('span', { class: 'badge' }, 'Đã khóa') : 'Đang dùng'),
       h('td', { class: 'small' }, o.passwordChangedAt ? `Đổi ${fmtDateTime(o.passwordChangedAt)}` : h('span', { class: 'muted' }, 'Chưa đổi mật khẩu được cấp')),
       h('td', { class: 'row-actions' },
@@ -86,6 +88,10 @@ export function mount(main, app) {
         h('button', { type: 'button', class: 'btn small', onclick: () => reset(o, errs) }, 'Cấp lại mật khẩu')));
     save.addEventListener('click', async () => {
       errs.hide();
+      if (UNIT_ROLES.has(role.value) && !unit.value) {
+        unit.focus();
+        return errs.show({ message: needsUnitMessage(role.value) });
+      }
       const body = {};
       if (role.value !== o.role) body.role = role.value;
       if ((unit.value || null) !== o.unitId) body.unitId = unit.value || null;
@@ -148,7 +154,10 @@ export function mount(main, app) {
       e.preventDefault();
       errs.hide();
       if (!displayName.value.trim() || !username.value.trim()) return errs.show({ message: 'Nhập họ tên và tên đăng nhập.' });
-      if (UNIT_ROLES.has(role.value) && !unit.value) return errs.show({ message: 'Chọn đơn vị cho cán bộ.' });
+      if (UNIT_ROLES.has(role.value) && !unit.value) {
+        unit.focus();
+        return errs.show({ message: needsUnitMessage(role.value) });
+      }
       const body = { username: username.value.trim(), displayName: displayName.value.trim(), role: role.value };
       if (unit.value) body.unitId = unit.value;
       try {

@@ -2,6 +2,7 @@
 
 import { api } from './api.js';
 import { h, clear, select, field, fmtAge, fmtDateTime, clock, announce, errorBox } from './dom.js';
+import { dateField } from './date-input.js';
 
 const FILTERS = ['q', 'statusGroup', 'status', 'category', 'urgent', 'communeCode', 'unitId', 'channel', 'language', 'from', 'to', 'assignee', 'overdue'];
 const PAGE = 50;
@@ -31,6 +32,8 @@ export function mount(main, app, { query }) {
   // ----- filters -----
   const meta = app.meta;
   const statuses = meta.statuses ?? [];
+  const fromField = dateField('Từ ngày', { id: 'f-from', value: filters.from });
+  const toField = dateField('Đến ngày', { id: 'f-to', value: filters.to });
   const controls = {
     q: h('input', { id: 'q', type: 'search', value: filters.q, placeholder: 'Nội dung, địa điểm hoặc mã tin (có dấu hay không đều được)', autocomplete: 'off', 'aria-keyshortcuts': '/' }),
     statusGroup: select({ id: 'f-statusGroup' }, [
@@ -45,8 +48,8 @@ export function mount(main, app, { query }) {
     unitId: select({ id: 'f-unitId' }, [], { empty: 'Mọi đơn vị' }),
     channel: select({ id: 'f-channel' }, meta.channels ?? [], { empty: 'Mọi kênh', value: filters.channel }),
     language: select({ id: 'f-language' }, meta.languages ?? [], { empty: 'Mọi ngôn ngữ', value: filters.language }),
-    from: h('input', { id: 'f-from', type: 'date', value: filters.from }),
-    to: h('input', { id: 'f-to', type: 'date', value: filters.to }),
+    from: fromField.input,
+    to: toField.input,
     assignee: select({ id: 'f-assignee' }, [{ value: 'me', label: 'Của tôi' }, { value: 'none', label: 'Chưa giao ai' }], { empty: 'Mọi cán bộ', value: filters.assignee }),
     overdue: h('input', { id: 'f-overdue', type: 'checkbox', checked: filters.overdue === 'true' }),
   };
@@ -60,8 +63,8 @@ export function mount(main, app, { query }) {
     app.officer.unitId && !['admin', 'duty'].includes(app.officer.role) ? null : field('Đơn vị', controls.unitId),
     field('Kênh', controls.channel),
     field('Ngôn ngữ', controls.language),
-    field('Từ ngày', controls.from),
-    field('Đến ngày', controls.to),
+    fromField,
+    toField,
     field('Cán bộ phụ trách', controls.assignee),
     h('div', { class: 'field check' }, controls.overdue, h('label', { for: 'f-overdue' }, 'Chỉ tin quá hạn')),
     h('div', { class: 'field actions' },
@@ -69,6 +72,11 @@ export function mount(main, app, { query }) {
       h('button', { type: 'button', class: 'btn', onclick: () => { for (const k of FILTERS) filters[k] = ''; app.navigate('/console'); } }, 'Xóa bộ lọc')));
 
   const count = h('span', { class: 'count muted', 'aria-live': 'polite' });
+  // A unit-scoped account without a unit sees no tip at all: say why instead of an empty list.
+  const needsUnit = !app.officer.unitId && (meta.roles ?? []).some((r) => r.value === app.officer.role && r.needsUnit);
+  const noUnit = needsUnit ? h('div', { class: 'notice warn', role: 'note', id: 'no-unit' },
+    h('p', {}, h('strong', {}, 'Tài khoản của bạn chưa thuộc đơn vị nào, nên chưa thấy tin báo nào.')),
+    h('p', {}, `Vai trò «${app.label('roles', app.officer.role)}» chỉ xem tin báo của đơn vị mình. Hãy báo quản trị hệ thống chọn đơn vị cho tài khoản của bạn (màn hình «Cán bộ»), rồi tải lại trang này.`)) : null;
   const tbody = h('tbody');
   const table = h('table', { class: 'tips' },
     h('caption', { class: 'sr-only' }, 'Danh sách tin báo: tin khẩn trước, rồi hạn gần nhất'),
@@ -87,7 +95,7 @@ export function mount(main, app, { query }) {
 
   clear(main).append(h('section', { class: 'queue' },
     h('div', { class: 'page-head' }, h('h1', {}, 'Tin báo'), count),
-    filterForm, errors,
+    noUnit, filterForm, errors,
     h('div', { class: 'table-wrap' }, table),
     empty,
     h('div', { class: 'more' }, more)));
@@ -110,15 +118,20 @@ export function mount(main, app, { query }) {
     }).catch(() => {});
   }
 
+  /** False when a date is not a date (its field then says why). */
   function readControls() {
+    const from = controls.from.isoDate();
+    const to = controls.to.isoDate();
+    if (from === null || to === null) return false;
     for (const k of FILTERS) {
       const c = controls[k];
-      filters[k] = k === 'overdue' ? (c.checked ? 'true' : '') : c.value.trim();
+      filters[k] = k === 'overdue' ? (c.checked ? 'true' : '') : c.isoDate ? c.isoDate() : c.value.trim();
     }
     if (filters.statusGroup === 'open') filters.statusGroup = '';
+    return true;
   }
   function apply({ replace = false } = {}) {
-    readControls();
+    if (!readControls()) return;
     const p = new URLSearchParams();
     for (const k of FILTERS) if (filters[k]) p.set(k, filters[k]);
     const search = p.toString() ? `?${p}` : '';
@@ -194,7 +207,7 @@ export function mount(main, app, { query }) {
     const n = state.items.length;
     count.textContent = n ? `${n}${state.nextCursor ? '+' : ''} tin` : '';
     empty.hidden = n > 0;
-    empty.textContent = Object.values(filters).some(Boolean) ? 'Không có tin báo nào khớp bộ lọc.' : 'Chưa có tin báo nào cần xử lý.';
+    empty.textContent = needsUnit ? 'Chưa thấy tin báo nào vì tài khoản chưa thuộc đơn vị (xem ở trên).' : Object.values(filters).some(Boolean) ? 'Không có tin báo nào khớp bộ lọc.' : 'Chưa có tin báo nào cần xử lý.';
     more.hidden = !state.nextCursor;
     if (state.selected && !state.items.some((t) => t.id === state.selected)) state.selected = null;
     markSelected();

@@ -17,7 +17,7 @@ export const consoleMeta = z
     categories: z.array(option),
     channels: z.array(option),
     languages: z.array(option),
-    roles: z.array(option),
+    roles: z.array(option.extend({ needsUnit: z.boolean().meta({ description: "Vai trò chỉ xem tin của đơn vị mình: tài khoản phải có đơn vị" }) })),
     permissions: z.object({
       canListTips: z.boolean(),
       canAct: z.boolean(),
@@ -60,7 +60,7 @@ export const metaRoutes: ApiRoute[] = [
         categories: TIP_CATEGORIES.map((value) => ({ value, label: categoryLabel(value) })),
         channels: Object.entries(CHANNEL_LABELS).map(([value, label]) => ({ value, label })),
         languages: loadLanguages().map((l) => ({ value: l.code, label: l.label })),
-        roles: ROLE_NAMES.map((value) => ({ value, label: ROLES[value].label })),
+        roles: ROLE_NAMES.map((value) => ({ value, label: ROLES[value].label, needsUnit: ROLES[value].tipScope === "unit" })),
         permissions: {
           canListTips: canListTips(officer),
           canAct: role.canAct,

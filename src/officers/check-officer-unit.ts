@@ -13,7 +13,10 @@ export async function checkOfficerUnit(db: Tx, input: { role: string; unitId: st
   const { role, unitId } = input;
   if (!unitId) {
     if (isRole(role) && ROLES[role].tipScope === "unit") {
-      refuse(`Vai trò "${ROLES[role].label}" chỉ xem được tin của đơn vị mình nên phải có đơn vị: hãy chọn đơn vị (unitId) cho tài khoản này.`);
+      refuse(
+        `Vai trò «${ROLES[role].label}» chỉ xem được tin của đơn vị mình, nên tài khoản phải có đơn vị: ` +
+          "hãy chọn đơn vị cho tài khoản này (không có đơn vị, cán bộ sẽ thấy danh sách tin báo trống).",
+      );
     }
     return;
   }

@@ -50,6 +50,7 @@ describe("officer accounts", () => {
       MEDIA_DIR: ctx.config.mediaDir,
     };
     const script = path.resolve("scripts/officer-add.ts");
+    await ctx.db.policeUnit.create({ data: { id: "CAX-BATO", name: "Công an xã Ba Tơ", kind: "commune", provinceCode: "51", communes: "21484", languages: "vi,hre" } });
     const { stdout } = await run(
       process.execPath,
       ["--import", "tsx", script, "--username", "xa.ba.to", "--role", "officer", "--unit", "CAX-BATO", "--name", "Đ/c Phạm Văn Long"],
@@ -63,5 +64,32 @@ describe("officer accounts", () => {
 
     const bad = await run(process.execPath, ["--import", "tsx", script, "--username", "x.y", "--role", "chief"], { env }).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("Vai trò không hợp lệ") });
+  });
+
+  it("refuses from the command line an officer without the unit the role needs, and says which units exist", async () => {
+    const env = {
+      ...process.env,
+      DATABASE_URL: ctx.config.databaseUrl,
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+      MEDIA_DIR: ctx.config.mediaDir,
+    };
+    const script = path.resolve("scripts/officer-add.ts");
+    // The README's own example, as it was (no --unit), then with a unit that does not exist.
+    for (const [args, why] of [
+      [["--username", "lan", "--role", "officer", "--name", "Nguyễn Thị Lan"], "Vai trò «Cán bộ thụ lý» chỉ xem được tin của đơn vị mình"],
+      [["--username", "lan", "--role", "viewer", "--unit", "CAX-KHONG-CO"], "Không có đơn vị mã CAX-KHONG-CO"],
+    ] as const) {
+      const refused = await run(process.execPath, ["--import", "tsx", script, ...args], { env }).catch((e: { code: number; stderr: string }) => e);
+      expect(refused).toMatchObject({ code: 2 });
+      const { stderr } = refused as { stderr: string };
+      expect(stderr).toContain(`--unit: ${why}`);
+      expect(stderr).toContain("Thêm lại với --unit <mã đơn vị>");
+      expect(stderr).toMatch(/CAX-BATO\s+Công an xã Ba Tơ/);
+    }
+    expect(await ctx.db.officer.findUnique({ where: { username: "lan" } })).toBeNull();
+
+    // A duty desk account needs no unit.
+    const { stdout } = await run(process.execPath, ["--import", "tsx", script, "--username", "truc.ban", "--role", "duty"], { env });
+    expect(stdout).toContain("Đã tạo tài khoản truc.ban (Trực ban Công an tỉnh)");
   });
 });
