@@ -2,6 +2,7 @@
 
 import { api } from './api.js';
 import { h, clear, field, fmtDate, fmtDateTime, fold, errorBox, busy, announce, banner, listScreen } from './dom.js';
+import { dateField } from './date-input.js';
 
 const LANGS = [
   { code: 'hre', label: 'Câu trả lời tiếng Hrê' },
@@ -10,6 +11,11 @@ const LANGS = [
 
 function todayVn() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+}
+
+/** "Mất căn cước thì làm gì?" → "mat-can-cuoc-thi-lam-gi": an entry's code, made for the editor. */
+function slugOf(question) {
+  return fold(question).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '') || `muc-${Date.now()}`;
 }
 
 export function mount(main, app, { query }) {
@@ -27,7 +33,7 @@ export function mount(main, app, { query }) {
     importControl()) : h('div', { class: 'toolbar' }, h('a', { class: 'btn', href: '/api/faq/export', download: 'hoi-dap.json' }, 'Xuất tệp'));
   clear(main).append(h('section', {},
     h('div', { class: 'page-head' }, h('h1', {}, 'Hỏi đáp'), count),
-    h('p', { class: 'muted' }, canEdit ? 'Câu trả lời tự động cho người dân. Mỗi lần sửa nội dung tăng số phiên bản.' : 'Câu trả lời tự động cho người dân. Chỉ quản trị và biên tập tuyên truyền được sửa.'),
+    h('p', { class: 'muted' }, canEdit ? 'Câu trả lời tự động cho người dân. Mỗi lần sửa đều được ghi lại.' : 'Câu trả lời tự động cho người dân. Chỉ quản trị và biên tập tuyên truyền được sửa.'),
     tools, errors, editorSlot,
     h('div', { class: 'filters' }, h('div', { class: 'field grow' }, h('label', { for: 'q' }, 'Tìm kiếm'), search)),
     list));
@@ -71,9 +77,7 @@ export function mount(main, app, { query }) {
       e.questions.length > 1 ? h('p', { class: 'small muted' }, `Cách hỏi khác: ${e.questions.slice(1, 4).join(' · ')}${e.questions.length > 4 ? ` · (+${e.questions.length - 4})` : ''}`) : null,
       h('p', { class: 'answer-text' }, e.answer?.vi ?? ''),
       h('p', { class: 'small muted' },
-        `Mã: ${e.id} · phiên bản ${e.version}`,
-        e.tags?.length ? ` · nhãn: ${e.tags.join(', ')}` : '',
-        ` · duyệt: ${e.reviewedBy} (${fmtDate(e.reviewedAt)})`,
+        `Duyệt: ${e.reviewedBy} (${fmtDate(e.reviewedAt)})`,
         e.answer?.hre ? ' · có tiếng Hrê' : '', e.answer?.cua ? ' · có tiếng Co' : '',
         e.updatedAt ? ` · sửa lần cuối ${fmtDateTime(e.updatedAt)}` : ''),
       canEdit ? h('div', { class: 'row-actions' },
@@ -108,16 +112,19 @@ export function mount(main, app, { query }) {
     const links = h('textarea', { id: 'faq-links', rows: 2 });
     links.value = (entry?.links ?? []).map((l) => `${l.label} | ${l.url}`).join('\n');
     const reviewedBy = h('input', { id: 'faq-reviewedBy', value: entry?.reviewedBy ?? app.officer.displayName });
-    const reviewedAt = h('input', { id: 'faq-reviewedAt', type: 'date', value: entry?.reviewedAt?.slice(0, 10) ?? todayVn() });
+    const reviewedAtField = dateField('Ngày duyệt', { id: 'faq-reviewedAt', value: entry?.reviewedAt?.slice(0, 10) ?? todayVn() });
+    const reviewedAt = reviewedAtField.input;
     const form = h('form', { class: 'panel stack editor', novalidate: true, 'aria-labelledby': 'faq-editor-title' },
-      h('h2', { id: 'faq-editor-title' }, isNew ? 'Thêm mục hỏi đáp' : `Sửa mục «${entry.id}»`), errs,
-      field('Mã mục', id, 'Chữ thường không dấu, nối bằng gạch ngang, ví dụ: mat-can-cuoc'),
+      h('h2', { id: 'faq-editor-title' }, isNew ? 'Thêm mục hỏi đáp' : `Sửa mục «${entry.questions[0] ?? ''}»`), errs,
       field('Các cách hỏi (mỗi dòng một câu)', questions),
       field('Câu trả lời tiếng Việt (bắt buộc)', vi),
       others.map((o) => field(`${o.label} — chỉ người bản ngữ đã được duyệt nhập`, o.el, 'Để trống nếu chưa có bản dịch đã duyệt: người dân sẽ nhận câu trả lời tiếng Việt.')),
-      field('Nhãn (cách nhau bằng dấu phẩy)', tags),
       field('Đường dẫn tham khảo (mỗi dòng: Tên | https://…)', links),
-      h('div', { class: 'two' }, field('Người duyệt nội dung', reviewedBy), field('Ngày duyệt', reviewedAt)),
+      h('div', { class: 'two' }, field('Người duyệt nội dung', reviewedBy), reviewedAtField),
+      // Codes the matching uses: made from the first question, changed only by someone who knows them.
+      h('details', { class: 'advanced' }, h('summary', {}, 'Mục dành cho quản trị (mã mục, nhãn)'),
+        field('Mã mục', id, 'Tự tạo từ câu hỏi đầu tiên. Chữ thường không dấu, nối bằng gạch ngang.'),
+        field('Nhãn (cách nhau bằng dấu phẩy)', tags)),
       h('div', { class: 'row-actions' },
         h('button', { type: 'submit', class: 'btn primary' }, isNew ? 'Thêm mục' : 'Lưu thay đổi'),
         h('button', { type: 'button', class: 'btn', onclick: () => clear(editorSlot) }, 'Hủy')));
@@ -133,6 +140,9 @@ export function mount(main, app, { query }) {
         if (!label || !url) return errs.show({ message: `Đường dẫn chưa đúng dạng «Tên | https://…»: ${line}` });
         parsedLinks.push({ label, url });
       }
+      const reviewedDay = reviewedAt.isoDate();
+      if (!reviewedDay) return errs.show({ message: reviewedDay === null ? 'Ngày duyệt chưa đúng: xem dòng báo dưới ô ngày.' : 'Nhập ngày duyệt.' });
+      if (isNew && !id.value.trim()) id.value = slugOf(qs[0]);
       const answer = { vi: vi.value.trim() };
       for (const o of others) answer[o.code] = o.el.value.trim() || null;
       const body = {
@@ -141,7 +151,7 @@ export function mount(main, app, { query }) {
         answer,
         links: parsedLinks,
         reviewedBy: reviewedBy.value.trim(),
-        reviewedAt: reviewedAt.value,
+        reviewedAt: reviewedDay,
       };
       try {
         await busy(form, () => (isNew

@@ -4,6 +4,7 @@
 
 import { api, qs } from './api.js';
 import { h, clear, field, fmtDateTime, errorBox, announce } from './dom.js';
+import { dateField } from './date-input.js';
 
 const TOPICS = { 'bao-tin': 'Báo tin', 'lua-dao': 'Lừa đảo', 'ma-tuy': 'Ma túy', 'an-toan': 'An toàn', 'ngay-hoi': 'Ngày hội 19/8' };
 const number = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });
@@ -15,13 +16,20 @@ export function mount(main, app, { query }) {
   const errors = errorBox();
   const count = h('span', { class: 'count muted' });
   const list = h('ul', { class: 'cards quiz-list' });
-  const from = h('input', { id: 'qz-from', type: 'date', value: query.get('from') ?? '' });
-  const to = h('input', { id: 'qz-to', type: 'date', value: query.get('to') ?? '' });
+  const fromField = dateField('Từ ngày', { id: 'qz-from', value: query.get('from') ?? '' });
+  const toField = dateField('Đến ngày', { id: 'qz-to', value: query.get('to') ?? '' });
+  const from = fromField.input;
+  const to = toField.input;
+  /** The period as YYYY-MM-DD, or null when a date is not a date (its field says why). */
+  const period = () => {
+    const [f, t] = [from.isoDate(), to.isoDate()];
+    return f === null || t === null ? null : Object.fromEntries([['from', f], ['to', t]].filter(([, v]) => v));
+  };
   const tbody = h('tbody');
   const tfoot = h('tfoot');
   const noResults = h('p', { class: 'empty', hidden: true }, 'Chưa có ai dự thi trong khoảng thời gian này.');
   const filter = h('form', { class: 'filters', role: 'search', 'aria-label': 'Lọc kết quả theo ngày', novalidate: true },
-    field('Từ ngày', from), field('Đến ngày', to),
+    fromField, toField,
     h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'btn primary' }, 'Xem kết quả')));
 
   clear(main).append(h('section', {},
@@ -41,8 +49,9 @@ export function mount(main, app, { query }) {
 
   filter.addEventListener('submit', (e) => {
     e.preventDefault();
-    const period = Object.fromEntries([['from', from.value], ['to', to.value]].filter(([, v]) => v));
-    history.replaceState(null, '', `/console/quiz${qs(period)}`);
+    const chosen = period();
+    if (!chosen) return;
+    history.replaceState(null, '', `/console/quiz${qs(chosen)}`);
     loadResults();
   });
 
@@ -74,7 +83,7 @@ export function mount(main, app, { query }) {
       h('p', { class: 'answer-text' }, q.explanation.vi),
       q.source ? h('p', { class: 'small' }, `Nguồn: ${q.source}`) : null,
       h('p', { class: 'small muted' },
-        `Chủ đề: ${TOPICS[q.topic] ?? q.topic} · phiên bản ${q.version}`,
+        `Chủ đề: ${TOPICS[q.topic] ?? 'khác'}`,
         q.approved ? ` · duyệt bởi ${q.approvedBy ?? 'cán bộ'} lúc ${fmtDateTime(q.approvedAt)}` : ` · ${q.reviewedBy}`,
         q.choices.some((c) => c.hre) || q.question.hre ? ' · có tiếng Hrê' : '', q.choices.some((c) => c.cua) || q.question.cua ? ' · có tiếng Co' : ''),
       canApprove && !q.approved ? h('div', { class: 'row-actions' }, h('button', { type: 'button', class: 'btn small primary', onclick: (e) => approve(q, e.currentTarget) }, 'Duyệt')) : null);
@@ -96,8 +105,9 @@ export function mount(main, app, { query }) {
 
   async function loadResults() {
     try {
-      const period = Object.fromEntries([['from', from.value], ['to', to.value]].filter(([, v]) => v));
-      const { communes, totals } = await api('/quiz/results', { query: period });
+      const chosen = period();
+      if (!chosen) return;
+      const { communes, totals } = await api('/quiz/results', { query: chosen });
       if (state.disposed) return;
       clear(tbody);
       clear(tfoot);
