@@ -5,6 +5,7 @@ import { api, ApiError, setCsrf } from './api.js';
 import { $, h, clear, banner, busy, errorBox, field } from './dom.js';
 import * as queue from './queue.js';
 import * as tip from './tip.js';
+import * as tipPrint from './tip-print.js';
 import * as questions from './questions.js';
 import * as faq from './faq.js';
 import * as quiz from './quiz.js';
@@ -85,11 +86,20 @@ async function signedIn(session) {
     return;
   }
   app.perms = app.meta?.officer?.permissions ?? app.meta?.permissions ?? {};
-  $('who-name').textContent = `${app.officer.displayName} · ${app.label('roles', app.officer.role)}`;
+  showWho();
   $('who').hidden = false;
   renderNav();
   startLive();
   route();
+}
+
+/** The signed-in officer in the header: the name, then the role only when the name is not already the role ("Quản trị hệ thống"). */
+function showWho() {
+  const name = app.officer.displayName;
+  const role = app.label('roles', app.officer.role);
+  const same = name.trim().toLowerCase() === role.trim().toLowerCase();
+  clear($('who-name')).append(h('strong', {}, name), same || !role ? '' : h('span', { class: 'who-role' }, ` · ${role}`));
+  $('who-name').title = `Đăng nhập bằng tài khoản ${app.officer.username}`;
 }
 
 /** A generated password: nothing but the password form (and signing out) until the officer chooses their own. */
@@ -231,6 +241,8 @@ function markNav(screenPath) {
 
 function parseRoute() {
   const rest = location.pathname.replace(/^\/console\/?/, '').replace(/\/+$/, '');
+  const printMatch = /^tips\/([^/]+)\/print$/.exec(rest);
+  if (printMatch) return { screen: SCREENS[0], module: tipPrint, params: { id: decodeURIComponent(printMatch[1]) }, navPath: '' };
   const tipMatch = /^tips\/([^/]+)$/.exec(rest);
   if (tipMatch) return { screen: SCREENS[0], module: tip, params: { id: decodeURIComponent(tipMatch[1]) }, navPath: '' };
   const resultsMatch = /^campaigns\/([^/]+)\/results$/.exec(rest);

@@ -86,7 +86,7 @@ export function mount(main, app, { query }) {
       h('th', { scope: 'col' }, 'Nơi xảy ra'),
       h('th', { scope: 'col' }, 'Trạng thái'),
       h('th', { scope: 'col' }, 'Phụ trách'),
-      h('th', { scope: 'col', class: 'c-channel' }, 'Kênh'),
+      h('th', { scope: 'col', class: 'c-channel' }, 'Kênh, ngôn ngữ'),
       h('th', { scope: 'col' }, 'Nhận'),
       h('th', { scope: 'col' }, 'Thời hạn'))),
     tbody);
@@ -234,7 +234,9 @@ export function mount(main, app, { query }) {
       h('td', { class: 'c-who' },
         h('div', {}, t.assignedOfficerName || h('span', { class: 'muted' }, 'Chưa giao')),
         t.unitName ? h('div', { class: 'muted small' }, t.unitName) : null),
-      h('td', { class: 'c-channel' }, app.label('channels', t.channel)),
+      h('td', { class: 'c-channel' }, app.label('channels', t.channel),
+        // The resident's language: another than Vietnamese may need an interpreter, so it stands out.
+        h('div', { class: t.language && t.language !== 'vi' ? 'badge lang' : 'small muted lang' }, app.label('languages', t.language) || 'Tiếng Việt')),
       h('td', { class: 'c-age' }, h('span', { title: fmtDateTime(t.createdAt) }, fmtAge(t.createdAt))),
       h('td', { class: 'c-due' }, isOpen ? clock(t.dueAt ?? (t.status === 'new' ? t.ackDueAt : t.settleDueAt), { overdue: t.overdue ? true : undefined, label: t.status === 'new' ? 'Hạn tiếp nhận' : 'Hạn giải quyết' }) : h('span', { class: 'muted' }, '—'),
         isOpen && t.overdue ? h('div', { class: 'small late' }, t.overdue === 'ack' ? 'chưa tiếp nhận' : 'chưa giải quyết') : null));

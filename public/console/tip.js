@@ -4,12 +4,12 @@
 
 import { api } from './api.js';
 import { h, clear, select, field, fmtDateTime, fmtSize, clock, announce, banner, busy, errorBox, confirmDialog } from './dom.js';
-import { describeEvent, actorOf, useDateFormat } from './timeline.js';
+import { describeEvent, actorOf, useDateFormat, ruleText } from './timeline.js';
 import { markSeen } from './queue.js';
 
 useDateFormat(fmtDateTime);
 
-const KIND = { photo: 'Ảnh', video: 'Video', voice: 'Ghi âm', audio: 'Âm thanh', document: 'Tài liệu' };
+export const KIND = { photo: 'Ảnh', video: 'Video', voice: 'Ghi âm', audio: 'Âm thanh', document: 'Tài liệu' };
 /** Why a file sent by the resident was not kept (Attachment.rejectReason). */
 const REJECTED = {
   too_large: 'tệp quá lớn', bad_type: 'không đúng loại tệp hoặc tệp hỏng', failed: 'không tải được từ nền tảng',
@@ -151,7 +151,8 @@ export function mount(main, app, { params }) {
     const statusInfo = (app.meta.statuses ?? []).find((s) => s.value === t.status);
     const isOpen = statusInfo?.open ?? true;
     const head = h('div', { class: 'tip-head' },
-      h('p', { class: 'back' }, h('a', { href: `/console${app.lastQueue}` }, '← Danh sách tin báo'), h('span', { class: 'muted small' }, ' (Esc)')),
+      h('p', { class: 'back' }, h('a', { href: `/console${app.lastQueue}` }, '← Danh sách tin báo'), h('span', { class: 'muted small' }, ' (Esc)'),
+        ' · ', h('a', { href: `/console/tips/${encodeURIComponent(t.id)}/print`, id: 'link-print' }, 'In hồ sơ')),
       h('h1', {}, h('span', { class: 'ref' }, t.reference), ' ', h('span', { class: 'cat' }, app.label('categories', t.category))),
       h('p', { class: 'chips' },
         t.urgent ? h('span', { class: 'badge urgent' }, 'Khẩn') : null,
@@ -216,12 +217,11 @@ export function mount(main, app, { params }) {
     return h('section', { class: 'panel', 'aria-labelledby': 'h-place' },
       h('h2', { id: 'h-place' }, 'Nơi xảy ra và phân công'),
       dl([
-        ['Xã, phường', loc.communeName || loc.communeCode ? `${loc.communeName ?? ''}${loc.communeCode ? ` (mã ${loc.communeCode})` : ''}`.trim() : null],
+        ['Xã, phường', loc.communeName || (loc.communeCode ? 'Xã, phường không còn trong danh sách hành chính' : null)],
         ['Người báo tin ghi', loc.placeText],
         ['Tọa độ', hasPoint ? h('span', {}, `${lat}, ${lon} `, h('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`, target: '_blank', rel: 'noopener noreferrer', class: 'ext' }, 'Mở bản đồ')) : null],
-        loc.adminDataVersion ? ['Dữ liệu hành chính', loc.adminDataVersion] : null,
         ['Đơn vị phụ trách', t.routing?.unitName ?? null],
-        ['Lý do giao', t.routing?.ruleText ?? t.routing?.rule ?? null],
+        ['Lý do giao', t.routing?.ruleText ?? (t.routing?.rule ? ruleText(t.routing.rule) : null)],
         t.routing?.units?.length ? ['Các đơn vị', h('ul', { class: 'plain' }, t.routing.units.map((u) => h('li', { class: u.active ? '' : 'muted' },
           `${u.unitName}${u.role === 'primary' ? ' (phụ trách)' : ' (phối hợp)'}`,
           u.active ? '' : ` — đến ${fmtDateTime(u.until)}`)))] : null,

@@ -5,6 +5,7 @@
  *
  * @example const detail = await readTipDetail(ctx, { tipId, officerId, ip })
  */
+import { markedReason } from "../tips/detect-emergency.ts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../http/errors.ts";
 import { recordAudit } from "../officers/record-audit.ts";
@@ -125,7 +126,7 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channe
     description: tip.description,
     status: tip.status,
     urgent: tip.urgent,
-    urgentReason: tip.urgentReason,
+    urgentReason: tip.urgentReason ? markedReason(tip.urgentReason) : null,
     language: tip.language,
     channel: tip.channel,
     ...occurredView(tip),

@@ -1,10 +1,11 @@
-/** The tip queue, one tip's file, and its evidence. */
+/** The tip queue, one tip's file, its evidence, and its printing. */
+import { z } from "zod";
 import { AppError } from "../http/errors.ts";
 import { recordAudit } from "../officers/record-audit.ts";
 import { findAttachmentFile } from "./find-attachment-file.ts";
 import { findTip, TIP_NOT_FOUND, type TipRef } from "./find-tip.ts";
 import { listTips } from "./list-tips.ts";
-import { canListTips, canRouteTip, canViewTip, visibleTipsWhere } from "./permissions.ts";
+import { canListTips, canRevealIdentity, canRouteTip, canViewTip, visibleTipsWhere } from "./permissions.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { readTipDetail } from "./read-tip-detail.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
@@ -13,6 +14,13 @@ import { rerouteTip } from "../routing/reroute-tip.ts";
 import { readTipRouting } from "./read-tip-routing.ts";
 
 const NO_TIPS = "Tài khoản của bạn không có quyền xem tin báo.";
+
+const printBody = z
+  .object({
+    withIdentity: z.boolean().default(false).meta({ description: "Bản in có họ tên, số điện thoại người báo tin (đã mở bằng /identity)" }),
+  })
+  .meta({ id: "TipPrint" });
+const printed = z.object({ printedAt: z.string().meta({ format: "date-time" }) }).meta({ id: "TipPrinted" });
 
 /** 403 for a role that reads no tips at all; 404 for a tip of another unit (its existence is not revealed). */
 export function permitTip(officer: SignedInOfficer, tip: TipRef): void {
@@ -125,6 +133,37 @@ export const tipRoutes: ApiRoute[] = [
       });
       ctx.bus.emit("tip:changed", tip.id);
       return readTipRouting(ctx, tip.id);
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/tips/:id/print",
+    tag: "tips",
+    summary: "Ghi nhật ký in hồ sơ tin báo",
+    description:
+      "Trang in hồ sơ gọi trước khi in: ghi nhật ký ai in tin nào, lúc nào, có kèm danh tính người báo tin không (tip.print). " +
+      "Ai xem được tin thì in được; bản in kèm danh tính chỉ cho người được xem danh tính, tin ẩn danh thì không bao giờ.",
+    auth: true,
+    params: tipParams,
+    body: printBody,
+    response: { status: 200, description: "Đã ghi nhật ký", schema: printed },
+    errors: ["validation_failed", "bad_request", "unsupported_media_type", "unauthorized", "forbidden", "csrf_failed", "not_found"],
+    async run({ ctx, req, auth, params, body }) {
+      const tip = await findTip(ctx, params.id);
+      permitTip(auth.officer, tip);
+      if (body.withIdentity && !canRevealIdentity(auth.officer, tip)) {
+        throw new AppError("forbidden", "Bản in này không được kèm danh tính người báo tin: tin ẩn danh, hoặc tài khoản của bạn không được xem danh tính. Bỏ chọn «Kèm danh tính» rồi in lại.");
+      }
+      const now = ctx.now();
+      await recordAudit(ctx, {
+        officerId: auth.officer.id,
+        action: "tip.print",
+        targetType: "tip",
+        targetId: tip.id,
+        data: { reference: tip.reference, withIdentity: body.withIdentity },
+        ip: req.ip ?? null,
+      });
+      return { printedAt: now.toISOString() };
     },
   }),
 ];

@@ -154,3 +154,22 @@ export function detectEmergency(text: string): EmergencySignal {
   const reason = [...new Set(hits.map((h) => h.phrase.text))].join(", ");
   return { urgent, child, reason: reason || undefined };
 }
+
+/**
+ * A stored reason for the officer, each word with its marks: a word kept without them (rows written
+ * before reasons took the list's spelling, or typed by hand) becomes the listed phrase it folds to.
+ *
+ * @example markedReason("dam nguoi, dang xay ra") // "đâm người, đang xảy ra"
+ */
+export function markedReason(reason: string): string {
+  lists ??= load(EMERGENCY_WORDS_FILE);
+  const byFolded = new Map<string, string>();
+  for (const index of [lists.danger, lists.alarm, lists.now, lists.incident]) {
+    for (const phrases of index.values()) for (const p of phrases) if (!isPlain(p.text) && !byFolded.has(fold(p.text))) byFolded.set(fold(p.text), p.text);
+  }
+  byFolded.set("dang xay ra", "đang xảy ra");
+  return reason
+    .split(/,\s*/)
+    .map((w) => (isPlain(w) ? (byFolded.get(fold(w)) ?? w) : w))
+    .join(", ");
+}

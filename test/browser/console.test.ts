@@ -348,7 +348,9 @@ describe.runIf(browserAvailable)("the police console", () => {
 
     await admin.getByRole("link", { name: "Nhật ký" }).click();
     await admin.locator("table.grid tbody tr").first().waitFor();
-    expect(await admin.locator("table.grid tbody").innerText()).toContain("tip.read");
+    // Sentences, not action keys: "Cán bộ ca.bato xem tin QN-… lúc 09:42 ngày 03/12/2026."
+    expect(await admin.locator("table.grid tbody").innerText()).toMatch(/Cán bộ ca\.bato xem tin QN-[A-Z0-9]+ lúc \d{2}:\d{2} ngày \d{2}\/\d{2}\/\d{4}\./);
+    expect(await admin.locator("table.grid tbody").innerText()).not.toContain("tip.read");
     expect(await admin.getByRole("link", { name: "Tải CSV" }).getAttribute("href")).toMatch(/^\/api\/audit\/export/);
     await shot(admin, "console-7-audit");
 

@@ -97,6 +97,8 @@ const CASES: Record<string, RouteCase> = {
   "GET /tips/:id": { expect: tipOfUnitB("admin", "duty") },
   "GET /tips/:id/attachments/:attachmentId": { expect: tipOfUnitB("admin", "duty") },
   "GET /tips/:id/duplicates": { expect: tipOfUnitB("admin", "duty") },
+  // Whoever reads a tip may print its file (audited); with the reporter's identity only who may open it.
+  "POST /tips/:id/print": { expect: tipOfUnitB("admin", "duty"), body: () => ({ withIdentity: false }) },
   "POST /tips/:id/route": { expect: tipOfUnitB("admin", "duty"), body: () => ({ unitId: UNIT_C, reason: "Chuyển cho đơn vị phụ trách địa bàn" }) },
   "POST /tips/:id/claim": { expect: tipOfUnitB("admin", "duty"), body: async (w) => ({ version: (await w.tip()).version }) },
   "POST /tips/:id/assign": {

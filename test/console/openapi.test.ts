@@ -76,6 +76,7 @@ describe("the OpenAPI document", () => {
         "POST /api/tips/{id}/messages",
         "POST /api/tips/{id}/notes",
         "POST /api/tips/{id}/identity",
+        "POST /api/tips/{id}/print",
         "GET /api/campaigns",
         "POST /api/campaigns",
         "GET /api/campaigns/audience",
