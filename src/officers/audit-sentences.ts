@@ -55,7 +55,7 @@ function faqOf(e: AuditFacts, n: AuditNames): string {
   return q ? `mục hỏi đáp ${quoted(q)}` : "một mục hỏi đáp";
 }
 function loginName(e: AuditFacts): string {
-  return e.targetId ? `tên đăng nhập «${e.targetId}»` : "một tên đăng nhập";
+  return e.targetId ? `tài khoản «${e.targetId}»` : "một tài khoản";
 }
 const statusOf = (v: unknown) => (typeof v === "string" && Object.hasOwn(STATUS_LABELS, v) ? STATUS_LABELS[v as TipStatus] : "");
 const roleLabel = (v: unknown) => (typeof v === "string" && isRole(v) ? ROLES[v].label : "vai trò khác");
@@ -83,8 +83,8 @@ function officerChanges(e: AuditFacts, n: AuditNames): string {
 
 /** The sentence for each action, without the actor and the time: "xem tin QN-7K3P9". */
 export const AUDIT_SENTENCES = {
-  "auth.login": (e) => `đăng nhập bằng ${loginName(e)}`,
-  "auth.login_failed": (e) => `đăng nhập không được bằng ${loginName(e)}${LOGIN_REFUSALS[text(e.data.reason)] ? ` (${LOGIN_REFUSALS[text(e.data.reason)]})` : ""}`,
+  "auth.login": (e) => `đăng nhập vào ${loginName(e)}`,
+  "auth.login_failed": (e) => `đăng nhập không được vào ${loginName(e)}${LOGIN_REFUSALS[text(e.data.reason)] ? ` (${LOGIN_REFUSALS[text(e.data.reason)]})` : ""}`,
   "auth.login_throttled": (e) => `bị tạm chặn đăng nhập vì thử sai quá nhiều lần (${loginName(e)})`,
   "auth.logout": () => "đăng xuất",
   "auth.password_change": () => "đổi mật khẩu của mình",

@@ -226,4 +226,37 @@ describe.runIf(browserAvailable)("the console for officers with little training"
     for (const absent of ["Đăng xuất", "Kèm danh tính người báo tin", "Tuyên truyền", "Nhật ký", "image/png", tip.id]) expect(text, absent).not.toContain(absent);
     expect(desk.problems).toEqual([]);
   }, 90_000);
+
+  it("shows no internal codes on any screen: no uuids, action keys, data versions, FAQ slugs or English", async () => {
+    const tip = await fileTip({ description: "Có người bán ma túy sau trường học", category: "drugs", unitId: BATO, urgent: true, urgentReason: "dang xay ra, dam nguoi" });
+    await desk.ctx.db.tip.update({ where: { id: tip.id }, data: { adminDataVersion: "vn-admin-2026-07", communeCode: "21484" } });
+    const admin = await desk.signIn("quantri");
+    const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+    const KEY = /\b(tip|auth|officer|unit|campaign|faq|quiz|audit|attachment)\.[a-z_]+\b|\b(typed_commune|place_guess|no_location|adminDataVersion|vn-admin-\d)/;
+    const ENGLISH = /\b(Loading|Error|Submit|Cancel|Save|Delete|undefined|null|NaN|true|false)\b/;
+    const screens: [string, string][] = [
+      ["/console", "queue"], [`/console/tips/${tip.id}`, "tip"], [`/console/tips/${tip.id}/print`, "print"], ["/console/questions", "questions"],
+      ["/console/faq", "faq"], ["/console/quiz", "quiz"], ["/console/officers", "officers"], ["/console/audit", "audit"], ["/console/campaigns", "campaigns"],
+      ["/console/outreach-progress", "outreach-progress"],
+    ];
+    for (const [at, name] of screens) {
+      await admin.goto(`${desk.svc.url}${at}`);
+      await admin.locator("main h1").first().waitFor();
+      await admin.waitForLoadState("networkidle");
+      const text = await admin.locator("main").innerText();
+      expect(text, name).not.toMatch(UUID);
+      expect(text, name).not.toMatch(KEY);
+      expect(text, name).not.toMatch(ENGLISH);
+      await admin.screenshot({ path: path.join(SHOTS, `screen-${name}.png`) });
+    }
+    // The FAQ shows each entry by its question; its code and tags are not on the card.
+    await admin.goto(`${desk.svc.url}/console/faq`);
+    const card = admin.locator(".faq-list .card").first();
+    await card.waitFor();
+    expect(await card.innerText()).not.toMatch(/Mã:|nhãn:|phiên bản/);
+    // The urgent reason reads as Vietnamese, with its marks, even when it was stored without them.
+    await admin.goto(`${desk.svc.url}/console/tips/${tip.id}`);
+    await admin.getByText("Khẩn — đang xảy ra, đâm người").waitFor();
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
 });
