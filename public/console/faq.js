@@ -23,7 +23,7 @@ export function mount(main, app, { query }) {
   const state = { entries: [], q: query.get('q') || '', disposed: false };
   document.title = 'Hỏi đáp – Tin Báo';
   const errors = errorBox();
-  const search = h('input', { id: 'q', type: 'search', value: state.q, placeholder: 'Tìm câu hỏi, câu trả lời, nhãn (có dấu hay không đều được)', autocomplete: 'off' });
+  const search = h('input', { id: 'q', type: 'search', value: state.q, placeholder: 'Tìm câu hỏi, câu trả lời (có dấu hay không đều được)', autocomplete: 'off' });
   const list = h('ul', { class: 'cards faq-list' });
   const count = h('span', { class: 'count muted' });
   const editorSlot = h('div');
@@ -162,10 +162,15 @@ export function mount(main, app, { query }) {
         await load();
       } catch (err) {
         errs.show(err);
+        // A code already taken (or malformed): show the hidden field where it can be changed.
+        if (isNew && (err.code === 'conflict' || (err.details ?? []).some((d) => d.path === 'id'))) {
+          id.closest('details').open = true;
+          id.focus();
+        }
       }
     });
     clear(editorSlot).append(form);
-    (isNew ? id : questions).focus();
+    questions.focus();
     form.scrollIntoView({ block: 'start' });
   }
 

@@ -259,4 +259,24 @@ describe.runIf(browserAvailable)("the console for officers with little training"
     await admin.getByText("Khẩn — đang xảy ra, đâm người").waitFor();
     expect(desk.problems).toEqual([]);
   }, 120_000);
+
+  it("adds a knowledge base entry from its question and answer alone: the code is made for the editor, the review date is dd/mm/yyyy", async () => {
+    const page = await signInAmerican("quantri", "/console/faq");
+    await page.locator(".faq-list .card").first().waitFor();
+    await page.getByRole("button", { name: "Thêm mục hỏi đáp" }).click();
+    const reviewed = page.getByLabel("Ngày duyệt");
+    expect(await reviewed.inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    await page.getByLabel("Các cách hỏi (mỗi dòng một câu)").fill("Mất giấy phép lái xe thì báo ở đâu?\nmat bang lai xe");
+    await page.getByLabel("Câu trả lời tiếng Việt (bắt buộc)").fill("Bạn đến Công an xã nơi mất để trình báo, rồi làm lại bằng lái ở Sở Giao thông vận tải.");
+    await reviewed.fill("2/12/2026");
+    await page.getByRole("button", { name: "Thêm mục", exact: true }).click();
+    await page.locator("#banner", { hasText: "Đã thêm mục hỏi đáp." }).waitFor();
+    const row = await desk.ctx.db.faqEntry.findUniqueOrThrow({ where: { id: "mat-giay-phep-lai-xe-thi-bao-o-dau" } });
+    expect(row.reviewedAt).toBe("2026-12-02");
+    await page.getByLabel("Tìm kiếm").fill("giay phep lai xe");
+    const card = page.locator(".faq-list .card").first();
+    await expect.poll(() => card.locator("h2").innerText()).toBe("Mất giấy phép lái xe thì báo ở đâu?");
+    expect(await card.innerText()).toContain("(02/12/2026)");
+    expect(desk.problems).toEqual([]);
+  }, 60_000);
 });
