@@ -98,7 +98,7 @@ export function describeEvent(ev, label) {
     case 'status_shared':
       return 'Đã báo kết quả cho người báo tin.';
     default:
-      return `${who}: ${ev.type.replace(/_/g, ' ')}.${reason}`;
+      return `${who} cập nhật tin báo.${reason}`; // a new kind of event: never its code
   }
 }
 
