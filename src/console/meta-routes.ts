@@ -33,7 +33,7 @@ export const consoleMeta = z
   })
   .meta({ id: "ConsoleMeta" });
 
-const CHANNEL_LABELS = { webchat: "Web chat", telegram: "Telegram", zalo: "Zalo" };
+const CHANNEL_LABELS = { webchat: "Trang web", telegram: "Telegram", zalo: "Zalo" };
 
 let categoryLabels: Record<string, string> | undefined;
 function categoryLabel(category: string): string {

@@ -66,7 +66,7 @@ const LOGIN_REFUSALS: Record<string, string> = {
   wrong_password: "sai mật khẩu",
   disabled: "tài khoản đã bị khóa",
 };
-const CHANNELS: Record<string, string> = { telegram: "Telegram", zalo: "Zalo", webchat: "Web chat" };
+const CHANNELS: Record<string, string> = { telegram: "Telegram", zalo: "Zalo", webchat: "trang web" };
 
 function officerChanges(e: AuditFacts, n: AuditNames): string {
   const parts = Object.entries(e.data).flatMap(([k, v]) => {

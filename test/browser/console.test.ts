@@ -122,7 +122,7 @@ describe.runIf(browserAvailable)("the police console", () => {
     expect(rowText).toContain("Xã Ba Tơ");
     expect(rowText).toContain("Mới");
     expect(rowText).toContain("Chưa giao");
-    expect(rowText).toContain("Web chat");
+    expect(rowText).toContain("Trang web");
     expect(rowText).toMatch(/còn \d+ (giờ|phút)/);
     await shot(officer, "console-2-queue");
 
