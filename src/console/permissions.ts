@@ -111,3 +111,11 @@ export function visibleOfficersWhere(officer: SignedInOfficer): Prisma.OfficerWh
   if (role.tipScope === "unit" && officer.unitId) return { ...assignable, unitId: officer.unitId };
   return null;
 }
+
+/**
+ * May this officer read the period figures (dashboard, map, reports)? Those who see tips; their figures cover the
+ * tips they may see (visibleTipsWhere): the province for admin and duty desk, their unit for unit roles.
+ */
+export function canReadReports(officer: SignedInOfficer): boolean {
+  return canListTips(officer);
+}
