@@ -26,6 +26,7 @@ import { metaRoutes } from "./meta-routes.ts";
 import { tipActionRoutes } from "./tip-action-routes.ts";
 import { tipStreamRoutes } from "./tip-stream.ts";
 import { reportMapRoutes } from "./report-map-routes.ts";
+import { dashboardRoutes } from "./dashboard-routes.ts";
 
 export const PASSWORD_CHANGE_REQUIRED =
   "Bạn đang dùng mật khẩu do quản trị hệ thống cấp (hoặc in ra khi cài đặt). Hãy đổi sang mật khẩu của riêng bạn trước khi làm việc: " +
@@ -34,7 +35,7 @@ export const PASSWORD_CHANGE_REQUIRED =
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
   // The stream before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportMapRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportMapRoutes, ...dashboardRoutes];
   routes.push(
     defineRoute({
       method: "get",

@@ -312,6 +312,9 @@ class ReportQueries {
     }
     const ids = (scope.id as { in?: unknown[] } | undefined)?.in;
     if (keys.length === 1 && Array.isArray(ids) && ids.length === 0) return raw(" AND 1 = 0");
+    // The dashboard's commune filter, combined with the officer's scope: { AND: [visibleTipsWhere(o), { communeCode }] }.
+    if (keys.length === 1 && typeof scope.communeCode === "string") return sql` AND t."communeCode" = ${scope.communeCode}`;
+    if (keys.length === 1 && Array.isArray(scope.AND)) return scope.AND.reduce<Sql>((all, part) => sql`${all}${this.scopeClause(part)}`, empty);
     throw new Error(`summarize: unsupported scope ${JSON.stringify(scope)}`);
   }
 

@@ -166,6 +166,7 @@ const CASES: Record<string, RouteCase> = {
   "GET /audit": { expect: allowedFor("admin") },
   "GET /audit/export": { expect: allowedFor("admin") },
   // period figures: whoever sees tips, over the tips they see (a unit account: its unit only)
+  "GET /reports/dashboard": { expect: allowedFor("admin", "duty", "officerA", "viewerA", "officerNoUnit"), query: "from=2026-11-01&to=2026-11-30" },
   "GET /reports/map": { expect: allowedFor("admin", "duty", "officerA", "viewerA", "officerNoUnit"), query: "from=2026-11-01&to=2026-11-30" },
 };
 

@@ -66,6 +66,7 @@ describe("the OpenAPI document", () => {
         "GET /api/audit",
         "GET /api/audit/export",
         "GET /api/reports/map",
+        "GET /api/reports/dashboard",
         "GET /api/meta",
         "GET /api/tips/stream",
         "GET /api/tips/{id}/duplicates",
