@@ -48,7 +48,9 @@ export const dashboardRoutes: ApiRoute[] = [
       if (!canReadReports(auth.officer)) throw new AppError("forbidden", "Tài khoản này không xem được số liệu thống kê.");
       const visible = visibleTipsWhere(auth.officer);
       const scope: Prisma.TipWhereInput = query.communeCode ? { AND: [visible, { communeCode: query.communeCode }] } : visible;
-      const summary = await summarize(ctx, { from: query.from, to: query.to, ...(query.unitId ? { unitId: query.unitId } : {}) }, scope);
+      // A unit officer's figures are their unit's, and the report says so by name.
+      const unitId = query.unitId ?? (Object.keys(visible).length && auth.officer.unitId ? auth.officer.unitId : undefined);
+      const summary = await summarize(ctx, { from: query.from, to: query.to, ...(unitId ? { unitId } : {}) }, scope);
       const board = dashboardOf(summary, ctx.config.deadlines);
       return { summary: board.summary as unknown as Record<string, unknown>, charts: board.charts };
     },
