@@ -38,18 +38,21 @@ export function drawCommuneMap(data, opts) {
   const numbers = s('g', { class: 'commune-numbers', 'aria-hidden': 'true' });
 
   const show = (c, el) => {
-    tip.replaceChildren(
+    const lines = [
       h('strong', {}, c.name),
       h('span', {}, `${num(c.tips)} tin · ${num(c.open)} đang xử lý`),
       c.population ? h('span', {}, `${num(c.population)} dân · ${num(c.per1000, 1)} tin/1.000 dân`) : null,
       h('small', {}, 'Bấm hoặc Enter: mở danh sách tin của xã này'),
-    );
+    ];
+    tip.replaceChildren(...lines.filter(Boolean));
     tip.hidden = false;
+    // Above the commune (so it stays visible), or below it near the top edge.
     const box = svg.getBoundingClientRect();
     const x = (c.x / data.width) * box.width;
     const y = (c.y / data.height) * box.height;
-    tip.style.left = `${Math.round(Math.min(x + 12, box.width - 220))}px`;
-    tip.style.top = `${Math.round(Math.max(0, y - 70))}px`;
+    const above = y - tip.offsetHeight - 16;
+    tip.style.left = `${Math.round(Math.max(0, Math.min(x - tip.offsetWidth / 2, box.width - tip.offsetWidth)))}px`;
+    tip.style.top = `${Math.round(above >= 0 ? above : y + 16)}px`;
     for (const other of shapes.querySelectorAll('.active')) other.classList.remove('active');
     el.classList.add('active');
   };
@@ -91,11 +94,16 @@ export function drawCommuneMap(data, opts) {
   return h('div', { class: 'map-wrap' }, h('div', { class: 'map-canvas' }, svg, tip), legend);
 }
 
-/** The communes' figures as a table, most tips first; each name opens the queue for it. */
+/**
+ * The communes' figures as a table, most tips first; each name opens the queue for it. Communes without tips are
+ * named in one line under it (a table of 90 zero rows hides the few that matter).
+ */
 export function communeTable(data, opts) {
-  const rows = [...data.communes, ...data.withoutBoundary.map((c) => ({ ...c, open: null, population: null, per1000: null }))].sort((a, b) => b.tips - a.tips || a.name.localeCompare(b.name, 'vi'));
+  const all = [...data.communes, ...data.withoutBoundary.map((c) => ({ ...c, open: null, population: null, per1000: null }))].sort((a, b) => b.tips - a.tips || a.name.localeCompare(b.name, 'vi'));
+  const rows = all.filter((c) => c.tips > 0);
+  const none = all.filter((c) => c.tips === 0);
   const withPeople = data.per1000.available;
-  return h('table', { class: 'data-table map-table' },
+  const table = h('table', { class: 'data-table map-table' },
     h('caption', {}, 'Số tin báo theo xã, phường'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Xã, phường'),
@@ -113,4 +121,6 @@ export function communeTable(data, opts) {
       h('th', { scope: 'row' }, data.withoutCommune ? `Cộng (kể cả ${num(data.withoutCommune)} tin chưa rõ xã)` : 'Cộng'),
       h('td', { class: 'num' }, num(data.total)),
       h('td', {}), withPeople ? h('td', {}) : null, withPeople ? h('td', {}) : null)));
+  if (!none.length) return table;
+  return h('div', {}, table, h('p', { class: 'muted small map-none' }, `Không có tin báo trong kỳ (${none.length} xã, phường): `, none.map((c) => c.name).join(', '), '.'));
 }

@@ -16,6 +16,8 @@ const RANGES = [
   { value: 'custom', label: 'Chọn ngày' },
 ];
 const DEFAULT_RANGE = '30d';
+/** Tables longer than this start folded under their chart. */
+const LONG_TABLE = 12;
 /** Dashboard keys in the URL; the queue's own keys (communeCode, from, to…) are different on purpose. */
 export const DASHBOARD_KEYS = ['range', 'start', 'end', 'unit', 'commune', 'measure'];
 
@@ -222,7 +224,9 @@ export function mount(main, app, { query }) {
       h('thead', {}, h('tr', {}, c.table.head.map((th, i) => h('th', { scope: 'col', class: i ? 'num' : null }, th)))),
       h('tbody', {}, c.table.rows.map((row) => h('tr', {}, row.map((v, i) => (i ? h('td', { class: 'num' }, num(v)) : h('th', { scope: 'row' }, String(v))))))),
       c.table.foot ? h('tfoot', {}, h('tr', {}, c.table.foot.map((v, i) => (i ? h('td', { class: 'num' }, num(v)) : h('th', { scope: 'row' }, String(v)))))) : null);
-    figure.append(h('figcaption', { id: `chart-${c.id}-title` }, h('h2', {}, c.title)), img, h('details', { class: 'chart-table', open: true }, h('summary', {}, 'Bảng số liệu'), table));
+    // Long tables (a month of days, every commune) start folded so the charts stay in view; short ones are open.
+    const long = c.table.rows.length > LONG_TABLE;
+    figure.append(h('figcaption', { id: `chart-${c.id}-title` }, h('h2', {}, c.title)), img, h('details', { class: 'chart-table', open: !long }, h('summary', {}, long ? `Bảng số liệu (${c.table.rows.length} dòng)` : 'Bảng số liệu'), table));
     return figure;
   }
 
@@ -264,13 +268,15 @@ export function mount(main, app, { query }) {
         history.replaceState(null, '', `${location.pathname}${urlQuery()}`);
         api('/reports/map', { query: { from: period().from, to: period().to, unitId: state.unit || undefined, measure: value } }).then((m) => !disposed && renderMap(m), (err) => errors.show(err));
       });
-      return h('span', { class: 'measure-choice' }, input, h('label', { for: id }, label), reason ? h('small', { id: `${id}-why`, class: 'muted' }, ` (${reason})`) : null);
+      return h('span', { class: 'measure-choice' }, input, h('label', { for: id }, label), reason ? h('small', { id: `${id}-why`, class: 'muted' }, ` – ${reason}`) : null);
     };
     const measures = h('fieldset', { class: 'measures' }, h('legend', {}, 'Tô màu theo'),
       choice('tips', 'Số tin báo', false, null),
       choice('per1000', 'Số tin trên 1.000 dân', !data.per1000.available, data.per1000.reason));
     const opts = { queueUrl, navigate: (url) => app.navigate(url) };
-    clear(mapSection).append(heading, measures, drawCommuneMap(data, opts), h('details', { class: 'chart-table', open: true }, h('summary', {}, 'Bảng số liệu theo xã, phường'), communeTable(data, opts)));
+    const withTips = data.communes.filter((c) => c.tips > 0).length + data.withoutBoundary.filter((c) => c.tips > 0).length;
+    clear(mapSection).append(heading, measures, drawCommuneMap(data, opts),
+      h('details', { class: 'chart-table', open: true }, h('summary', {}, `Bảng số liệu theo xã, phường (${withTips} nơi có tin)`), communeTable(data, opts)));
     requestAnimationFrame(() => performance.mark('tb:map-drawn'));
   }
 

@@ -82,7 +82,7 @@ export async function communeMap(ctx: Pick<AppContext, "db">, filter: ReportFilt
   const withPopulation = outlines.communes.filter((c) => (people.get(c.code) ?? 0) > 0).length;
   const per1000 = withPopulation
     ? { available: true, reason: withPopulation < outlines.communes.length ? `Có ${withPopulation}/${outlines.communes.length} xã, phường có số dân; xã không có số dân để trắng.` : null }
-    : { available: false, reason: "Chưa nhập số dân của các xã, phường (quản trị hệ thống nhập bằng lệnh units:population)." };
+    : { available: false, reason: "Chưa nhập số dân của các xã, phường; quản trị hệ thống nhập bằng lệnh units:population." };
   const used: MapMeasure = measure === "per1000" && per1000.available ? "per1000" : "tips";
 
   const communes: MapCommune[] = outlines.communes.map((c) => {

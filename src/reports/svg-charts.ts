@@ -102,8 +102,9 @@ export function columnChart(input: { title: string; points: ColumnPoint[]; width
   input.points.forEach((p, i) => {
     const cx = left + slot * i + slot / 2;
     const h = Math.round((p.value / max) * plotH);
-    if (h > 0) parts.push(`<rect x="${(cx - barW / 2).toFixed(1)}" y="${top + plotH - h}" width="${barW.toFixed(1)}" height="${h}" fill="${i % 2 ? BAR : BAR}"/>`);
-    if (numbersFit || i === tallest) parts.push(text(Math.round(cx), top + plotH - h - 4, fmt(p.value), `text-anchor="middle" fill="${INK}" font-size="11" font-weight="600"`));
+    if (h > 0) parts.push(`<rect x="${(cx - barW / 2).toFixed(1)}" y="${top + plotH - h}" width="${barW.toFixed(1)}" height="${h}" fill="${BAR}"/>`);
+    // Empty columns carry no "0" (it buries the columns that matter); the table under the chart lists every one.
+    if ((numbersFit && p.value > 0) || i === tallest) parts.push(text(Math.round(cx), top + plotH - h - 4, fmt(p.value), `text-anchor="middle" fill="${INK}" font-size="11" font-weight="600"`));
     if (i % labelEvery === 0) parts.push(text(Math.round(cx), top + plotH + 16, p.label, `text-anchor="middle" fill="${MUTED}" font-size="11"`));
   });
   return doc(width, height, input.title, parts.join(""));
@@ -123,11 +124,11 @@ export function funnelChart(input: { title: string; steps: FunnelStep[]; width?:
   const span = width - 20;
   const parts: string[] = [];
   input.steps.forEach((s, i) => {
-    const w = Math.max(2, Math.round((s.value / first) * span));
+    const w = s.value > 0 ? Math.max(2, Math.round((s.value / first) * span)) : 0;
     const x = 10 + (span - w) / 2;
     const y = 4 + i * stepH;
     const percent = input.steps[0]?.value ? ` (${fmt(Math.round((s.value / first) * 1000) / 10)}%)` : "";
-    parts.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${w}" height="${stepH - 8}" rx="3" fill="${i % 2 ? BAR_ALT : BAR}"/>`);
+    if (w) parts.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${w}" height="${stepH - 8}" rx="3" fill="${i % 2 ? BAR_ALT : BAR}"/>`);
     // The words sit on a white band across the middle so they read on any bar width.
     const label = `${s.label}: ${fmt(s.value)}${i ? percent : ""}`;
     parts.push(`<rect x="${width / 2 - 150}" y="${y + 9}" width="300" height="20" rx="3" fill="#ffffff" fill-opacity="0.9"/>`);

@@ -13,6 +13,7 @@ import { browserAvailable } from "../support/browser.ts";
 import { openConsoleDesk, type ConsoleDesk } from "../support/console-browser.ts";
 import { insertTip } from "../console/support.ts";
 import { importUnits } from "../../src/units/import-units.ts";
+import { importPopulation } from "../../src/units/import-population.ts";
 
 const POLYGONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/data/quang-ngai-communes-2026-07.geojson");
 const SHOTS = "/tmp/shots-dash";
@@ -52,6 +53,10 @@ describe.runIf(browserAvailable && existsSync(POLYGONS))("the dashboard and the 
     for (const [communeCode, unitId, category, ago, pin] of tips) {
       const tip = await insertTip(desk.ctx, { description: `Tin thử ${category} ${ago}`, communeCode, unitId, category, createdAt: daysAgo(ago) });
       if (pin) await desk.ctx.db.tip.update({ where: { id: tip.id }, data: { latitude: pin.lat, longitude: pin.lon } });
+      // Some handled: acknowledged within 3 h, or after 30 h (late) and closed 5 days after filing.
+      const hours = (h: number) => new Date(tip.createdAt.getTime() + h * 3600_000);
+      if (ago === 2 || ago === 5) await desk.ctx.db.tip.update({ where: { id: tip.id }, data: { status: "received", acknowledgedAt: hours(3), dueAt: hours(20 * 24) } });
+      if (ago === 8) await desk.ctx.db.tip.update({ where: { id: tip.id }, data: { status: "closed", outcome: "administrative", acknowledgedAt: hours(30), closedAt: hours(5 * 24) } });
     }
   }, 180_000);
   afterAll(async () => {
@@ -81,6 +86,8 @@ describe.runIf(browserAvailable && existsSync(POLYGONS))("the dashboard and the 
     }
     await mapDrawn(page);
     await page.screenshot({ path: `${SHOTS}/dashboard-admin.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/dashboard-admin-top.png` });
+    for (const id of ["series", "category", "commune", "funnel", "acknowledge", "settle", "questions"]) await page.locator(`#chart-${id}`).screenshot({ path: `${SHOTS}/chart-${id}.png` });
 
     // A custom period and one commune, typed as dd/mm/yyyy.
     const from = iso(daysAgo(45));
@@ -147,6 +154,18 @@ describe.runIf(browserAvailable && existsSync(POLYGONS))("the dashboard and the 
     }
     console.log(`map first paint (navigation → SVG drawn, 96 real communes): ${times.map((t) => Math.round(t)).join(", ")} ms`);
     await page.locator(".dash-map").screenshot({ path: `${SHOTS}/map-admin.png` });
+
+    // Per 1,000 residents: offered once population is imported; the choice is kept in the URL.
+    expect(await page.getByLabel("Số tin trên 1.000 dân", { exact: true }).isDisabled()).toBe(true);
+    await importPopulation(desk.ctx.db, { text: "code,population\n21484,15000\n21025,60000\n", file: "dan-so.csv" });
+    await page.reload();
+    await mapDrawn(page);
+    await page.getByLabel("Số tin trên 1.000 dân", { exact: true }).check();
+    await expect.poll(() => page.locator('svg.commune-map path[data-code="21484"]').getAttribute("aria-label"), LONG).toBe("Xã Ba Tơ: 3 tin, 0,2 tin trên 1.000 dân");
+    expect(new URL(page.url()).searchParams.get("measure")).toBe("per1000");
+    expect(await page.locator(".map-table tbody tr[data-code='21025'] td").last().textContent()).toBe("0,1");
+    await page.locator('svg.commune-map path[data-code="21484"]').hover();
+    await page.locator(".dash-map").screenshot({ path: `${SHOTS}/map-per1000.png` });
     expect(desk.problems).toEqual([]);
   }, 120_000);
 
