@@ -6,7 +6,7 @@
  * @example const board = dashboardOf(summary, ctx.config.deadlines); board.charts[0].svg
  */
 import type { ReportSummary } from "./summary-types.ts";
-import { barChart, columnChart, funnelChart, pairedBarChart, type BarRow } from "./svg-charts.ts";
+import { barChart, funnelChart, pairedBarChart, stackedColumnChart, type BarRow, type StackSeries } from "./svg-charts.ts";
 
 export type Cell = string | number | null;
 
@@ -36,9 +36,9 @@ export function dashboardOf(summary: ReportSummary, deadlines: { ackHours: numbe
   const categories = Object.keys(L.category).filter((c) => t.series.points.some((p) => (p.byCategory[c] ?? 0) > 0));
   charts.push({
     id: "series",
-    title: `Tin báo theo ${unitWord}`,
-    alt: `Biểu đồ cột số tin báo theo ${unitWord}, tổng ${t.total} tin; số liệu từng ${unitWord} ở bảng dưới.`,
-    svg: columnChart({ title: `Tin báo theo ${unitWord}`, points: t.series.points.map((p) => ({ label: pointLabel(p.start), value: p.total })) }),
+    title: `Tin báo theo ${unitWord} và loại tin`,
+    alt: `Biểu đồ cột chồng số tin báo theo ${unitWord}, chia theo loại tin, tổng ${t.total} tin; số liệu từng ${unitWord} và từng loại ở bảng dưới.`,
+    svg: stackedColumnChart({ title: `Tin báo theo ${unitWord} và loại tin`, idPrefix: "series", labels: t.series.points.map((p) => pointLabel(p.start)), series: stackOf(t.series.points, categories, L.category) }),
     table: {
       head: [t.series.unit === "week" ? "Tuần từ ngày" : t.series.unit === "month" ? "Tháng" : "Ngày", "Tổng", ...categories.map((c) => L.category[c] ?? c)],
       rows: t.series.points.map((p) => [t.series.unit === "month" ? pointLabel(p.start) : dmy(p.start), p.total, ...categories.map((c) => p.byCategory[c] ?? 0)]),
@@ -147,6 +147,17 @@ export function dashboardOf(summary: ReportSummary, deadlines: { ackHours: numbe
     },
   });
   return { summary, charts };
+}
+
+/** The four categories with most tips as their own series, the others together as "Khác". */
+function stackOf(points: ReportSummary["tips"]["series"]["points"], categories: string[], labels: Record<string, string>): StackSeries[] {
+  const sum = (c: string) => points.reduce((n, p) => n + (p.byCategory[c] ?? 0), 0);
+  const ranked = [...categories].sort((a, b) => sum(b) - sum(a));
+  const own = ranked.length > 5 ? ranked.slice(0, 4) : ranked;
+  const rest = ranked.slice(own.length);
+  const series: StackSeries[] = own.map((c) => ({ name: labels[c] ?? c, values: points.map((p) => p.byCategory[c] ?? 0) }));
+  if (rest.length) series.push({ name: "Khác", values: points.map((p) => rest.reduce((n, c) => n + (p.byCategory[c] ?? 0), 0)) });
+  return series;
 }
 
 function durationTable(stats: ReportSummary["tips"]["acknowledge"], deadline: string, say: (hours: number | null) => string): DashboardChart["table"] {

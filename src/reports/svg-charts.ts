@@ -175,3 +175,70 @@ export function pairedBarChart(input: { title: string; rows: PairedRow[]; unit: 
   });
   return doc(width, height, input.title, parts.join(""));
 }
+
+export interface StackSeries {
+  name: string;
+  /** One value per column. */
+  values: number[];
+}
+
+/** Fills told apart without colour: solid, diagonal hatching, light solid, dots, grey. */
+const STACK_FILLS = ["solid", "hatch", "light", "dots", "grey"] as const;
+
+/**
+ * Stacked columns over time, at most five series (the caller merges the rest into "Khác"). Each series has its
+ * own pattern as well as its colour, the legend names each with its total, and each column carries its total.
+ * `idPrefix` keeps the pattern ids unique when several charts share a page.
+ */
+export function stackedColumnChart(input: { title: string; labels: string[]; series: StackSeries[]; idPrefix: string; width?: number }): string {
+  const width = input.width ?? 900;
+  const legendH = 24;
+  const height = 250;
+  const left = 36;
+  const bottom = 36;
+  const top = legendH + 22;
+  const n = Math.max(1, input.labels.length);
+  const slot = (width - left - 10) / n;
+  const barW = Math.max(2, Math.min(48, slot * 0.72));
+  const totals = input.labels.map((_, i) => input.series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
+  const max = Math.max(1, ...totals);
+  const plotH = height - top - bottom;
+  const labelEvery = Math.ceil(n / Math.floor((width - left) / 46));
+  const p = escapeXml(input.idPrefix);
+  const fill = (k: number) => {
+    const kind = STACK_FILLS[k % STACK_FILLS.length];
+    return kind === "solid" ? BAR : kind === "light" ? BAR_ALT : kind === "grey" ? "#9aa3ad" : `url(#${p}-${kind})`;
+  };
+  const parts: string[] = [
+    `<defs><pattern id="${p}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="#0b3d91"/></pattern>` +
+      `<pattern id="${p}-dots" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#dfe9f7"/><circle cx="2.5" cy="2.5" r="1.4" fill="#0b3d91"/></pattern></defs>`,
+  ];
+  let lx = left;
+  input.series.forEach((s, k) => {
+    const sum = s.values.reduce((a, b) => a + b, 0);
+    const label = `${s.name} (${fmt(sum)})`;
+    parts.push(`<rect x="${lx}" y="4" width="16" height="12" fill="${fill(k)}" stroke="${INK}" stroke-width="0.6"/>`);
+    parts.push(text(lx + 21, 15, label, `fill="${INK}" font-size="12"`));
+    lx += 21 + Array.from(label).length * 6.6 + 16;
+  });
+  parts.push(
+    `<line x1="${left}" y1="${top + plotH}" x2="${width - 6}" y2="${top + plotH}" stroke="${MUTED}"/>`,
+    `<line x1="${left}" y1="${top}" x2="${width - 6}" y2="${top}" stroke="${GRID}" stroke-dasharray="3 3"/>`,
+    text(left - 6, top + 4, fmt(max), `text-anchor="end" fill="${MUTED}" font-size="11"`),
+    text(left - 6, top + plotH + 4, "0", `text-anchor="end" fill="${MUTED}" font-size="11"`),
+  );
+  input.labels.forEach((label, i) => {
+    const cx = left + slot * i + slot / 2;
+    let y = top + plotH;
+    input.series.forEach((s, k) => {
+      const v = s.values[i] ?? 0;
+      if (!v) return;
+      const h = (v / max) * plotH;
+      y -= h;
+      parts.push(`<rect x="${(cx - barW / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${fill(k)}" stroke="#ffffff" stroke-width="0.5"/>`);
+    });
+    if (totals[i]! > 0 && (slot >= 22 || totals[i] === max)) parts.push(text(Math.round(cx), Math.round(y) - 4, fmt(totals[i]!), `text-anchor="middle" fill="${INK}" font-size="11" font-weight="600"`));
+    if (i % labelEvery === 0) parts.push(text(Math.round(cx), top + plotH + 16, label, `text-anchor="middle" fill="${MUTED}" font-size="11"`));
+  });
+  return doc(width, height, input.title, parts.join(""));
+}

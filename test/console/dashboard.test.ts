@@ -4,7 +4,7 @@
  * the summary; every text in a chart escaped.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { barChart, columnChart, funnelChart, pairedBarChart } from "../../src/reports/svg-charts.ts";
+import { barChart, columnChart, funnelChart, pairedBarChart, stackedColumnChart } from "../../src/reports/svg-charts.ts";
 import { addOfficer, insertTip, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
 
 interface Board {
@@ -90,6 +90,7 @@ describe("server-drawn charts", () => {
   it.each([
     ["bars", () => barChart({ title: hostile, rows: [{ label: hostile, value: 3 }] })],
     ["columns", () => columnChart({ title: hostile, points: [{ label: hostile, value: 3 }] })],
+    ["stacked", () => stackedColumnChart({ title: hostile, idPrefix: hostile, labels: [hostile], series: [{ name: hostile, values: [3] }] })],
     ["funnel", () => funnelChart({ title: hostile, steps: [{ label: hostile, value: 3 }] })],
     ["paired", () => pairedBarChart({ title: hostile, unit: "giờ", rows: [{ label: hostile, a: { name: hostile, value: 1 }, b: { name: "90%", value: 2 }, limit: { name: hostile, value: 24 } }] })],
   ])("escapes every text of the %s chart", (_name, draw) => {
