@@ -48,8 +48,9 @@ export function drawCommuneMap(data, opts) {
     tip.hidden = false;
     // Above the commune (so it stays visible), or below it near the top edge.
     const box = svg.getBoundingClientRect();
-    const x = (c.x / data.width) * box.width;
-    const y = (c.y / data.height) * box.height;
+    const vb = svg.viewBox.baseVal;
+    const x = ((c.x - vb.x) / vb.width) * box.width;
+    const y = ((c.y - vb.y) / vb.height) * box.height;
     const above = y - tip.offsetHeight - 16;
     tip.style.left = `${Math.round(Math.max(0, Math.min(x - tip.offsetWidth / 2, box.width - tip.offsetWidth)))}px`;
     tip.style.top = `${Math.round(above >= 0 ? above : y + 16)}px`;
@@ -92,6 +93,38 @@ export function drawCommuneMap(data, opts) {
     data.pins.length ? h('li', {}, h('span', { class: 'swatch pin-key' }), `Vị trí tin báo (${num(data.pins.length)}${data.pinsTotal > data.pins.length ? ` trên ${num(data.pinsTotal)}, mới nhất` : ''})`) : null,
   );
   return h('div', { class: 'map-wrap' }, h('div', { class: 'map-canvas' }, svg, tip), legend);
+}
+
+/**
+ * Opens the map on some communes (a unit's), with room around them; a button goes back to the whole province.
+ * Call once the map is in the page (it measures the paths).
+ */
+export function focusCommunes(wrap, codes, data) {
+  const svg = wrap.querySelector('svg.commune-map');
+  const paths = codes.map((c) => svg.querySelector(`path[data-code="${CSS.escape(c)}"]`)).filter(Boolean);
+  if (!paths.length) return;
+  const boxes = paths.map((p) => p.getBBox());
+  const x0 = Math.min(...boxes.map((b) => b.x));
+  const y0 = Math.min(...boxes.map((b) => b.y));
+  const x1 = Math.max(...boxes.map((b) => b.x + b.width));
+  const y1 = Math.max(...boxes.map((b) => b.y + b.height));
+  // At least a quarter of the province wide, in the map's proportions, centred on the unit.
+  const w = Math.max((x1 - x0) * 1.8, ((y1 - y0) * 1.8 * data.width) / data.height, data.width / 4);
+  const hgt = (w * data.height) / data.width;
+  const cx = (x0 + x1) / 2;
+  const cy = (y0 + y1) / 2;
+  const zoomed = `${Math.round(cx - w / 2)} ${Math.round(cy - hgt / 2)} ${Math.round(w)} ${Math.round(hgt)}`;
+  const whole = `0 0 ${data.width} ${data.height}`;
+  svg.setAttribute('viewBox', zoomed);
+  svg.classList.add('zoomed');
+  const button = h('button', { type: 'button', class: 'btn small map-zoom' }, 'Xem cả tỉnh');
+  button.addEventListener('click', () => {
+    const out = svg.getAttribute('viewBox') === zoomed;
+    svg.setAttribute('viewBox', out ? whole : zoomed);
+    svg.classList.toggle('zoomed', !out);
+    button.textContent = out ? 'Phóng vào đơn vị' : 'Xem cả tỉnh';
+  });
+  wrap.querySelector('.map-legend')?.append(h('li', {}, button));
 }
 
 /**

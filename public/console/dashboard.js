@@ -5,7 +5,7 @@
 
 import { api } from './api.js';
 import { h, clear, select, field, errorBox } from './dom.js';
-import { drawCommuneMap, communeTable } from './commune-map.js';
+import { drawCommuneMap, communeTable, focusCommunes } from './commune-map.js';
 
 const RANGES = [
   { value: '7d', label: '7 ngày qua' },
@@ -275,8 +275,10 @@ export function mount(main, app, { query }) {
       choice('per1000', 'Số tin trên 1.000 dân', !data.per1000.available, data.per1000.reason));
     const opts = { queueUrl, navigate: (url) => app.navigate(url) };
     const withTips = data.communes.filter((c) => c.tips > 0).length + data.withoutBoundary.filter((c) => c.tips > 0).length;
-    clear(mapSection).append(heading, measures, drawCommuneMap(data, opts),
+    const drawn = drawCommuneMap(data, opts);
+    clear(mapSection).append(heading, measures, drawn,
       h('details', { class: 'chart-table', open: true }, h('summary', {}, `Bảng số liệu theo xã, phường (${withTips} nơi có tin)`), communeTable(data, opts)));
+    if (data.focus?.length) focusCommunes(drawn, data.focus, data);
     requestAnimationFrame(() => performance.mark('tb:map-drawn'));
   }
 

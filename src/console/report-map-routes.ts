@@ -49,6 +49,7 @@ const mapView = z
     withoutCommune: int(),
     total: int(),
     pins: z.array(z.object({ x: z.number(), y: z.number(), reference: z.string(), urgent: z.boolean(), category: z.string() })),
+    focus: z.array(z.string()).meta({ description: "Mã các xã, phường của đơn vị đang xem (bản đồ phóng vào đó); rỗng: toàn tỉnh" }),
     pinsTotal: int().meta({ description: `Số tin có vị trí; chỉ ${MAX_PINS} tin mới nhất được vẽ` }),
   })
   .meta({ id: "CommuneMap" });
@@ -71,7 +72,10 @@ export const reportMapRoutes: ApiRoute[] = [
       if (!canReadReports(auth.officer)) throw new AppError("forbidden", "Tài khoản này không xem được số liệu thống kê.");
       const scope = visibleTipsWhere(auth.officer);
       const map = await communeMap(ctx, { from: query.from, to: query.to, ...(query.unitId ? { unitId: query.unitId } : {}) }, query.measure, { figures: scope, pins: scope });
-      return map;
+      // The communes the unit covers (the one asked for, or a unit officer's own): the page opens the map on them.
+      const unitId = query.unitId ?? (Object.keys(scope).length ? auth.officer.unitId : null);
+      const unit = unitId ? await ctx.db.policeUnit.findUnique({ where: { id: unitId }, select: { communes: true } }) : null;
+      return { ...map, focus: (unit?.communes ?? "").split(",").filter(Boolean) };
     },
   }),
 ];

@@ -179,6 +179,13 @@ describe.runIf(browserAvailable && existsSync(POLYGONS))("the dashboard and the 
     await mapDrawn(page);
     expect(await page.locator('svg.commune-map path[data-code="21025"]').getAttribute("aria-label")).toBe("Phường Cẩm Thành: 0 tin");
     expect(await page.locator("svg.commune-map .pins circle").count()).toBe(1);
+    // The map opens on the unit's commune; the whole province is one click away.
+    expect(await page.locator("svg.commune-map").getAttribute("viewBox")).not.toMatch(/^0 0 /);
+    await page.locator('svg.commune-map path[data-code="21484"]').hover();
+    await expect.poll(() => page.locator(".map-tip").textContent(), LONG).toContain("Xã Ba Tơ");
+    await page.locator(".dash-map").screenshot({ path: `${SHOTS}/map-unit-zoomed.png` });
+    await page.getByRole("button", { name: "Xem cả tỉnh" }).click();
+    expect(await page.locator("svg.commune-map").getAttribute("viewBox")).toMatch(/^0 0 800 /);
     await page.screenshot({ path: `${SHOTS}/dashboard-unit.png`, fullPage: true });
 
     await page.goto(`${desk.svc.url}/console?communeCode=21484&statusGroup=all`);

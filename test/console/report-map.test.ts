@@ -38,6 +38,7 @@ interface MapBody {
   withoutCommune: number;
   pins: { x: number; y: number; reference: string }[];
   pinsTotal: number;
+  focus: string[];
 }
 
 describe.runIf(present)("the commune map API", () => {
@@ -58,6 +59,7 @@ describe.runIf(present)("the commune map API", () => {
     await importUnits(api.ctx.db, { bytes: readFileSync(POLYGONS), file: POLYGONS });
     await addOfficer(api.ctx, "lanhdao", "admin");
     await addOfficer(api.ctx, "ca.bato", "officer", { unitId: "CAX-BATO" });
+    await api.ctx.db.policeUnit.create({ data: { id: "CAX-BATO", name: "Công an xã Ba Tơ", kind: "commune", provinceCode: "51", communes: BA_TO, languages: "vi" } });
     const at = (day: string, hour = 10) => new Date(`${day}T${String(hour).padStart(2, "0")}:00:00+07:00`);
     // Ba Tơ: three in November (one with a pin, one closed), one on 1 December at 00:30 Vietnam time (outside).
     const batoPin = await insertTip(api.ctx, { description: "Mua bán ma túy ở chợ", communeCode: BA_TO, unitId: "CAX-BATO", createdAt: at("2026-11-03") });
@@ -133,6 +135,7 @@ describe.runIf(present)("the commune map API", () => {
     expect(body.withoutCommune).toBe(0);
     expect(body.pins.map((p) => p.reference)).toEqual([refs.bato]);
     expect(JSON.stringify(body)).not.toContain(refs.cam);
+    expect(body.focus).toEqual([BA_TO]);
     // Asking for another unit gives nothing of it.
     const other = await getMap(officer, "from=2026-11-01&to=2026-11-30&unitId=CAP-CAMTHANH");
     expect(other.body.total).toBe(0);
