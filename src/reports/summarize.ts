@@ -364,7 +364,8 @@ class ReportQueries {
     const column = raw(`t."${step}"`);
     const tenths = this.sqlite
       ? sql`ROUND((julianday(${column}) - julianday(t."createdAt")) * 240)`
-      : sql`ROUND(EXTRACT(EPOCH FROM (${column} - t."createdAt")) / 360)`;
+      : // date_part is a double (EXTRACT's numeric is slower); +0.5 and floor round halves up, as SQLite's ROUND does.
+        sql`FLOOR(date_part('epoch', ${column} - t."createdAt") / 360 + 0.5)`;
     return this.ctx.db.$queryRaw`
       SELECT ${tenths} AS "d", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)} AND ${column} IS NOT NULL
       GROUP BY 1`;
