@@ -3,12 +3,11 @@
  * optionally one commune, with each chart drawn on the server as SVG and its figures as a table.
  */
 import { z } from "zod";
-import { AppError } from "../http/errors.ts";
 import { dashboardOf } from "../reports/dashboard.ts";
 import { summarize } from "../reports/summarize.ts";
 import type { Prisma } from "../db/generated/sqlite/client.ts";
-import { canReadReports, visibleTipsWhere } from "./permissions.ts";
-import { reportPeriodQuery } from "./report-map-routes.ts";
+import { visibleTipsWhere } from "./permissions.ts";
+import { permitReport, reportPeriodQuery } from "./report-map-routes.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
 const dashboardQuery = reportPeriodQuery.and(
@@ -45,11 +44,10 @@ export const dashboardRoutes: ApiRoute[] = [
     response: { status: 200, description: "Biểu đồ và bảng", schema: dashboardView },
     errors: ["validation_failed", "unauthorized", "forbidden"],
     async run({ ctx, auth, query }) {
-      if (!canReadReports(auth.officer)) throw new AppError("forbidden", "Tài khoản này không xem được số liệu thống kê.");
+      const unitId = permitReport(auth.officer, query.unitId);
       const visible = visibleTipsWhere(auth.officer);
       const scope: Prisma.TipWhereInput = query.communeCode ? { AND: [visible, { communeCode: query.communeCode }] } : visible;
       // A unit officer's figures are their unit's, and the report says so by name.
-      const unitId = query.unitId ?? (Object.keys(visible).length && auth.officer.unitId ? auth.officer.unitId : undefined);
       const summary = await summarize(ctx, { from: query.from, to: query.to, ...(unitId ? { unitId } : {}) }, scope);
       const board = dashboardOf(summary, ctx.config.deadlines);
       return { summary: board.summary as unknown as Record<string, unknown>, charts: board.charts };

@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { AppError } from "../http/errors.ts";
 import { communeMap, MAX_PINS } from "../reports/commune-map.ts";
-import { canReadReports, visibleTipsWhere } from "./permissions.ts";
+import type { SignedInOfficer } from "../officers/roles.ts";
+import { canReadReports, reportUnitOf, visibleTipsWhere } from "./permissions.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Ngày phải có dạng YYYY-MM-DD");
@@ -54,6 +55,19 @@ const mapView = z
   })
   .meta({ id: "CommuneMap" });
 
+/**
+ * The unit a dashboard or map is about (null: the province), as for GET /reports/summary: refused to accounts
+ * that read no tips, to a unit account asking for another unit, and to one with no unit.
+ */
+export function permitReport(officer: SignedInOfficer, unitId: string | undefined): string | null {
+  if (!canReadReports(officer)) throw new AppError("forbidden", "Tài khoản này không xem được số liệu thống kê.");
+  const unit = reportUnitOf(officer, unitId);
+  if (unit === undefined) {
+    throw new AppError("forbidden", officer.unitId ? "Tài khoản này chỉ xem được số liệu của đơn vị mình." : "Tài khoản này chưa thuộc đơn vị nào; nhờ quản trị hệ thống gán đơn vị.");
+  }
+  return unit;
+}
+
 export const reportMapRoutes: ApiRoute[] = [
   defineRoute({
     method: "get",
@@ -69,11 +83,10 @@ export const reportMapRoutes: ApiRoute[] = [
     response: { status: 200, description: "Bản đồ và số liệu", schema: mapView },
     errors: ["validation_failed", "unauthorized", "forbidden"],
     async run({ ctx, auth, query }) {
-      if (!canReadReports(auth.officer)) throw new AppError("forbidden", "Tài khoản này không xem được số liệu thống kê.");
+      const unitId = permitReport(auth.officer, query.unitId);
       const scope = visibleTipsWhere(auth.officer);
-      const map = await communeMap(ctx, { from: query.from, to: query.to, ...(query.unitId ? { unitId: query.unitId } : {}) }, query.measure, { figures: scope, pins: scope });
+      const map = await communeMap(ctx, { from: query.from, to: query.to, ...(unitId ? { unitId } : {}) }, query.measure, { figures: scope, pins: scope });
       // The communes the unit covers (the one asked for, or a unit officer's own): the page opens the map on them.
-      const unitId = query.unitId ?? (Object.keys(scope).length ? auth.officer.unitId : null);
       const unit = unitId ? await ctx.db.policeUnit.findUnique({ where: { id: unitId }, select: { communes: true } }) : null;
       return { ...map, focus: (unit?.communes ?? "").split(",").filter(Boolean) };
     },

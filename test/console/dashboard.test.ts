@@ -59,15 +59,15 @@ describe("the dashboard API", () => {
     expect(chart(b, "category").svg).toContain(">2 (50%)<");
   });
 
-  it("gives a unit officer only their unit's figures, named, whatever unit they ask for", async () => {
+  it("gives a unit officer only their unit's figures, named, and refuses another unit's", async () => {
     const b = await board(officer, "from=2026-11-01&to=2026-11-30");
     expect(b.summary.scopeName).toBe("Công an xã Ba Tơ");
     expect(b.summary.tips.total).toBe(2);
     expect(b.summary.tips.byCategory.fraud).toBe(0);
     expect(Object.keys(b.summary.tips.byCommune)).toEqual(["21484"]);
     expect(JSON.stringify(b.charts)).not.toContain("Lừa đảo: 1");
-    const other = await board(officer, "from=2026-11-01&to=2026-11-30&unitId=CAP-CAMTHANH");
-    expect(other.summary.tips.total).toBe(0);
+    const other = await fetch(`${api.base}/api/reports/dashboard?from=2026-11-01&to=2026-11-30&unitId=CAP-CAMTHANH`, { headers: officer.cookie });
+    expect(other.status).toBe(403);
   });
 
   it("narrows to one commune", async () => {

@@ -136,10 +136,10 @@ describe.runIf(present)("the commune map API", () => {
     expect(body.pins.map((p) => p.reference)).toEqual([refs.bato]);
     expect(JSON.stringify(body)).not.toContain(refs.cam);
     expect(body.focus).toEqual([BA_TO]);
-    // Asking for another unit gives nothing of it.
-    const other = await getMap(officer, "from=2026-11-01&to=2026-11-30&unitId=CAP-CAMTHANH");
-    expect(other.body.total).toBe(0);
-    expect(other.body.pins).toEqual([]);
+    // Asking for another unit is refused.
+    const other = await fetch(`${api.base}/api/reports/map?from=2026-11-01&to=2026-11-30&unitId=CAP-CAMTHANH`, { headers: officer.cookie });
+    expect(other.status).toBe(403);
+    expect(JSON.stringify(await other.json())).not.toContain(refs.cam);
   });
 
   it("offers tips per 1,000 residents only once population is imported, and computes it", async () => {
