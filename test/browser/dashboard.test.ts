@@ -110,6 +110,13 @@ describe.runIf(browserAvailable && existsSync(POLYGONS))("the dashboard and the 
     await expect.poll(() => chartTable(page, "category").locator("tfoot td").first().textContent(), LONG).toBe("3");
     expect(await row("category", "Trộm")).toBe("1");
     await page.screenshot({ path: `${SHOTS}/dashboard-custom-commune.png`, fullPage: true });
+
+    // A tablet: the filters, figures, map and charts fit the width (nothing scrolls sideways).
+    const tablet = await desk.signIn("lanhdao", "/console", [768, 1024]);
+    await mapDrawn(tablet);
+    await tablet.locator("#chart-series .chart-img svg").waitFor(LONG);
+    expect(await tablet.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    await tablet.screenshot({ path: `${SHOTS}/dashboard-tablet.png` });
     expect(desk.problems).toEqual([]);
   }, 120_000);
 
