@@ -4,6 +4,7 @@
 import { api, ApiError, setCsrf } from './api.js';
 import { $, h, clear, banner, busy, errorBox, field } from './dom.js';
 import * as queue from './queue.js';
+import * as dashboard from './dashboard.js';
 import * as tip from './tip.js';
 import * as tipPrint from './tip-print.js';
 import * as questions from './questions.js';
@@ -17,13 +18,28 @@ import * as campaigns from './campaigns.js';
 import { showFirstPassword } from './first-password.js';
 
 const BASE = '/console';
+/** Roles whose first screen (/console) is the dashboard. */
+const DASHBOARD_FIRST = ['admin', 'duty'];
+/** The queue's URL keys (queue.js FILTERS): a /console link with one of them is an old queue link. */
+const QUEUE_KEYS = ['q', 'statusGroup', 'status', 'category', 'urgent', 'communeCode', 'unitId', 'channel', 'language', 'from', 'to', 'assignee', 'overdue'];
+
+function dashboardFirst() {
+  return DASHBOARD_FIRST.includes(app.officer?.role) && app.can('canReadReports');
+}
+
+/** Where a screen's nav link points: the dashboard is /console for those who land on it. */
+function screenHref(s) {
+  if (s.module === dashboard && dashboardFirst()) return BASE;
+  return `${BASE}${s.path ? `/${s.path}` : ''}`;
+}
 const main = $('main');
 
 const app = {
   officer: null,
   meta: null,
   perms: {},
-  lastQueue: '',
+  /** Path and filters of the queue last shown, below /console: "/tips?status=new". */
+  lastQueue: '/tips',
   screen: null,
   live: null,
   /** Label of a value from /api/meta (statuses, outcomes, categories, channels, languages, roles). */
@@ -45,8 +61,12 @@ const app = {
   },
 };
 
+// The queue lives at /console/tips; /console is the dashboard for the province desks (admin, duty desk), whose
+// first question is "how are we doing", while a unit's officers land on their queue (their daily work) and find
+// their unit's dashboard at /console/dashboard. Old queue links (/console?status=…) still open the queue.
 const SCREENS = [
-  { path: '', module: queue, perm: 'canListTips', nav: 'Tin báo' },
+  { path: 'dashboard', module: dashboard, perm: 'canReadReports', nav: 'Tổng quan' },
+  { path: 'tips', module: queue, perm: 'canListTips', nav: 'Tin báo' },
   { path: 'questions', module: questions, nav: 'Câu hỏi' },
   { path: 'faq', module: faq, nav: 'Hỏi đáp' },
   { path: 'quiz', module: quiz, nav: 'Cuộc thi 19/8' },
@@ -228,7 +248,7 @@ function visibleScreens() {
 
 function renderNav() {
   const nav = clear($('nav'));
-  nav.append(h('ul', {}, visibleScreens().map((s) => h('li', {}, h('a', { href: `${BASE}${s.path ? `/${s.path}` : ''}`, dataset: { screen: s.path } }, s.nav)))));
+  nav.append(h('ul', {}, visibleScreens().map((s) => h('li', {}, h('a', { href: screenHref(s), dataset: { screen: s.path } }, s.nav)))));
   nav.hidden = false;
 }
 
@@ -241,10 +261,16 @@ function markNav(screenPath) {
 
 function parseRoute() {
   const rest = location.pathname.replace(/^\/console\/?/, '').replace(/\/+$/, '');
+  if (rest === '') {
+    const search = new URLSearchParams(location.search);
+    const queueLink = QUEUE_KEYS.some((k) => search.has(k));
+    if (queueLink || !dashboardFirst()) return { redirect: `${BASE}/tips${location.search}` };
+    return { screen: SCREENS[0], module: dashboard, params: {}, navPath: 'dashboard' };
+  }
   const printMatch = /^tips\/([^/]+)\/print$/.exec(rest);
-  if (printMatch) return { screen: SCREENS[0], module: tipPrint, params: { id: decodeURIComponent(printMatch[1]) }, navPath: '' };
+  if (printMatch) return { screen: SCREENS[1], module: tipPrint, params: { id: decodeURIComponent(printMatch[1]) }, navPath: 'tips' };
   const tipMatch = /^tips\/([^/]+)$/.exec(rest);
-  if (tipMatch) return { screen: SCREENS[0], module: tip, params: { id: decodeURIComponent(tipMatch[1]) }, navPath: '' };
+  if (tipMatch) return { screen: SCREENS[1], module: tip, params: { id: decodeURIComponent(tipMatch[1]) }, navPath: 'tips' };
   const resultsMatch = /^campaigns\/([^/]+)\/results$/.exec(rest);
   if (resultsMatch) return { screen: SCREENS.find((s) => s.path === 'outreach-progress'), module: campaignResults, params: { id: decodeURIComponent(resultsMatch[1]) }, navPath: 'campaigns' };
   const campaignMatch = /^campaigns\/([^/]+)$/.exec(rest);
@@ -259,6 +285,7 @@ function route() {
   app.screen = null;
   banner(null);
   const r = parseRoute();
+  if (r?.redirect) return app.navigate(r.redirect, { replace: true });
   clear(main);
   if (!r) {
     main.append(notFound('Không tìm thấy trang này.'));
@@ -266,17 +293,17 @@ function route() {
   }
   if (!allowed(r.screen)) {
     const first = visibleScreens()[0];
-    if (r.screen === SCREENS[0] && first && r.module === queue) return app.navigate(`${BASE}/${first.path}`, { replace: true });
+    if ((r.module === queue || r.module === dashboard) && first) return app.navigate(screenHref(first), { replace: true });
     main.append(notFound('Tài khoản của bạn không dùng được chức năng này.'));
     return;
   }
-  if (r.module === queue) app.lastQueue = location.search;
+  if (r.module === queue) app.lastQueue = `/tips${location.search}`;
   markNav(r.navPath);
   app.screen = r.module.mount(main, app, { params: r.params, query: new URLSearchParams(location.search) }) ?? null;
 }
 
 function notFound(text) {
-  return h('section', { class: 'panel narrow' }, h('h1', {}, text), h('p', {}, h('a', { href: BASE }, 'Về danh sách tin báo')));
+  return h('section', { class: 'panel narrow' }, h('h1', {}, text), h('p', {}, h('a', { href: `${BASE}/tips` }, 'Về danh sách tin báo')));
 }
 
 window.addEventListener('popstate', route);

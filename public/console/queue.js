@@ -69,7 +69,7 @@ export function mount(main, app, { query }) {
     h('div', { class: 'field check' }, controls.overdue, h('label', { for: 'f-overdue' }, 'Chỉ tin quá hạn')),
     h('div', { class: 'field actions' },
       h('button', { type: 'submit', class: 'btn primary' }, 'Lọc'),
-      h('button', { type: 'button', class: 'btn', onclick: () => { for (const k of FILTERS) filters[k] = ''; app.navigate('/console'); } }, 'Xóa bộ lọc')));
+      h('button', { type: 'button', class: 'btn', onclick: () => { for (const k of FILTERS) filters[k] = ''; app.navigate('/console/tips'); } }, 'Xóa bộ lọc')));
 
   const count = h('span', { class: 'count muted', 'aria-live': 'polite' });
   // A unit-scoped account without a unit sees no tip at all: say why instead of an empty list.
@@ -136,7 +136,7 @@ export function mount(main, app, { query }) {
     for (const k of FILTERS) if (filters[k]) p.set(k, filters[k]);
     const search = p.toString() ? `?${p}` : '';
     app.lastQueue = search;
-    history[replace ? 'replaceState' : 'pushState'](null, '', `/console${search}`);
+    history[replace ? 'replaceState' : 'pushState'](null, '', `/console/tips${search}`);
     load();
   }
   filterForm.addEventListener('submit', (e) => {

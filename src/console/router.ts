@@ -23,8 +23,11 @@ import { unitRoutes } from "./unit-routes.ts";
 import { officerRoutes } from "./officer-routes.ts";
 import { auditRoutes } from "./audit-routes.ts";
 import { metaRoutes } from "./meta-routes.ts";
+import { reportRoutes } from "./report-routes.ts";
 import { tipActionRoutes } from "./tip-action-routes.ts";
 import { tipStreamRoutes } from "./tip-stream.ts";
+import { reportMapRoutes } from "./report-map-routes.ts";
+import { dashboardRoutes } from "./dashboard-routes.ts";
 
 export const PASSWORD_CHANGE_REQUIRED =
   "Bạn đang dùng mật khẩu do quản trị hệ thống cấp (hoặc in ra khi cài đặt). Hãy đổi sang mật khẩu của riêng bạn trước khi làm việc: " +
@@ -33,7 +36,7 @@ export const PASSWORD_CHANGE_REQUIRED =
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
   // The stream before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportMapRoutes, ...dashboardRoutes];
   routes.push(
     defineRoute({
       method: "get",

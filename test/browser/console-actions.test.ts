@@ -429,7 +429,7 @@ describe.runIf(browserAvailable)("the police console: case work", () => {
     await done;
     await expect.poll(() => rows.count(), LONG).toBe(3);
     const url = new URL(page.url());
-    expect(url.pathname).toBe("/console");
+    expect(url.pathname).toBe("/console/tips");
     expect(Object.fromEntries(url.searchParams)).toEqual({ status: "verifying", category: "fraud", overdue: "true" });
     const check = async () => {
       const texts = await rows.allInnerTexts();
