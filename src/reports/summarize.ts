@@ -72,8 +72,7 @@ const add = (counts: Record<string, number>, key: string, n: number) => {
 };
 
 async function tipReport(q: ReportQueries, period: ReportPeriod): Promise<TipReport> {
-  // PostgreSQL runs these side by side on its pool (SQLite, one connection, in turn).
-  const [groups, communes] = await Promise.all([q.tipGroups(period), q.communeCategoryCounts(period)]);
+  const { groups, communes, daily, ackTimes, settleTimes } = await q.periodAggregates(period);
   const byCategory = zeros(TIP_CATEGORIES);
   const byChannel = zeros(Object.keys(CHANNEL_LABELS));
   const byStatus = zeros(TIP_STATUSES);
@@ -109,7 +108,6 @@ async function tipReport(q: ReportQueries, period: ReportPeriod): Promise<TipRep
     if (c.communeCode === null) withoutCommune += num(c.n);
     else add(byCommune, c.communeCode, num(c.n));
   }
-  const [ackTimes, settleTimes] = await Promise.all([q.durations(period, "acknowledgedAt"), q.durations(period, "closedAt")]);
   return {
     total,
     byCategory,
@@ -124,7 +122,7 @@ async function tipReport(q: ReportQueries, period: ReportPeriod): Promise<TipRep
     acknowledge: durationStats(ackTimes, ackLate, ackOverdue),
     settle: durationStats(settleTimes, settleLate, settleOverdue),
     overdueNow: await q.overdueNow(),
-    series: await series(q, period),
+    series: series(daily, period),
   };
 }
 
@@ -145,10 +143,10 @@ function durationStats(histogram: { d: unknown; n: unknown }[], late: number, ov
   return { count, medianHours: rank(0.5), p90Hours: rank(0.9), late, overdueNow };
 }
 
-async function series(q: ReportQueries, period: ReportPeriod): Promise<TipReport["series"]> {
+function series(daily: DailyCount[], period: ReportPeriod): TipReport["series"] {
   const unit = seriesUnit(period);
   const points = new Map<string, SeriesPoint>(bucketStarts(period, unit).map((start) => [start, { start, total: 0, byCategory: zeros(TIP_CATEGORIES) }]));
-  for (const row of await q.dailyCategoryCounts(period)) {
+  for (const row of daily) {
     const point = points.get(bucketStart(row.day, unit, period.from));
     if (!point) continue;
     point.total += num(row.n);
@@ -254,6 +252,29 @@ async function communeLabels(ctx: Ctx, codes: string[]): Promise<Record<string, 
 
 // ---- SQL --------------------------------------------------------------------------------------------------------------
 
+interface CommuneCount {
+  communeCode: string | null;
+  category: string;
+  n: unknown;
+}
+interface DailyCount {
+  day: string;
+  category: string;
+  n: unknown;
+}
+/** [tenths of an hour, tips]. */
+interface DurationBin {
+  d: unknown;
+  n: unknown;
+}
+interface PeriodAggregates {
+  groups: TipGroup[];
+  communes: CommuneCount[];
+  daily: DailyCount[];
+  ackTimes: DurationBin[];
+  settleTimes: DurationBin[];
+}
+
 interface TipGroup {
   category: string;
   channel: string;
@@ -267,6 +288,11 @@ interface TipGroup {
   ackOverdue: unknown;
   settleLate: unknown;
   settleOverdue: unknown;
+}
+
+/** "2026-11-30", or a number of days since 1970-01-01. */
+function dayOf(day: unknown): string {
+  return typeof day === "string" ? day : new Date(num(day) * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
@@ -333,6 +359,71 @@ class ReportQueries {
     return sql`t."status" IN (${join([...statuses])})`;
   }
 
+  /**
+   * Every per-period figure of the tips. SQLite: five GROUP BY queries (one connection: they run in turn anyway).
+   * PostgreSQL: one scan of the period with GROUPING SETS, each set its own hash table, told apart by GROUPING().
+   */
+  async periodAggregates(period: ReportPeriod): Promise<PeriodAggregates> {
+    if (this.sqlite) {
+      return {
+        groups: await this.tipGroups(period),
+        communes: await this.communeCategoryCounts(period),
+        daily: await this.dailyCategoryCounts(period),
+        ackTimes: await this.durations(period, "acknowledgedAt"),
+        settleTimes: await this.durations(period, "closedAt"),
+      };
+    }
+    const now = this.at(this.ctx.now());
+    type Row = TipGroup & { g: unknown; communeCode: string | null; day: unknown; ack: unknown; settle: unknown };
+    const rows = await this.ctx.db.$queryRaw<Row[]>`
+      SELECT GROUPING(x."category", x."channel", x."language", x."status", x."outcome", x."urgent", x."communeCode", x."day", x."ack", x."settle") AS "g",
+        x."category", x."channel", x."language", x."status", x."outcome", x."urgent", x."communeCode", x."day", x."ack", x."settle", COUNT(*) AS "n",
+        SUM(x."acked") AS "acked", SUM(x."ackLate") AS "ackLate", SUM(x."ackOverdue") AS "ackOverdue",
+        SUM(x."settleLate") AS "settleLate", SUM(x."settleOverdue") AS "settleOverdue"
+      FROM (
+        SELECT t."category", t."channel", t."language", t."status", t."outcome", t."urgent", t."communeCode",
+          ${this.vietnamDate()} AS "day", ${this.tenths("acknowledgedAt")} AS "ack", ${this.tenths("closedAt")} AS "settle",
+          CASE WHEN t."acknowledgedAt" IS NOT NULL THEN 1 ELSE 0 END AS "acked",
+          CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN 1 ELSE 0 END AS "ackLate",
+          CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN 1 ELSE 0 END AS "ackOverdue",
+          CASE WHEN t."closedAt" > t."settleDueAt" THEN 1 ELSE 0 END AS "settleLate",
+          CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN 1 ELSE 0 END AS "settleOverdue"
+        FROM "Tip" t WHERE ${this.tipsIn(period)}
+      ) x
+      GROUP BY GROUPING SETS (
+        (x."category", x."channel", x."language", x."status", x."outcome", x."urgent"),
+        (x."communeCode", x."category"), (x."day", x."category"), (x."ack"), (x."settle"))`;
+    // GROUPING(): one bit per argument, the first the highest, 1 where the column is not in the set.
+    const only = (...kept: number[]) => kept.reduce((mask, i) => mask & ~(1 << (9 - i)), 0b1111111111);
+    const sets = { groups: only(0, 1, 2, 3, 4, 5), communes: only(0, 6), daily: only(0, 7), ack: only(8), settle: only(9) };
+    const out: PeriodAggregates = { groups: [], communes: [], daily: [], ackTimes: [], settleTimes: [] };
+    for (const r of rows) {
+      const g = num(r.g);
+      if (g === sets.groups) out.groups.push(r);
+      else if (g === sets.communes) out.communes.push({ communeCode: r.communeCode, category: r.category, n: r.n });
+      else if (g === sets.daily) out.daily.push({ day: dayOf(r.day), category: r.category, n: r.n });
+      else if (g === sets.ack && r.ack !== null) out.ackTimes.push({ d: r.ack, n: r.n });
+      else if (g === sets.settle && r.settle !== null) out.settleTimes.push({ d: r.settle, n: r.n });
+    }
+    return out;
+  }
+
+  /** The Vietnam day of createdAt: YYYY-MM-DD (SQLite) or days since 1970-01-01 (PostgreSQL), read with dayOf(). */
+  private vietnamDate(): Sql {
+    // PostgreSQL: the Vietnam day's number since 1970-01-01 (arithmetic, several times cheaper than to_char, and free of
+    // the server's DateStyle); dayOf() turns it into YYYY-MM-DD.
+    return this.sqlite ? raw(`date(t."createdAt", '+7 hours')`) : raw(`FLOOR((date_part('epoch', t."createdAt") + 25200) / 86400)`);
+  }
+
+  /** Tenths of an hour from filing to the step (null when not reached). */
+  private tenths(step: "acknowledgedAt" | "closedAt"): Sql {
+    const column = raw(`t."${step}"`);
+    return this.sqlite
+      ? sql`ROUND((julianday(${column}) - julianday(t."createdAt")) * 240)`
+      : // date_part is a double (EXTRACT's numeric is slower); +0.5 and floor round halves up, as SQLite's ROUND does.
+        sql`FLOOR(date_part('epoch', ${column} - t."createdAt") / 360 + 0.5)`;
+  }
+
   async tipGroups(period: ReportPeriod): Promise<TipGroup[]> {
     const now = this.at(this.ctx.now());
     return this.ctx.db.$queryRaw<TipGroup[]>`
@@ -346,28 +437,23 @@ class ReportQueries {
       GROUP BY t."category", t."channel", t."language", t."status", t."outcome", t."urgent"`;
   }
 
-  async communeCategoryCounts(period: ReportPeriod): Promise<{ communeCode: string | null; category: string; n: unknown }[]> {
+  async communeCategoryCounts(period: ReportPeriod): Promise<CommuneCount[]> {
     return this.ctx.db.$queryRaw`
       SELECT t."communeCode", t."category", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)}
       GROUP BY t."communeCode", t."category"`;
   }
 
-  async dailyCategoryCounts(period: ReportPeriod): Promise<{ day: string; category: string; n: unknown }[]> {
-    const day = this.sqlite ? raw(`date(t."createdAt", '+7 hours')`) : raw(`to_char(t."createdAt" + interval '7 hours', 'YYYY-MM-DD')`);
-    return this.ctx.db.$queryRaw`
-      SELECT ${day} AS "day", t."category", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)}
+  async dailyCategoryCounts(period: ReportPeriod): Promise<DailyCount[]> {
+    const rows = await this.ctx.db.$queryRaw<{ day: unknown; category: string; n: unknown }[]>`
+      SELECT ${this.vietnamDate()} AS "day", t."category", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)}
       GROUP BY 1, t."category"`;
+    return rows.map((r) => ({ day: dayOf(r.day), category: r.category, n: r.n }));
   }
 
   /** Tenths of an hour from filing to the step, and how many tips took that long. */
-  async durations(period: ReportPeriod, step: "acknowledgedAt" | "closedAt"): Promise<{ d: unknown; n: unknown }[]> {
-    const column = raw(`t."${step}"`);
-    const tenths = this.sqlite
-      ? sql`ROUND((julianday(${column}) - julianday(t."createdAt")) * 240)`
-      : // date_part is a double (EXTRACT's numeric is slower); +0.5 and floor round halves up, as SQLite's ROUND does.
-        sql`FLOOR(date_part('epoch', ${column} - t."createdAt") / 360 + 0.5)`;
+  async durations(period: ReportPeriod, step: "acknowledgedAt" | "closedAt"): Promise<DurationBin[]> {
     return this.ctx.db.$queryRaw`
-      SELECT ${tenths} AS "d", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)} AND ${column} IS NOT NULL
+      SELECT ${this.tenths(step)} AS "d", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)} AND ${raw(`t."${step}"`)} IS NOT NULL
       GROUP BY 1`;
   }
 
