@@ -437,7 +437,17 @@ class ReportQueries {
       GROUP BY t."category", t."channel", t."language", t."status", t."outcome", t."urgent"`;
   }
 
-  async communeCategoryCounts(period: ReportPeriod): Promise<CommuneCount[]> {
+  private readonly communeCounts = new Map<string, Promise<CommuneCount[]>>();
+
+  /** Memoised per period: a whole year's "period before" is the same dates a year earlier. */
+  communeCategoryCounts(period: ReportPeriod): Promise<CommuneCount[]> {
+    const key = `${period.from}/${period.to}`;
+    let counts = this.communeCounts.get(key);
+    if (!counts) this.communeCounts.set(key, (counts = this.readCommuneCategoryCounts(period)));
+    return counts;
+  }
+
+  private async readCommuneCategoryCounts(period: ReportPeriod): Promise<CommuneCount[]> {
     return this.ctx.db.$queryRaw`
       SELECT t."communeCode", t."category", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)}
       GROUP BY t."communeCode", t."category"`;
