@@ -72,36 +72,9 @@ const add = (counts: Record<string, number>, key: string, n: number) => {
 };
 
 async function tipReport(q: ReportQueries, period: ReportPeriod): Promise<TipReport> {
-  const { groups, communes, daily, ackTimes, settleTimes } = await q.periodAggregates(period);
-  const byCategory = zeros(TIP_CATEGORIES);
-  const byChannel = zeros(Object.keys(CHANNEL_LABELS));
-  const byStatus = zeros(TIP_STATUSES);
-  const byLanguage = zeros(Object.keys(languageLabelMap()));
-  const byOutcome = zeros(OUTCOME_CODES);
-  let total = 0;
-  let urgent = 0;
-  let acknowledged = 0;
-  let ackLate = 0;
-  let ackOverdue = 0;
-  let settleLate = 0;
-  let settleOverdue = 0;
-  let settled = 0;
-  for (const g of groups) {
-    const n = num(g.n);
-    total += n;
-    add(byCategory, g.category, n);
-    add(byChannel, g.channel, n);
-    add(byStatus, g.status, n);
-    add(byLanguage, g.language, n);
-    if (g.status === "closed" && g.outcome) add(byOutcome, g.outcome, n);
-    if (g.urgent === true || num(g.urgent) === 1) urgent += n;
-    if ((CLOSED_STATUSES as readonly string[]).includes(g.status)) settled += n;
-    acknowledged += num(g.acked);
-    ackLate += num(g.ackLate);
-    ackOverdue += num(g.ackOverdue);
-    settleLate += num(g.settleLate);
-    settleOverdue += num(g.settleOverdue);
-  }
+  const { marginals, communes, daily, ackTimes, settleTimes } = await q.periodAggregates(period);
+  const { total, byCategory, byChannel, byStatus, byLanguage, byOutcome, urgent, acknowledged, ackLate, ackOverdue, settleLate, settleOverdue } = marginals;
+  const settled = CLOSED_STATUSES.reduce((n, s) => n + (byStatus[s] ?? 0), 0);
   const byCommune: Record<string, number> = {};
   let withoutCommune = 0;
   for (const c of communes) {
@@ -267,8 +240,62 @@ interface DurationBin {
   d: unknown;
   n: unknown;
 }
+/** Each dimension's counts on its own (every fixed key present, 0 when none) and the step counts. */
+interface Marginals {
+  total: number;
+  byCategory: Record<string, number>;
+  byChannel: Record<string, number>;
+  byStatus: Record<string, number>;
+  byLanguage: Record<string, number>;
+  /** Closed tips by outcome. */
+  byOutcome: Record<string, number>;
+  urgent: number;
+  acknowledged: number;
+  ackLate: number;
+  ackOverdue: number;
+  settleLate: number;
+  settleOverdue: number;
+}
+
+function emptyMarginals(): Marginals {
+  return {
+    total: 0,
+    byCategory: zeros(TIP_CATEGORIES),
+    byChannel: zeros(Object.keys(CHANNEL_LABELS)),
+    byStatus: zeros(TIP_STATUSES),
+    byLanguage: zeros(Object.keys(languageLabelMap())),
+    byOutcome: zeros(OUTCOME_CODES),
+    urgent: 0,
+    acknowledged: 0,
+    ackLate: 0,
+    ackOverdue: 0,
+    settleLate: 0,
+    settleOverdue: 0,
+  };
+}
+
+function marginalsOf(groups: TipGroup[]): Marginals {
+  const m = emptyMarginals();
+  for (const g of groups) {
+    const n = num(g.n);
+    m.total += n;
+    add(m.byCategory, g.category, n);
+    add(m.byChannel, g.channel, n);
+    add(m.byStatus, g.status, n);
+    add(m.byLanguage, g.language, n);
+    if (g.status === "closed" && g.outcome) add(m.byOutcome, g.outcome, n);
+    if (g.urgent === true || num(g.urgent) === 1) m.urgent += n;
+    m.acknowledged += num(g.acked);
+    m.ackLate += num(g.ackLate);
+    m.ackOverdue += num(g.ackOverdue);
+    m.settleLate += num(g.settleLate);
+    m.settleOverdue += num(g.settleOverdue);
+  }
+  return m;
+}
+
 interface PeriodAggregates {
-  groups: TipGroup[];
+  marginals: Marginals;
   communes: CommuneCount[];
   daily: DailyCount[];
   ackTimes: DurationBin[];
@@ -366,7 +393,7 @@ class ReportQueries {
   async periodAggregates(period: ReportPeriod): Promise<PeriodAggregates> {
     if (this.sqlite) {
       return {
-        groups: await this.tipGroups(period),
+        marginals: await this.marginals(period),
         communes: await this.communeCategoryCounts(period),
         daily: await this.dailyCategoryCounts(period),
         ackTimes: await this.durations(period, "acknowledgedAt"),
@@ -396,15 +423,17 @@ class ReportQueries {
     // GROUPING(): one bit per argument, the first the highest, 1 where the column is not in the set.
     const only = (...kept: number[]) => kept.reduce((mask, i) => mask & ~(1 << (9 - i)), 0b1111111111);
     const sets = { groups: only(0, 1, 2, 3, 4, 5), communes: only(0, 6), daily: only(0, 7), ack: only(8), settle: only(9) };
-    const out: PeriodAggregates = { groups: [], communes: [], daily: [], ackTimes: [], settleTimes: [] };
+    const groups: TipGroup[] = [];
+    const out: PeriodAggregates = { marginals: emptyMarginals(), communes: [], daily: [], ackTimes: [], settleTimes: [] };
     for (const r of rows) {
       const g = num(r.g);
-      if (g === sets.groups) out.groups.push(r);
+      if (g === sets.groups) groups.push(r);
       else if (g === sets.communes) out.communes.push({ communeCode: r.communeCode, category: r.category, n: r.n });
       else if (g === sets.daily) out.daily.push({ day: dayOf(r.day), category: r.category, n: r.n });
       else if (g === sets.ack && r.ack !== null) out.ackTimes.push({ d: r.ack, n: r.n });
       else if (g === sets.settle && r.settle !== null) out.settleTimes.push({ d: r.settle, n: r.n });
     }
+    out.marginals = marginalsOf(groups);
     return out;
   }
 
@@ -422,6 +451,49 @@ class ReportQueries {
       ? sql`ROUND((julianday(${column}) - julianday(t."createdAt")) * 240)`
       : // date_part is a double (EXTRACT's numeric is slower); +0.5 and floor round halves up, as SQLite's ROUND does.
         sql`FLOOR(date_part('epoch', ${column} - t."createdAt") / 360 + 0.5)`;
+  }
+
+  /**
+   * SQLite: the marginals in one pass with no GROUP BY (a sum per known code), far cheaper than sorting a year of
+   * tips by six columns. Codes outside the known lists (data from elsewhere) are then counted by the GROUP BY query.
+   */
+  async marginals(period: ReportPeriod): Promise<Marginals> {
+    const m = emptyMarginals();
+    const dims = [
+      ["category", m.byCategory],
+      ["channel", m.byChannel],
+      ["status", m.byStatus],
+      ["language", m.byLanguage],
+    ] as const;
+    const columns: Sql[] = [];
+    const keys: [Record<string, number>, string][] = [];
+    for (const [column, counts] of dims) {
+      for (const code of Object.keys(counts)) {
+        columns.push(sql`SUM(CASE WHEN t.${raw(`"${column}"`)} = ${code} THEN 1 ELSE 0 END)`);
+        keys.push([counts, code]);
+      }
+    }
+    for (const code of Object.keys(m.byOutcome)) {
+      columns.push(sql`SUM(CASE WHEN t."status" = 'closed' AND t."outcome" = ${code} THEN 1 ELSE 0 END)`);
+      keys.push([m.byOutcome, code]);
+    }
+    const now = this.at(this.ctx.now());
+    const [row] = await this.ctx.db.$queryRaw<Record<string, unknown>[]>`
+      SELECT COUNT(*) AS "total", SUM(CASE WHEN t."urgent" THEN 1 ELSE 0 END) AS "urgent",
+        SUM(CASE WHEN t."acknowledgedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "acknowledged",
+        SUM(CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN 1 ELSE 0 END) AS "ackLate",
+        SUM(CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN 1 ELSE 0 END) AS "ackOverdue",
+        SUM(CASE WHEN t."closedAt" > t."settleDueAt" THEN 1 ELSE 0 END) AS "settleLate",
+        SUM(CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN 1 ELSE 0 END) AS "settleOverdue",
+        SUM(CASE WHEN t."status" = 'closed' AND t."outcome" IS NOT NULL THEN 1 ELSE 0 END) AS "outcomes",
+        ${join(columns.map((c, i) => sql`${c} AS ${raw(`"k${i}"`)}`), ", ")}
+      FROM "Tip" t WHERE ${this.tipsIn(period)}`;
+    if (!row) return m;
+    for (const key of ["total", "urgent", "acknowledged", "ackLate", "ackOverdue", "settleLate", "settleOverdue"] as const) m[key] = num(row[key]);
+    keys.forEach(([counts, code], i) => (counts[code] = num(row[`k${i}`])));
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    const complete = dims.every(([, counts]) => sum(counts) === m.total) && sum(m.byOutcome) === num(row.outcomes);
+    return complete ? m : marginalsOf(await this.tipGroups(period));
   }
 
   async tipGroups(period: ReportPeriod): Promise<TipGroup[]> {
