@@ -175,8 +175,9 @@ async function main() {
   }
   const dirOut = path.join(ROOT, "bench/results");
   mkdirSync(dirOut, { recursive: true });
-  let file = path.join(dirOut, `reports-${new Date().toISOString().slice(0, 10)}.json`);
-  for (let n = 2; existsSync(file); n++) file = file.replace(/(-\d+)?\.json$/, `-${n}.json`);
+  const base = path.join(dirOut, `reports-${new Date().toISOString().slice(0, 10)}`);
+  let file = `${base}.json`;
+  for (let n = 2; existsSync(file); n++) file = `${base}-${n}.json`;
   writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), load, cores: os.cpus().length, tips: opt.tips, runs: opt.runs, results }, null, 2));
   console.log(`written: ${path.relative(ROOT, file)}`);
 }
