@@ -1,7 +1,7 @@
 /**
  * Period report benchmark (npm run bench:reports; see bench/README.md, "Period reports").
  *
- *   npm run bench:reports -- [--tips 1000000] [--db sqlite,postgresql] [--runs 20] [--keep] [--reuse <file-or-url>]
+ *   npm run bench:reports -- [--tips 1000000] [--db sqlite,postgresql] [--runs 20] [--periods month,quarter,year] [--keep] [--reuse <file-or-url>]
  *
  * For each database: a fresh database (temp SQLite file / new PostgreSQL database tinbao_bench_<hex>), migrated with
  * src/db/migrate.ts, filled by bench/queue-data.ts (its tips spread over 2 years, with routings, realistic statuses
@@ -41,6 +41,7 @@ const opt = {
   runs: Math.max(20, Number(arg("runs") ?? 20)),
   keep: arg("keep") !== undefined,
   reuse: arg("reuse") || undefined,
+  periods: (arg("periods") ?? "month,quarter,year").split(","),
 };
 for (const d of opt.dbs) if (d !== "sqlite" && d !== "postgresql") throw new Error(`--db: sqlite or postgresql, not ${d}`);
 
@@ -138,7 +139,7 @@ async function measure(dialect: Dialect): Promise<{ rows: Row[]; generated?: Gen
   const ctx = { db, config, now: () => new Date(now) };
   const rows: Row[] = [];
   try {
-    for (const p of periods(now)) {
+    for (const p of periods(now).filter((x) => opt.periods.includes(x.name))) {
       for (const scope of ["province", "unit"] as const) {
         // As the route calls it: a unit officer's report is for their unit, within their scope.
         const filter: ReportFilter = scope === "province" ? { from: p.from, to: p.to } : { from: p.from, to: p.to, unitId: UNIT };
@@ -174,8 +175,9 @@ async function main() {
   }
   const dirOut = path.join(ROOT, "bench/results");
   mkdirSync(dirOut, { recursive: true });
-  let file = path.join(dirOut, `reports-${new Date().toISOString().slice(0, 10)}.json`);
-  for (let n = 2; existsSync(file); n++) file = file.replace(/(-\d+)?\.json$/, `-${n}.json`);
+  const base = path.join(dirOut, `reports-${new Date().toISOString().slice(0, 10)}`);
+  let file = `${base}.json`;
+  for (let n = 2; existsSync(file); n++) file = `${base}-${n}.json`;
   writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), load, cores: os.cpus().length, tips: opt.tips, runs: opt.runs, results }, null, 2));
   console.log(`written: ${path.relative(ROOT, file)}`);
 }

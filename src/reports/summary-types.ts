@@ -66,6 +66,7 @@ export interface TipReport extends TipCounts {
   series: { unit: "day" | "week" | "month"; points: SeriesPoint[] };
 }
 
+/** Questions have no unit: a unit's report carries the province's figures here (say so where it is shown). */
 export interface QuestionReport {
   /** Questions answered by the knowledge base without an officer. */
   answeredByBot: number;
@@ -75,6 +76,11 @@ export interface QuestionReport {
   closed: number;
 }
 
+/**
+ * Outreach has no unit: a unit's report carries the province's figures here. Sent/failed/skipped: CampaignDelivery
+ * rows by sentAt (sent) or last change (failed, skipped) in the period; subscribers: residents whose last consent
+ * change before the period's end left them subscribed (ConsentEvent); quiz: attempts started in the period.
+ */
 export interface OutreachReport {
   /** Campaigns that sent at least one message in the period. */
   campaigns: number;

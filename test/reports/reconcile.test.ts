@@ -101,6 +101,7 @@ beforeAll(async () => {
   await file("reopened", vn("2026-11-12T08:00:00"), { ...inCommune(BA_TO), category: "gambling" });
   await file("placeUnknown", vn("2026-11-15T14:00:00"), { category: "other", channel: "webchat", placeText: "gần nhà tôi" });
   await file("lastYear", vn("2025-11-20T09:00:00"), { ...inCommune(SON_HA), category: "theft" });
+  await file("oddCategory", vn("2026-09-15T09:00:00"), { ...inCommune(BA_TO), category: "sand_mining" }); // a code outside the list
 
   // ── the work ──
   await act(officerA, "firstInstant", "/claim", {}, after("firstInstant", 2));
@@ -114,6 +115,7 @@ beforeAll(async () => {
   await act(officerA, "reopened", "/status", { status: "handled" }, after("reopened", 24));
   await act(officerA, "reopened", "/status", { status: "closed", outcome: "administrative" }, after("reopened", 72));
   await act(officerA, "reopened", "/status", { status: "verifying", reason: "Người dân báo tiếp tục tái diễn" }, after("reopened", 96));
+  await act(duty, "oddCategory", "/status", { status: "rejected", reason: "Không thuộc thẩm quyền" }, after("oddCategory", 2));
   await act(duty, "placeUnknown", "/status", { status: "rejected", reason: "Không đủ thông tin để xác minh" }, after("placeUnknown", 25)); // acknowledged late, settled
 
   // ── questions: two answered by the bot (one in October), one handed to officers and answered, one still open ──
@@ -286,6 +288,15 @@ describe("the November report reconciles with the queue", () => {
       expect({ ...r, generatedAt: "" }).toEqual({ ...byDuty, generatedAt: "" });
     }
     await expectQueueAgrees(officerB, own, {});
+  });
+
+  it("counts a category outside the known list too (September: one tip of a code from elsewhere)", async () => {
+    const r = await summary(duty, "from=2026-09-01&to=2026-09-30");
+    expect(r.tips.total).toBe(1);
+    expect(r.tips.byCategory).toEqual(counts(TIP_CATEGORIES, { sand_mining: 1 }));
+    expect(r.tips.byStatus).toEqual(counts(TIP_STATUSES, { rejected: 1 }));
+    expect(r.tips.acknowledge).toEqual({ count: 1, medianHours: 2, p90Hours: 2, late: 0, overdueNow: 0 });
+    expect(await queueCount(duty, { from: "2026-09-01", to: "2026-09-30", category: "sand_mining" })).toBe(1);
   });
 
   it("refuses a unit officer another unit's report, in Vietnamese", async () => {
