@@ -31,7 +31,7 @@ async function reportWithPhoto(svc: TestService, fake: FakeTelegramBotApi, userI
     return fake.calls.slice(before).filter((c: RecordedCall) => c.method === "sendMessage" && c.accepted).map((c) => String((c.params as { text?: string }).text ?? ""));
   };
   for (const step of [u.command("start"), u.callback("lang:vi"), u.callback("menu:report"), u.callback("cat:theft")]) await deliver(step);
-  await deliver(u.text("Trộm lấy xe máy trước cổng chợ chiều nay."));
+  await deliver(u.text("Trộm lấy xe máy trước cổng chợ."));
   const afterPhoto = await deliver(u.photo({ content: PNG }));
   for (const step of [u.callback("nav:done"), u.callback("nav:skip"), u.callback("when:today"), u.callback("id:anon"), u.callback("report:send")]) await deliver(step);
   const tip = await svc.ctx.db.tip.findFirstOrThrow({ where: { channel: "telegram", description: { contains: "Trộm lấy xe máy" } }, include: { attachments: true } });
@@ -56,7 +56,7 @@ describe.runIf(hasSpec)("Telegram evidence below the free-space floor", () => {
     const { afterPhoto, tip } = await reportWithPhoto(svc, fake, 7100001, 610000);
     expect(afterPhoto[0]).toContain(NOT_NOW);
     expect(fake.callsTo("getFile").length).toBe(getFileBefore);
-    expect(tip.description).toBe("Trộm lấy xe máy trước cổng chợ chiều nay.");
+    expect(tip.description).toBe("Trộm lấy xe máy trước cổng chợ.");
     expect(tip.attachments.map((a) => [a.status, a.rejectReason])).toEqual([["rejected", "no_space"]]);
     expect((await (await fetch(`${svc.url}/healthz`)).json()) as { reasons: { code: string }[] }).toMatchObject({ reasons: expect.arrayContaining([expect.objectContaining({ code: "disk_full" })]) });
   }, 60_000);
