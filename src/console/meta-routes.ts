@@ -33,10 +33,10 @@ export const consoleMeta = z
   })
   .meta({ id: "ConsoleMeta" });
 
-const CHANNEL_LABELS = { webchat: "Web chat", telegram: "Telegram", zalo: "Zalo" };
+export const CHANNEL_LABELS: Record<string, string> = { webchat: "Web chat", telegram: "Telegram", zalo: "Zalo" };
 
 let categoryLabels: Record<string, string> | undefined;
-function categoryLabel(category: string): string {
+export function categoryLabel(category: string): string {
   categoryLabels ??= (JSON.parse(readFileSync(path.join(DEFAULT_LOCALES_DIR, "vi", "bot.json"), "utf8")) as { report: { categories: Record<string, string> } }).report.categories;
   return categoryLabels[category] ?? category;
 }

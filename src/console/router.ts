@@ -14,6 +14,7 @@ import { requireOfficer } from "./authenticate.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 import { tipRoutes } from "./tip-routes.ts";
+import { tipExportRoutes } from "./tip-export-routes.ts";
 import { questionRoutes } from "./question-routes.ts";
 import { faqRoutes } from "./faq-routes.ts";
 import { campaignRoutes } from "./campaign-routes.ts";
@@ -32,8 +33,8 @@ export const PASSWORD_CHANGE_REQUIRED =
 
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
-  // The stream before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes];
+  // The stream, the count and the exports before /tips/:id, which would otherwise take "stream" for a tip id.
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes];
   routes.push(
     defineRoute({
       method: "get",

@@ -94,6 +94,9 @@ const CASES: Record<string, RouteCase> = {
   // tips
   "GET /tips": { expect: tipQueue },
   "GET /tips/stream": { expect: tipQueue, sse: true },
+  "GET /tips/count": { expect: tipQueue },
+  "GET /tips/export.csv": { expect: tipQueue, query: "statusGroup=all" },
+  "GET /tips/export.xlsx": { expect: tipQueue, query: "statusGroup=all" },
   "GET /tips/:id": { expect: tipOfUnitB("admin", "duty") },
   "GET /tips/:id/attachments/:attachmentId": { expect: tipOfUnitB("admin", "duty") },
   "GET /tips/:id/duplicates": { expect: tipOfUnitB("admin", "duty") },
