@@ -1,12 +1,11 @@
 /** What the console needs to draw its forms: labels and workflow from the same tables the server enforces, and what this officer may do. */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { z } from "zod";
-import { DEFAULT_LOCALES_DIR, loadLanguages } from "../i18n/index.ts";
+import { loadLanguages } from "../i18n/index.ts";
 import { ROLES, ROLE_NAMES } from "../officers/roles.ts";
 import { TIP_CATEGORIES } from "../tips/categories.ts";
 import { OPEN_STATUSES, OUTCOMES, STATUS_LABELS, TIP_STATUSES, TRANSITIONS } from "../tips/workflow.ts";
 import { canAnswerQuestions, canApproveQuiz, canEditFaq, canReadCampaigns, canListTips, canManageOfficers, canManageUnits, canReadAudit } from "./permissions.ts";
+import { CHANNEL_LABELS, categoryLabel } from "./labels.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
 const option = z.object({ value: z.string(), label: z.string() });
@@ -33,13 +32,6 @@ export const consoleMeta = z
   })
   .meta({ id: "ConsoleMeta" });
 
-export const CHANNEL_LABELS: Record<string, string> = { webchat: "Web chat", telegram: "Telegram", zalo: "Zalo" };
-
-let categoryLabels: Record<string, string> | undefined;
-export function categoryLabel(category: string): string {
-  categoryLabels ??= (JSON.parse(readFileSync(path.join(DEFAULT_LOCALES_DIR, "vi", "bot.json"), "utf8")) as { report: { categories: Record<string, string> } }).report.categories;
-  return categoryLabels[category] ?? category;
-}
 
 export const metaRoutes: ApiRoute[] = [
   defineRoute({

@@ -18,8 +18,7 @@ import type { Prisma } from "../db/generated/sqlite/client.ts";
 import { afterQueueCursor, countAttachments } from "../console/queue-query.ts";
 import { QUEUE_ORDER } from "../console/list-tips.ts";
 import { communeNames } from "../console/commune-names.ts";
-import { CHANNEL_LABELS, categoryLabel } from "../console/meta-routes.ts";
-import { loadLanguages } from "../i18n/index.ts";
+import { CHANNEL_LABELS, categoryLabel, languageLabelMap } from "../console/labels.ts";
 import { csvLine } from "../officers/export-audit-log.ts";
 import { hidePhoneNumbers } from "../text/hide-phone-numbers.ts";
 import { OUTCOMES, STATUS_LABELS, isOpenStatus, isTipStatus, overdueKind } from "./workflow.ts";
@@ -92,7 +91,7 @@ export async function* readTipExportPages(
   max = EXPORT_MAX_ROWS,
 ): AsyncGenerator<TipExportRow[]> {
   const now = ctx.now();
-  const languages = new Map(loadLanguages().map((l) => [l.code, l.label]));
+  const languages = languageLabelMap();
   let after: { urgent: boolean; dueAt: Date; id: string } | null = null;
   let left = max;
   while (left > 0) {
@@ -135,7 +134,7 @@ export async function* readTipExportPages(
         category: categoryLabel(t.category),
         urgent: t.urgent,
         channel: CHANNEL_LABELS[t.channel] ?? t.channel,
-        language: languages.get(t.language) ?? t.language,
+        language: languages[t.language] ?? t.language,
         commune: names.get(t) ?? "",
         place: t.placeText ? hidePhoneNumbers(t.placeText) : "",
         unit: t.unit?.name ?? "",
