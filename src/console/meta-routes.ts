@@ -4,7 +4,7 @@ import { loadLanguages } from "../i18n/index.ts";
 import { ROLES, ROLE_NAMES } from "../officers/roles.ts";
 import { TIP_CATEGORIES } from "../tips/categories.ts";
 import { OPEN_STATUSES, OUTCOMES, STATUS_LABELS, TIP_STATUSES, TRANSITIONS } from "../tips/workflow.ts";
-import { canAnswerQuestions, canApproveQuiz, canEditFaq, canReadCampaigns, canListTips, canManageOfficers, canManageUnits, canReadAudit } from "./permissions.ts";
+import { canAnswerQuestions, canApproveQuiz, canEditFaq, canReadCampaigns, canListTips, canManageOfficers, canManageUnits, canReadAudit, canReadReports } from "./permissions.ts";
 import { CHANNEL_LABELS, categoryLabel } from "./labels.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
@@ -28,6 +28,7 @@ export const consoleMeta = z
       canAnswerQuestions: z.boolean(),
       canApproveQuiz: z.boolean(),
       canReadCampaigns: z.boolean(),
+      canReadReports: z.boolean(),
     }),
   })
   .meta({ id: "ConsoleMeta" });
@@ -64,6 +65,7 @@ export const metaRoutes: ApiRoute[] = [
           canAnswerQuestions: canAnswerQuestions(officer),
           canApproveQuiz: canApproveQuiz(officer),
           canReadCampaigns: canReadCampaigns(officer),
+          canReadReports: canReadReports(officer),
         },
       };
     },

@@ -112,6 +112,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
       { name: "units", description: "Đơn vị công an, địa bàn xã, phường" },
       { name: "officers", description: "Tài khoản cán bộ" },
       { name: "audit", description: "Nhật ký thao tác" },
+      { name: "reports", description: "Báo cáo số liệu theo kỳ" },
       { name: "meta", description: "Mô tả API" },
     ],
     paths,

@@ -91,6 +91,25 @@ export function canManageOfficers(officer: SignedInOfficer): boolean {
   return officer.role === "admin";
 }
 
+/**
+ * May this officer read period reports (issue 13)? Every account that reads tips: the province accounts for the
+ * province or any unit, unit accounts for their own unit (reportUnitOf). Outreach accounts read no tip figures.
+ */
+export function canReadReports(officer: SignedInOfficer): boolean {
+  return canListTips(officer);
+}
+
+/**
+ * The unit a report asked for `unitId` is about: null = the whole province (province accounts only), a unit id,
+ * or undefined when refused (a unit account asking for another unit, or one with no unit).
+ */
+export function reportUnitOf(officer: SignedInOfficer, unitId: string | undefined): string | null | undefined {
+  const scope = ROLES[officer.role].tipScope;
+  if (scope === "province") return unitId ?? null;
+  if (scope === "unit" && officer.unitId && (unitId === undefined || unitId === officer.unitId)) return officer.unitId;
+  return undefined;
+}
+
 /** May this officer browse and export the audit log? */
 export function canReadAudit(officer: SignedInOfficer): boolean {
   return officer.role === "admin";

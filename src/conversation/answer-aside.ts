@@ -17,7 +17,7 @@ export async function answerAside(turn: Turn, data: Record<string, unknown>, { a
   if (contact) return { say: contact.kind === "answer" ? contact.say : [say(turn, "question.contact.askCommuneAside")], set: {} };
   const decision = await matchQuestion(turn, text);
   const entry = decision.kind === "answer" ? await faqEntry(turn, decision.candidates[0]!.entryId) : undefined;
-  if (entry) return answerMessages(turn, entry, data);
+  if (entry) return await answerMessages(turn, entry, data);
   // Where the text may as well be the story (the "what happened" step), nothing is passed on as a question.
   if (answersOnly) return undefined;
   if (decision.kind === "clarify" && decision.candidates.length === 0) return undefined;

@@ -21,8 +21,16 @@ export async function faqEntry(turn: Turn, id: string): Promise<FaqEntry | undef
 /** Languages whose answers are sent in Vietnamese until a native speaker writes them are told so once per session. */
 const NOTE_FLAG = "_faqFallbackNoted";
 
-/** The entry's answer in the resident's language; `set` marks the fallback note as said. */
-export function answerMessages(turn: Turn, entry: FaqEntry, data: Record<string, unknown>): { say: OutboundMessage[]; set: Record<string, unknown> } {
+/**
+ * The entry's answer in the resident's language; `set` marks the fallback note as said. The answer is counted
+ * (a BotAnswer row, once per inbound message) for the report's "answered by the bot".
+ */
+export async function answerMessages(turn: Turn, entry: FaqEntry, data: Record<string, unknown>): Promise<{ say: OutboundMessage[]; set: Record<string, unknown> }> {
+  await turn.tx.botAnswer.upsert({
+    where: { sourceKey: turn.eventKey },
+    update: {},
+    create: { sourceKey: turn.eventKey, faqEntryId: entry.id, channel: turn.contact.channel, language: turn.lng, createdAt: turn.now },
+  });
   const picked = pickAnswer(entry, turn.lng);
   const links = (entry.links ?? []).map((l) => `${l.label}: ${l.url}`);
   const text = [picked.text, ...links].join("\n");

@@ -371,8 +371,8 @@ class ReportQueries {
   }
 
   async botAnswers(period: ReportPeriod): Promise<number> {
-    void period;
-    return 0;
+    const { start, end } = periodBounds(period);
+    return this.ctx.db.botAnswer.count({ where: { createdAt: { gte: start, lt: end } } });
   }
 
   async sentDeliveries(period: ReportPeriod): Promise<{ campaigns: number; sent: number; reached: number }> {

@@ -168,6 +168,8 @@ const CASES: Record<string, RouteCase> = {
   "GET /outreach/progress": { expect: allowedFor("admin", "duty", "outreach", "outreachLead"), query: "year=2027" },
   "GET /audit": { expect: allowedFor("admin") },
   "GET /audit/export": { expect: allowedFor("admin") },
+  // period reports: every account that reads tips, a unit account for its own unit (asking for unit B: test/reports)
+  "GET /reports/summary": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
 };
 
 function campaignInput() {

@@ -65,6 +65,7 @@ describe("the OpenAPI document", () => {
         "POST /api/officers/{id}/password-reset",
         "GET /api/audit",
         "GET /api/audit/export",
+        "GET /api/reports/summary",
         "GET /api/meta",
         "GET /api/tips/stream",
         "GET /api/tips/count",

@@ -29,7 +29,7 @@ const data = (session: Session) => session.data as z.output<typeof QuestionData>
 async function answerWith(turn: Turn, session: Session, entryId: string, question: string): Promise<Transition | undefined> {
   const entry = await faqEntry(turn, entryId);
   if (!entry) return undefined;
-  const answered = answerMessages(turn, entry, session.data);
+  const answered = await answerMessages(turn, entry, session.data);
   return { say: answered.say, set: { ...answered.set, lastQuestion: question, candidates: undefined }, to: { flow: "question", step: "feedback" } };
 }
 
