@@ -25,6 +25,7 @@ import { officerRoutes } from "./officer-routes.ts";
 import { auditRoutes } from "./audit-routes.ts";
 import { metaRoutes } from "./meta-routes.ts";
 import { reportRoutes } from "./report-routes.ts";
+import { reportExportRoutes } from "./report-export-routes.ts";
 import { tipActionRoutes } from "./tip-action-routes.ts";
 import { tipStreamRoutes } from "./tip-stream.ts";
 
@@ -35,7 +36,7 @@ export const PASSWORD_CHANGE_REQUIRED =
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
   // The stream, the count and the exports before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportExportRoutes];
   routes.push(
     defineRoute({
       method: "get",

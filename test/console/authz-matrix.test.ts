@@ -170,6 +170,9 @@ const CASES: Record<string, RouteCase> = {
   "GET /audit/export": { expect: allowedFor("admin") },
   // period reports: every account that reads tips, a unit account for its own unit (asking for unit B: test/reports)
   "GET /reports/summary": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
+  "GET /reports/period.xlsx": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
+  "GET /reports/period.csv": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
+  "GET /reports/period.html": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
 };
 
 function campaignInput() {
