@@ -54,6 +54,10 @@ ${options.backTo ? `<a href="${esc(options.backTo)}">Quay lại màn hình Báo 
 <p class="scope">${esc(heading.scope)}</p>
 ${sections.join("\n")}
 <p class="generated">${esc(heading.generated)}</p>
+<div class="signatures">
+<div><div class="role">NGƯỜI LẬP BÁO CÁO</div><div class="hint">(Ký, ghi rõ họ tên)</div></div>
+<div><div class="role">THỦ TRƯỞNG ĐƠN VỊ</div><div class="hint">(Ký, ghi rõ họ tên, đóng dấu)</div></div>
+</div>
 </main>
 </body>
 </html>
@@ -64,6 +68,7 @@ function tableHtml(table: ReportTable): string {
   const head = table.columns.map((c) => `<th scope="col" class="${c.kind}">${esc(c.header)}</th>`).join("");
   const body = table.rows
     .map((row) => {
+      if (row.heading) return `<tr class="heading"><th scope="rowgroup" colspan="${table.columns.length}">${esc(String(row.cells[0] ?? ""))}</th></tr>`;
       const cls = [row.total ? "total" : "", row.part ? "part" : ""].filter(Boolean).join(" ");
       const cells = row.cells
         .map((value, i) => {

@@ -71,6 +71,7 @@ function addSheet(workbook: ExcelJS.Workbook, summary: ReportSummary, table: Rep
       const numFmt = NUMBER_FORMAT[column.kind];
       if (numFmt) cell.numFmt = numFmt;
       if (row.total) cell.font = { bold: true };
+      if (row.heading) cell.font = { bold: true, italic: true };
       if (i === 0 && row.part) cell.alignment = { indent: 2, wrapText: true };
       else if (i === 0) cell.alignment = { wrapText: true };
       cell.border = { top: row.total ? { style: "thin" } : THIN, bottom: THIN, left: THIN, right: THIN };

@@ -29,6 +29,8 @@ export interface ReportRow {
   total?: true;
   /** A part of the line above ("trong đó"), indented. */
   part?: true;
+  /** A group's name over the lines that follow ("Theo lĩnh vực"); its other cells are empty. */
+  heading?: true;
 }
 
 export interface ReportTable {
@@ -100,6 +102,11 @@ function changeRow(label: string, c: Change, part = false): ReportRow {
   return { cells: [label, c.current, c.previous, c.difference, c.percent === null ? null : c.percent / 100], ...(part ? { part: true as const } : {}) };
 }
 
+/** A heading line over its rows; nothing when there are no rows. */
+function group(name: string, rows: ReportRow[]): ReportRow[] {
+  return rows.length ? [{ cells: [name, null, null, null, null], heading: true }, ...rows] : [];
+}
+
 function comparisonTable(s: ReportSummary, c: PeriodComparison, title: string, sheet: string, which: string): ReportTable {
   const label = (key: string) => s.labels.category[key] ?? key;
   const commune = (key: string) => s.labels.commune[key] ?? key;
@@ -117,13 +124,13 @@ function comparisonTable(s: ReportSummary, c: PeriodComparison, title: string, s
       LABEL("Chỉ tiêu"),
       { header: `Kỳ này (${periodText(s.period)})`, kind: "count", width: 14 },
       { header: `${which} (${periodText(c.period)})`, kind: "count", width: 14 },
-      { header: "Tăng (+), giảm (−)", kind: "change", width: 12 },
+      { header: "Tăng, giảm", kind: "change", width: 12 },
       { header: "Tỷ lệ tăng, giảm", kind: "percentChange", width: 12 },
     ],
     rows: [
       changeRow("Tổng số tin báo nhận được", c.tips.total),
-      ...byCategory.map(([k, x]) => changeRow(`Lĩnh vực: ${label(k)}`, x, true)),
-      ...byCommune.map(([k, x]) => changeRow(`Địa bàn: ${commune(k)}`, x, true)),
+      ...group("Theo lĩnh vực", byCategory.map(([k, x]) => changeRow(label(k), x, true))),
+      ...group("Theo địa bàn xã, phường", byCommune.map(([k, x]) => changeRow(commune(k), x, true))),
       changeRow("Câu hỏi trợ lý tự động trả lời", c.questions.answeredByBot),
       changeRow("Câu hỏi cán bộ đã trả lời", c.questions.answeredByOfficer),
       changeRow("Tin tuyên truyền đã gửi", c.outreach.sent),

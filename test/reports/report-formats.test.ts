@@ -79,7 +79,7 @@ describe("the Excel workbook", () => {
     expect(times.getRow(7).values).toEqual([undefined, "Giải quyết", total - 110, 96.4, 410.2, 37, 37 / (total - 110), 9]);
     expect(times.getCell("C7").numFmt).toBe("#,##0.0");
     const previous = book.getWorksheet("So sánh kỳ trước")!;
-    expect(previous.getRow(5).values).toEqual([undefined, "Chỉ tiêu", "Kỳ này (01/01/2026–30/06/2026)", "Kỳ trước (04/07/2025–31/12/2025)", "Tăng (+), giảm (−)", "Tỷ lệ tăng, giảm"]);
+    expect(previous.getRow(5).values).toEqual([undefined, "Chỉ tiêu", "Kỳ này (01/01/2026–30/06/2026)", "Kỳ trước (04/07/2025–31/12/2025)", "Tăng, giảm", "Tỷ lệ tăng, giảm"]);
     const totalRow = summary.previousPeriod.tips.total;
     expect(previous.getRow(6).values).toEqual([undefined, "Tổng số tin báo nhận được", totalRow.current, 1500, totalRow.difference, totalRow.percent! / 100]);
     expect(previous.getCell("E6").numFmt).toBe("+0.0%;-0.0%;0.0%");
