@@ -3,7 +3,8 @@
  * the period and the totals on the first page, page numbers, a long table's header repeated on the page it runs
  * onto and no row cut in two. Screenshots and the PDFs are kept for a person to look at (test/screenshots).
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import ExcelJS from "exceljs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderReportHtml } from "../../src/reports/render-report-html.ts";
@@ -64,6 +65,39 @@ describe.runIf(browserAvailable)("the period report printed on A4", () => {
     const first = squash(pages[0]!);
     expect(first).toContain(squash("Đơn vị: [DEMO] Công an xã Ba Tơ"));
     expect(first).toContain(squash("Tổng số tin báo nhận được23"));
+  });
+
+  it("lets an officer choose the period on the Báo cáo screen and download or print that report", async () => {
+    const page = await desk.signIn("bc.quantri", `/console/reports?${PERIOD}`);
+    await page.getByRole("heading", { name: "Báo cáo", exact: true }).waitFor();
+    await expect.poll(() => page.locator(".report-status").textContent()).toBe("Toàn tỉnh, từ 01/01/2026 đến 30/06/2026: 32 tin báo, 0 đã giải quyết xong.");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "report-screen.png") });
+
+    const [excel] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Tải Excel" }).click()]);
+    expect(excel.suggestedFilename()).toBe("bao-cao-20260101-20260630.xlsx");
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(readFileSync((await excel.path())!) as unknown as ArrayBuffer);
+    expect(book.getWorksheet("Tổng hợp")!.getCell("B6").value).toBe(32);
+
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Tải CSV" }).click()]);
+    expect(readFileSync((await csv.path())!, "utf8")).toContain("Tổng số tin báo nhận được,32,");
+
+    // One unit, from the list: the numbers and every link follow.
+    await page.getByLabel("Đơn vị").selectOption({ label: "[DEMO] Công an xã Sơn Hà" });
+    await expect.poll(() => page.locator(".report-status").textContent()).toContain(": 9 tin báo");
+    const [printView] = await Promise.all([page.waitForEvent("popup"), page.getByRole("link", { name: "In báo cáo" }).click()]);
+    await printView.getByRole("button", { name: "In báo cáo" }).waitFor();
+    expect(await printView.locator("p.scope").textContent()).toBe("Đơn vị: [DEMO] Công an xã Sơn Hà");
+
+    // A period the server would refuse is caught before any download.
+    await page.getByLabel("Từ ngày").fill("2026-07-01");
+    await page.getByLabel("Đến ngày").fill("2026-06-01");
+    await page.getByLabel("Đến ngày").dispatchEvent("change");
+    await page.getByText("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.").waitFor();
+    // Without an address the download is no longer a link at all.
+    await expect.poll(() => page.getByRole("link", { name: "Tải Excel" }).count()).toBe(0);
+    expect(await page.locator("#report-xlsx").getAttribute("aria-disabled")).toBe("true");
+    expect(desk.problems).toEqual([]);
   });
 
   it("repeats a long table's header on the page it runs onto and never cuts a row in two", async () => {
