@@ -7,7 +7,7 @@
  *   - 100 communes (the 4 real demo codes + 96 synthetic "2xxxx" codes, Vietnamese names), one AdminDataVersion;
  *   - police units: the provincial duty desk, one commune police unit per commune, the drugs unit (PC04);
  *   - officers: 3 per commune unit, 3 at the duty desk, 2 at PC04 (plus the two the benchmark signs in as);
- *   - tips over 5 years (more recent years busier), commune sizes skewed (a city ward gets ~40× a mountain commune),
+ *   - tips over 5 years (`years` to change it; more recent years busier), commune sizes skewed (a city ward gets ~40× a mountain commune),
  *     10 categories, ~95 % closed / rejected / duplicate and ~5 % open (recent), ~3 % urgent, deadlines
  *     (ackDueAt +24 h, settleDueAt +20 days, sometimes extended; dueAt per dueAtFor), assignees, Vietnamese
  *     descriptions and places from templates (with diacritics) and their folded copies (src/text/normalize.ts);
@@ -312,6 +312,8 @@ export interface GenerateOptions {
   officers: Officers;
   /** Makes the chunk's rows; call with consecutive ranges. */
   seed?: number;
+  /** How many years back tips go (5 unless given; the reports benchmark uses 2). */
+  years?: number;
 }
 
 /** The communes' cumulative weights, for picking a commune by a uniform number. */
@@ -342,7 +344,7 @@ export function createGenerator(options: GenerateOptions) {
   const tipId = idFactory("a1a1");
   const routingId = idFactory("b2b2");
   const attachmentId = idFactory("c3c3");
-  const span = YEARS * 365 * DAY;
+  const span = (options.years ?? YEARS) * 365 * DAY;
   const { now } = options;
   let routings = 0;
   let attachments = 0;
@@ -536,14 +538,14 @@ interface Writer {
 
 export async function generate(
   writer: Writer,
-  options: { count: number; now: number; communeOfficerUnit: string; chunk?: number; progress?: (text: string) => void },
+  options: { count: number; now: number; communeOfficerUnit: string; chunk?: number; years?: number; progress?: (text: string) => void },
 ): Promise<{ report: GenerateReport; logins: BenchLogins; communes: Commune[] }> {
   const started = performance.now();
   const communes = province();
   const { officers, logins } = planOfficers(communes, options.communeOfficerUnit);
   await writer.reference(communes, officers);
   await writer.dropIndexes();
-  const next = createGenerator({ count: options.count, now: options.now, communes, officers });
+  const next = createGenerator({ count: options.count, now: options.now, communes, officers, years: options.years });
   const size = options.chunk ?? 20_000;
   let rowsMs = 0;
   let insertMs = 0;

@@ -26,10 +26,12 @@ const NOTE_FLAG = "_faqFallbackNoted";
  * (a BotAnswer row, once per inbound message) for the report's "answered by the bot".
  */
 export async function answerMessages(turn: Turn, entry: FaqEntry, data: Record<string, unknown>): Promise<{ say: OutboundMessage[]; set: Record<string, unknown> }> {
+  // Keyed by a keyed hash of the event: once per message, and no chat or visitor id (web chat event keys carry one) kept.
+  const sourceKey = turn.app.vault.hash(`bot-answer:${turn.eventKey}`);
   await turn.tx.botAnswer.upsert({
-    where: { sourceKey: turn.eventKey },
+    where: { sourceKey },
     update: {},
-    create: { sourceKey: turn.eventKey, faqEntryId: entry.id, channel: turn.contact.channel, language: turn.lng, createdAt: turn.now },
+    create: { sourceKey, faqEntryId: entry.id, channel: turn.contact.channel, language: turn.lng, createdAt: turn.now },
   });
   const picked = pickAnswer(entry, turn.lng);
   const links = (entry.links ?? []).map((l) => `${l.label}: ${l.url}`);

@@ -55,9 +55,14 @@ describe("a resident asks the police a question in the web chat", () => {
 
   it("answers a question typed straight at the menu, without choosing Hỏi đáp first", async () => {
     const v = await visitor();
+    const before = await svc.ctx.db.botAnswer.count();
     const replies = await repliesTo(v, { text: "ko co cccd thi lam sao" });
     expect(replies.map((m) => m.text).join("\n")).toContain("thẻ căn cước");
     expect(replies.at(-1)?.text).toContain("Câu trả lời có giúp bạn không?");
+    // Counted once for the report's "answered by the bot", with nothing about who asked.
+    const counted = await svc.ctx.db.botAnswer.findMany({ orderBy: { createdAt: "asc" }, skip: before });
+    expect(counted).toEqual([{ id: expect.any(String), sourceKey: expect.not.stringMatching(/webchat|:/), faqEntryId: expect.any(String), channel: "webchat", language: "vi", createdAt: expect.any(Date) }]);
+    expect(await svc.ctx.db.question.count({ where: { textFolded: { contains: "ko co cccd" } } })).toBe(0);
   });
 
   it("matches text in decomposed Unicode (NFD) mixed with composed text like the same text composed", async () => {
