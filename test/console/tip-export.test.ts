@@ -4,6 +4,7 @@
  */
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXPORT_CAP_NOTE, EXPORT_MAX_ROWS, readTipExportPages, tipsCsvChunks, writeTipsWorkbook } from "../../src/tips/export-tips.ts";
 import { addOfficer, ensureUnit, insertTip, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
 
 let api: ApiHarness;
@@ -201,6 +202,24 @@ describe("downloading the queue as a spreadsheet", () => {
       { format: "csv", filter: { statusGroup: "all", category: "gambling" }, rows: 60 },
     ]);
     expect(entries[0]!.targetType).toBe("tip_export");
+  });
+
+  it("says in the file itself when it was cut at the row cap", async () => {
+    expect(EXPORT_MAX_ROWS).toBe(100_000);
+    expect(EXPORT_CAP_NOTE).toContain("100.000 tin đầu tiên");
+    let csv = "";
+    for await (const chunk of tipsCsvChunks(readTipExportPages(api.ctx, { category: "theft" }, 5), { truncated: true })) csv += chunk;
+    const lines = csv.trimEnd().split("\r\n");
+    expect(lines).toHaveLength(1 + 5 + 1);
+    expect(lines.at(-1)).toBe(`"${EXPORT_CAP_NOTE}"`);
+    const { PassThrough } = await import("node:stream");
+    const out = new PassThrough();
+    const parts: Buffer[] = [];
+    out.on("data", (b: Buffer) => parts.push(b));
+    expect(await writeTipsWorkbook(out, readTipExportPages(api.ctx, { category: "theft" }, 5), { truncated: true })).toBe(5);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(parts) as unknown as ArrayBuffer);
+    expect(book.worksheets[0]!.getRow(7).getCell(1).value).toBe(EXPORT_CAP_NOTE);
   });
 
   it("refuses accounts that read no tips", async () => {
