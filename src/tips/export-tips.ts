@@ -25,7 +25,8 @@ import { OUTCOMES, STATUS_LABELS, isOpenStatus, isTipStatus, overdueKind } from 
 
 /** At most this many tips in one file (about 60 MB of CSV with long stories): narrow the filter for more. */
 export const EXPORT_MAX_ROWS = 100_000;
-const PAGE = 1000;
+/** Tips per read: their ids go into one IN (…) for the attachment counts, below SQLite's parameter limit through Prisma (999). */
+const PAGE = 500;
 /** Excel refuses a cell longer than 32,767 characters. */
 const MAX_CELL = 32_000;
 const VIETNAM_OFFSET_MS = 7 * 3600_000;

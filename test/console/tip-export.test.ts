@@ -204,6 +204,34 @@ describe("downloading the queue as a spreadsheet", () => {
     expect(entries[0]!.targetType).toBe("tip_export");
   });
 
+  it("exports more tips than one read holds (pages of 500: SQLite's parameter limit), each once, in the queue's order", async () => {
+    const at = Date.UTC(2025, 0, 1);
+    await api.ctx.db.tip.createMany({
+      data: Array.from({ length: 1234 }, (_, i) => ({
+        reference: `QN-XK${String(i).padStart(4, "0")}`,
+        secretHash: "scrypt$test",
+        sourceKey: `xk-many:${i}`,
+        channel: "webchat",
+        language: "vi",
+        category: "wildlife",
+        description: `Săn bắt động vật rừng ${i}`,
+        descriptionFolded: `san bat dong vat rung ${i}`,
+        status: "closed",
+        outcome: "administrative",
+        ackDueAt: new Date(at + i * 60_000),
+        settleDueAt: new Date(at + i * 60_000),
+        dueAt: new Date(at + (i % 17) * 60_000),
+        createdAt: new Date(at + i * 60_000),
+      })),
+    });
+    const { rows } = await csvOf("/api/tips/export.csv?statusGroup=all&category=wildlife", duty);
+    const refs = rows.slice(1).map((r) => r[1]);
+    expect(refs).toHaveLength(1234);
+    expect(new Set(refs).size).toBe(1234);
+    expect(refs.slice(0, 3)).toEqual((await queueIds("statusGroup=all&category=wildlife", duty)).slice(0, 3));
+    expect(rows[1]![12]).toBe("Xử lý vi phạm hành chính");
+  });
+
   it("says in the file itself when it was cut at the row cap", async () => {
     expect(EXPORT_MAX_ROWS).toBe(100_000);
     expect(EXPORT_CAP_NOTE).toContain("100.000 tin đầu tiên");
