@@ -1,13 +1,15 @@
 /**
  * Period report benchmark (npm run bench:reports; see bench/README.md, "Period reports").
  *
- *   npm run bench:reports -- [--tips 1000000] [--db sqlite,postgresql] [--runs 20] [--periods month,quarter,year] [--keep] [--reuse <file-or-url>]
+ *   npm run bench:reports -- [--tips 1000000] [--db sqlite,postgresql] [--runs 20] [--periods month,quarter,year] [--xlsx-runs 5] [--keep] [--reuse <file-or-url>]
  *
  * For each database: a fresh database (temp SQLite file / new PostgreSQL database tinbao_bench_<hex>), migrated with
  * src/db/migrate.ts, filled by bench/queue-data.ts (its tips spread over 2 years, with routings, realistic statuses
  * and times); then summarize() (src/reports/summarize.ts, what GET /api/reports/summary answers) is called in this
  * process through the real Prisma client for a month (the dashboard), a quarter and a year, province-wide (duty desk)
  * and for one commune unit (a unit officer), `--runs` times each after a warm-up: p50 / p95 / max.
+ * For the year, also the XLSX report as GET /api/reports/period.xlsx builds it (summarize + renderReportXlsx),
+ * `--xlsx-runs` times (issue 13's target: < 10 s).
  * `--reuse` measures an existing database (a SQLite file path or a PostgreSQL URL) instead of filling a new one.
  * Writes bench/results/reports-<date>.json. Temp files and databases are removed at the end (unless --keep).
  */
@@ -21,6 +23,7 @@ import { loadConfig } from "../src/config.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { addMonths, addDays, vietnamDay } from "../src/reports/period.ts";
+import { renderReportXlsx } from "../src/reports/render-report-xlsx.ts";
 import { summarize } from "../src/reports/summarize.ts";
 import type { ReportFilter } from "../src/reports/summary-types.ts";
 import { generate, postgresWriter, province, sqliteWriter, type GenerateReport } from "./queue-data.ts";
@@ -42,6 +45,8 @@ const opt = {
   keep: arg("keep") !== undefined,
   reuse: arg("reuse") || undefined,
   periods: (arg("periods") ?? "month,quarter,year").split(","),
+  /** The year's XLSX report (summarize + workbook): each call takes seconds, so fewer runs. */
+  xlsxRuns: Math.max(3, Number(arg("xlsx-runs") ?? 5)),
 };
 for (const d of opt.dbs) if (d !== "sqlite" && d !== "postgresql") throw new Error(`--db: sqlite or postgresql, not ${d}`);
 
@@ -120,6 +125,9 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const round = (n: number) => Math.round(n * 10) / 10;
 
 interface Row {
+  /** For the XLSX rows: the workbook's own time (p50) and its size. */
+  workbookP50?: number;
+  bytes?: number;
   db: Dialect;
   period: string;
   scope: string;
@@ -156,12 +164,45 @@ async function measure(dialect: Dialect): Promise<{ rows: Row[]; generated?: Gen
         const row = { db: dialect, period: `${p.name} ${p.from}…${p.to}`, scope, tips, p50: round(pct(times, 0.5)), p95: round(pct(times, 0.95)), max: round(times.at(-1)!) };
         rows.push(row);
         console.log(`${row.db.padEnd(10)} ${row.period.padEnd(30)} ${scope.padEnd(8)} ${String(tips).padStart(7)} tips  p50 ${String(row.p50).padStart(7)} ms  p95 ${String(row.p95).padStart(7)} ms  max ${row.max} ms`);
+        if (p.name === "year") rows.push(await measureXlsx(ctx, dialect, row.period, scope, filter, where, tips));
       }
     }
   } finally {
     await close();
   }
   return { rows, generated };
+}
+
+/**
+ * The year's report as GET /api/reports/period.xlsx builds it: summarize() then the workbook (renderReportXlsx, every
+ * sheet, zipped to bytes). `--xlsx-runs` calls; the workbook's own share is printed beside the total.
+ */
+async function measureXlsx(
+  ctx: Parameters<typeof summarize>[0],
+  dialect: Dialect,
+  period: string,
+  scope: string,
+  filter: ReportFilter,
+  where: Parameters<typeof summarize>[2],
+  tips: number,
+): Promise<Row> {
+  const times: number[] = [];
+  const renders: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < opt.xlsxRuns; i++) {
+    const t0 = performance.now();
+    const summary = await summarize(ctx, filter, where);
+    const t1 = performance.now();
+    bytes = (await renderReportXlsx(summary)).length;
+    const t2 = performance.now();
+    times.push(t2 - t0);
+    renders.push(t2 - t1);
+  }
+  times.sort((a, b) => a - b);
+  renders.sort((a, b) => a - b);
+  const row = { db: dialect, period, scope: `${scope} xlsx`, tips, p50: round(pct(times, 0.5)), p95: round(pct(times, 0.95)), max: round(times.at(-1)!), workbookP50: round(pct(renders, 0.5)), bytes };
+  console.log(`${row.db.padEnd(10)} ${row.period.padEnd(30)} ${row.scope.padEnd(8)} ${String(tips).padStart(7)} tips  p50 ${String(row.p50).padStart(7)} ms  p95 ${String(row.p95).padStart(7)} ms  max ${row.max} ms  (workbook alone p50 ${row.workbookP50} ms, ${bytes} bytes)`);
+  return row;
 }
 
 async function main() {

@@ -15,6 +15,7 @@ import * as campaignResults from './campaign-results.js';
 import * as officers from './officers.js';
 import * as audit from './audit.js';
 import * as campaigns from './campaigns.js';
+import * as reports from './reports.js';
 import { showFirstPassword } from './first-password.js';
 
 const BASE = '/console';
@@ -72,6 +73,7 @@ const SCREENS = [
   { path: 'quiz', module: quiz, nav: 'Cuộc thi 19/8' },
   { path: 'outreach-progress', module: outreachProgress, perm: 'canReadCampaigns', nav: 'Tiến độ 19/8' },
   { path: 'officers', module: officers, perm: 'canManageOfficers', nav: 'Cán bộ' },
+  { path: 'reports', module: reports, perm: 'canReadReports', nav: 'Báo cáo' },
   { path: 'audit', module: audit, perm: 'canReadAudit', nav: 'Nhật ký' },
   { path: 'campaigns', module: campaigns, roles: campaigns.ROLES, nav: 'Tuyên truyền' },
 ];

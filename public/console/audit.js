@@ -11,6 +11,8 @@ const ACTIONS = [
   { value: 'tip.read', label: 'Xem tin báo' },
   { value: 'tip.identity_reveal', label: 'Xem danh tính người báo tin' },
   { value: 'tip.print', label: 'In hồ sơ tin báo' },
+  { value: 'tip.export', label: 'Tải danh sách tin báo (Excel, CSV)' },
+  { value: 'report.export', label: 'Tải, in báo cáo định kỳ' },
   { value: 'attachment.read', label: 'Mở tệp đính kèm' },
   { value: 'officer.', label: 'Quản lý cán bộ' },
   { value: 'faq.', label: 'Sửa hỏi đáp' },

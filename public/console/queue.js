@@ -1,6 +1,6 @@
 // The tip queue: filters in the URL, a table with deadline clocks, live updates, j/k/Enter.
 
-import { api } from './api.js';
+import { api, qs } from './api.js';
 import { h, clear, select, field, fmtAge, fmtDateTime, clock, announce, errorBox } from './dom.js';
 import { dateField } from './date-input.js';
 
@@ -77,6 +77,10 @@ export function mount(main, app, { query }) {
   const noUnit = needsUnit ? h('div', { class: 'notice warn', role: 'note', id: 'no-unit' },
     h('p', {}, h('strong', {}, 'Tài khoản của bạn chưa thuộc đơn vị nào, nên chưa thấy tin báo nào.')),
     h('p', {}, `Vai trò «${app.label('roles', app.officer.role)}» chỉ xem tin báo của đơn vị mình. Hãy báo quản trị hệ thống chọn đơn vị cho tài khoản của bạn (màn hình «Cán bộ»), rồi tải lại trang này.`)) : null;
+  // Downloads of the current filter (the same rows as the queue, without the reporter's identity).
+  const xlsxLink = h('a', { class: 'btn', id: 'export-xlsx', download: '' }, 'Tải Excel');
+  const csvLink = h('a', { class: 'btn', id: 'export-csv', download: '' }, 'Tải CSV');
+  const capNote = h('span', { class: 'muted small', hidden: true });
   const tbody = h('tbody');
   const table = h('table', { class: 'tips' },
     h('caption', { class: 'sr-only' }, 'Danh sách tin báo: tin khẩn trước, rồi hạn gần nhất'),
@@ -94,7 +98,7 @@ export function mount(main, app, { query }) {
   const more = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => load({ append: true }) }, 'Xem thêm');
 
   clear(main).append(h('section', { class: 'queue' },
-    h('div', { class: 'page-head' }, h('h1', {}, 'Tin báo'), count),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Tin báo'), count, h('div', { class: 'exports' }, xlsxLink, csvLink, capNote)),
     noUnit, filterForm, errors,
     h('div', { class: 'table-wrap' }, table),
     empty,
@@ -188,10 +192,28 @@ export function mount(main, app, { query }) {
         state.pendingCreated.clear();
       }
       render();
+      showCount();
     } catch (err) {
       if (!state.disposed) errors.show(err);
     } finally {
       state.loading = false;
+    }
+  }
+
+  /** "N tin" for the whole filter (not only the pages loaded), and the download links for the same filter. */
+  async function showCount() {
+    const { limit, ...filter } = apiQuery();
+    xlsxLink.href = `/api/tips/export.xlsx${qs(filter)}`;
+    csvLink.href = `/api/tips/export.csv${qs(filter)}`;
+    try {
+      const { count: n, exportMax } = await api('/tips/count', { query: filter });
+      if (state.disposed) return;
+      count.textContent = `${n.toLocaleString('vi-VN')} tin`;
+      for (const link of [xlsxLink, csvLink]) link.title = `Tải ${Math.min(n, exportMax).toLocaleString('vi-VN')} tin đang lọc (không có danh tính người báo tin)`;
+      capNote.hidden = n <= exportMax;
+      capNote.textContent = `Tệp tải về chỉ gồm ${exportMax.toLocaleString('vi-VN')} tin đầu tiên; hãy lọc hẹp hơn.`;
+    } catch {
+      /* the pages loaded still show */
     }
   }
 
@@ -205,7 +227,7 @@ export function mount(main, app, { query }) {
     clear(tbody);
     for (const t of state.items) tbody.append(row(t));
     const n = state.items.length;
-    count.textContent = n ? `${n}${state.nextCursor ? '+' : ''} tin` : '';
+    if (!count.textContent) count.textContent = n ? `${n}${state.nextCursor ? '+' : ''} tin` : '';
     empty.hidden = n > 0;
     empty.textContent = needsUnit ? 'Chưa thấy tin báo nào vì tài khoản chưa thuộc đơn vị (xem ở trên).' : Object.values(filters).some(Boolean) ? 'Không có tin báo nào khớp bộ lọc.' : 'Chưa có tin báo nào cần xử lý.';
     more.hidden = !state.nextCursor;

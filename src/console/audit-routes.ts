@@ -2,9 +2,9 @@
  * The audit log for administrators: browse it page by page, or download it as CSV. Reading the
  * log is itself audited (audit.read, audit.export) with the filters used.
  */
-import type { Response } from "express";
 import { z } from "zod";
 import { AppError } from "../http/errors.ts";
+import { streamChunks } from "../http/stream-chunks.ts";
 import { vietnamDateTime, type AuditFilter } from "../officers/audit-filter.ts";
 import { auditCsvChunks } from "../officers/export-audit-log.ts";
 import { listAuditEntries } from "../officers/list-audit-entries.ts";
@@ -124,28 +124,3 @@ export const auditRoutes: ApiRoute[] = [
     },
   }),
 ];
-
-/** Writes each chunk, waiting while the client's buffer is full; stops when the client goes away. */
-async function streamChunks(res: Response, chunks: AsyncGenerator<string>): Promise<void> {
-  try {
-    for await (const chunk of chunks) {
-      if (res.destroyed) return;
-      if (!res.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            res.off("drain", done);
-            res.off("close", done);
-            resolve();
-          };
-          res.on("drain", done);
-          res.on("close", done);
-        });
-      }
-    }
-    res.end();
-  } catch (e) {
-    // The headers are gone already: cut the download so it cannot pass for a complete file.
-    if (res.headersSent) res.destroy(e as Error);
-    throw e;
-  }
-}

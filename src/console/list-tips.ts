@@ -24,23 +24,43 @@ export interface ListTipsInput {
   query: TipListQuery;
 }
 
+/** The queue's filters without paging: what the count, the exports (CSV, XLSX) and every page share. */
+export type TipFilterQuery = Omit<TipListQuery, "limit" | "cursor">;
+
+/** The queue's order: urgent first, then the deadline that runs now, then id (one index walks it). */
+export const QUEUE_ORDER = [{ urgent: "desc" }, { dueAt: "asc" }, { id: "asc" }] satisfies Prisma.TipOrderByWithRelationInput[];
+
+/**
+ * The tips a queue filter selects within the officer's scope, as one database condition. The queue's pages, its
+ * count and its exports all use this, so "N tin" and the rows of a downloaded file are the queue's own.
+ *
+ * @example const where = await queueWhere(ctx, { scope: visibleTipsWhere(officer), officerId: officer.id, query })
+ */
+export async function queueWhere(
+  ctx: Pick<AppContext, "db" | "now" | "config">,
+  { scope, officerId, query }: { scope: Prisma.TipWhereInput; officerId: string; query: TipFilterQuery },
+): Promise<Prisma.TipWhereInput> {
+  return {
+    AND: [
+      scope,
+      ...filtersOf(query, officerId, ctx.now()),
+      // "wide": a search over closed tips too, where SQLite is faster finding the few matches first.
+      await tipSearchWhere(ctx.db, query.q, { dialect: ctx.config.dialect, wide: !query.status && query.statusGroup !== "open" }),
+    ],
+  };
+}
+
 export async function listTips(
   ctx: Pick<AppContext, "db" | "now" | "config">,
   { scope, officerId, query }: ListTipsInput,
 ): Promise<{ items: TipListItem[]; nextCursor: string | null }> {
   const now = ctx.now();
   const where: Prisma.TipWhereInput = {
-    AND: [
-      scope,
-      ...filtersOf(query, officerId, now),
-      // "wide": a search over closed tips too, where SQLite is faster finding the few matches first.
-      await tipSearchWhere(ctx.db, query.q, { dialect: ctx.config.dialect, wide: !query.status && query.statusGroup !== "open" }),
-      query.cursor ? afterQueueCursor(decodeCursor(query.cursor)) : {},
-    ],
+    AND: [await queueWhere(ctx, { scope, officerId, query }), query.cursor ? afterQueueCursor(decodeCursor(query.cursor)) : {}],
   };
   const rows = await ctx.db.tip.findMany({
     where,
-    orderBy: [{ urgent: "desc" }, { dueAt: "asc" }, { id: "asc" }],
+    orderBy: QUEUE_ORDER,
     take: query.limit + 1,
     select: {
       id: true,
@@ -103,7 +123,7 @@ export async function listTips(
   };
 }
 
-function filtersOf(query: TipListQuery, officerId: string, now: Date): Prisma.TipWhereInput[] {
+function filtersOf(query: TipFilterQuery, officerId: string, now: Date): Prisma.TipWhereInput[] {
   const filters: Prisma.TipWhereInput[] = [];
   if (query.status) filters.push({ status: query.status });
   else if (query.statusGroup === "open") filters.push({ status: { in: [...OPEN_STATUSES] } });

@@ -7,6 +7,8 @@
  * is made of tip figures they may not read; their own figures are in the outreach screens).
  */
 import { z } from "zod";
+import type { AppContext } from "../context.ts";
+import type { ReportSummary } from "../reports/summary-types.ts";
 import { AppError } from "../http/errors.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { isDay, periodDays } from "../reports/period.ts";
@@ -22,7 +24,7 @@ const day = (what: string) =>
     .string({ error: `Thiếu ngày ${what} (dạng YYYY-MM-DD, ví dụ 2026-01-01).` })
     .refine(isDay, { message: `Ngày ${what} không đúng: viết dạng YYYY-MM-DD (năm-tháng-ngày), ví dụ 2026-01-01, và là một ngày có thật.` });
 
-const summaryQuery = z
+export const summaryQuery = z
   .object({
     from: day("bắt đầu (from)").meta({ description: "Từ ngày (giờ Việt Nam), tính cả ngày này" }),
     to: day("kết thúc (to)").meta({ description: "Đến ngày (giờ Việt Nam), tính cả ngày này" }),
@@ -104,6 +106,15 @@ export function permitReport(officer: SignedInOfficer, unitId: string | undefine
   return unit;
 }
 
+/** Permit, check the unit, summarize: what the summary and every report format (report-export-routes.ts) answer. */
+export async function readPeriodReport(ctx: AppContext, officer: SignedInOfficer, query: z.output<typeof summaryQuery>): Promise<ReportSummary> {
+  const unitId = permitReport(officer, query.unitId);
+  if (unitId && !(await ctx.db.policeUnit.findUnique({ where: { id: unitId }, select: { id: true } }))) {
+    throw new AppError("not_found", "Không có đơn vị này. Hãy chọn đơn vị trong danh sách.");
+  }
+  return summarize(ctx, { from: query.from, to: query.to, ...(unitId ? { unitId } : {}) }, visibleTipsWhere(officer));
+}
+
 export const reportRoutes: ApiRoute[] = [
   defineRoute({
     method: "get",
@@ -120,11 +131,7 @@ export const reportRoutes: ApiRoute[] = [
     response: { status: 200, description: "Số liệu báo cáo", schema: reportSummarySchema },
     errors: ["validation_failed", "unauthorized", "forbidden", "not_found"],
     async run({ ctx, auth, query }) {
-      const unitId = permitReport(auth.officer, query.unitId);
-      if (unitId && !(await ctx.db.policeUnit.findUnique({ where: { id: unitId }, select: { id: true } }))) {
-        throw new AppError("not_found", "Không có đơn vị này. Hãy chọn đơn vị trong danh sách.");
-      }
-      return summarize(ctx, { from: query.from, to: query.to, ...(unitId ? { unitId } : {}) }, visibleTipsWhere(auth.officer));
+      return readPeriodReport(ctx, auth.officer, query);
     },
   }),
 ];

@@ -14,6 +14,7 @@ import { requireOfficer } from "./authenticate.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 import { tipRoutes } from "./tip-routes.ts";
+import { tipExportRoutes } from "./tip-export-routes.ts";
 import { questionRoutes } from "./question-routes.ts";
 import { faqRoutes } from "./faq-routes.ts";
 import { campaignRoutes } from "./campaign-routes.ts";
@@ -24,6 +25,7 @@ import { officerRoutes } from "./officer-routes.ts";
 import { auditRoutes } from "./audit-routes.ts";
 import { metaRoutes } from "./meta-routes.ts";
 import { reportRoutes } from "./report-routes.ts";
+import { reportExportRoutes } from "./report-export-routes.ts";
 import { tipActionRoutes } from "./tip-action-routes.ts";
 import { tipStreamRoutes } from "./tip-stream.ts";
 import { reportMapRoutes } from "./report-map-routes.ts";
@@ -35,8 +37,8 @@ export const PASSWORD_CHANGE_REQUIRED =
 
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
-  // The stream before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportMapRoutes, ...dashboardRoutes];
+  // The stream, the count and the exports before /tips/:id, which would otherwise take "stream" for a tip id.
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportExportRoutes, ...reportMapRoutes, ...dashboardRoutes];
   routes.push(
     defineRoute({
       method: "get",

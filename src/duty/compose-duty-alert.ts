@@ -5,18 +5,16 @@
  *
  * @example composeDutyAlert(tip, "https://tinbao.example.vn")
  */
+import { hidePhoneNumbers } from "../text/hide-phone-numbers.ts";
 import type { AlertTip } from "./load-alert-tips.ts";
 
 /** A batch lists this many tips, then "và X tin khác". */
 export const BATCH_LIST_MAX = 10;
 export const EXCERPT_MAX_CHARS = 120;
 
-// A Vietnamese phone number typed into the story (0… or +84…, separators allowed): hidden in the chat.
-const PHONE = /(?<![\d+])(?:\+?84|0)(?:[ .-]?\d){9}(?!\d)/g;
-
 /** The first ~120 characters of a story, cut at a word, on one line, phone numbers hidden. */
 export function excerptOf(text: string, max = EXCERPT_MAX_CHARS): string {
-  const flat = text.replace(PHONE, "[số điện thoại]").replace(/\s+/g, " ").trim();
+  const flat = hidePhoneNumbers(text).replace(/\s+/g, " ").trim();
   const chars = Array.from(flat);
   if (chars.length <= max) return flat;
   const head = chars.slice(0, max).join("");

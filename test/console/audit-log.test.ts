@@ -277,6 +277,13 @@ describe("the audit log in Vietnamese sentences", () => {
     expect(read).toBe("Cán bộ Lan xem tin QN-7K3P9 lúc 09:42 ngày 03/12/2026.");
     const route = auditSentence({ action: "tip.route", officerId: "o-2", targetType: "tip", targetId: "t-1", data }, new Date("2026-12-03T02:42:00Z"), names);
     expect(route).toBe("Đ/c Hà chuyển tin QN-7K3P9 cho Công an xã Minh Long lúc 09:42 ngày 03/12/2026.");
+    const at = new Date("2026-12-03T02:42:00Z");
+    const tipExport = auditSentence({ action: "tip.export", officerId: "o-1", targetType: "tip_export", targetId: null, data: { format: "xlsx", rows: 1234, filter: {} } }, at, names);
+    expect(tipExport).toBe("Cán bộ Lan tải danh sách tin báo (Excel, 1234 tin) lúc 09:42 ngày 03/12/2026.");
+    const reportFile = auditSentence({ action: "report.export", officerId: "o-1", targetType: "report", targetId: null, data: { format: "csv", from: "2026-01-01", to: "2026-06-30", unitId: "CAX-BATO" } }, at, names);
+    expect(reportFile).toBe("Cán bộ Lan tải tệp CSV báo cáo từ 01/01/2026 đến 30/06/2026 (Công an xã Ba Tơ) lúc 09:42 ngày 03/12/2026.");
+    const reportPrint = auditSentence({ action: "report.export", officerId: "o-1", targetType: "report", targetId: null, data: { format: "print", from: "2026-01-01", to: "2026-12-31" } }, at, names);
+    expect(reportPrint).toBe("Cán bộ Lan mở bản in báo cáo từ 01/01/2026 đến 31/12/2026 (toàn tỉnh) lúc 09:42 ngày 03/12/2026.");
   });
 
   it("tells what an officer really did, on the screen's API and in the CSV", async () => {

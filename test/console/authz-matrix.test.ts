@@ -94,6 +94,9 @@ const CASES: Record<string, RouteCase> = {
   // tips
   "GET /tips": { expect: tipQueue },
   "GET /tips/stream": { expect: tipQueue, sse: true },
+  "GET /tips/count": { expect: tipQueue },
+  "GET /tips/export.csv": { expect: tipQueue, query: "statusGroup=all" },
+  "GET /tips/export.xlsx": { expect: tipQueue, query: "statusGroup=all" },
   "GET /tips/:id": { expect: tipOfUnitB("admin", "duty") },
   "GET /tips/:id/attachments/:attachmentId": { expect: tipOfUnitB("admin", "duty") },
   "GET /tips/:id/duplicates": { expect: tipOfUnitB("admin", "duty") },
@@ -171,6 +174,9 @@ const CASES: Record<string, RouteCase> = {
   "GET /reports/summary": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
   "GET /reports/dashboard": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
   "GET /reports/map": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
+  "GET /reports/period.xlsx": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
+  "GET /reports/period.csv": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
+  "GET /reports/period.html": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
 };
 
 function campaignInput() {
