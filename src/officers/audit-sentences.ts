@@ -68,7 +68,7 @@ const LOGIN_REFUSALS: Record<string, string> = {
 };
 const FILE_FORMATS: Record<string, string> = { csv: "CSV", xlsx: "Excel" };
 /** "2026-07-01" → "01/07/2026". */
-const isoDay = (v: unknown) => text(v).replace(/^(\d{4})-(\d{2})-(\d{2})$/, "$3/$2/$1");
+const isoDay = (v: unknown) => /^(\d{4})-(\d{2})-(\d{2})$/.exec(text(v))?.slice(1).reverse().join("/") ?? "";
 const CHANNELS: Record<string, string> = { telegram: "Telegram", zalo: "Zalo", webchat: "trang web" };
 
 function officerChanges(e: AuditFacts, n: AuditNames): string {
@@ -131,8 +131,11 @@ export const AUDIT_SENTENCES = {
   "audit.read": () => "xem nhật ký thao tác",
   "audit.export": () => "tải nhật ký thao tác (CSV)",
   "tip.export": (e) => `tải danh sách tin báo (${FILE_FORMATS[text(e.data.format)] ?? "tệp"}, ${text(e.data.rows) || "0"} tin)`,
-  "report.export": (e, n) =>
-    `${e.data.format === "print" ? "mở bản in" : `tải tệp ${FILE_FORMATS[text(e.data.format)] ?? ""}`} báo cáo từ ${isoDay(e.data.from)} đến ${isoDay(e.data.to)} (${unitOf(e.data.unitId, n) || "toàn tỉnh"})`,
+  "report.export": (e, n) => {
+    const what = e.data.format === "print" ? "mở bản in báo cáo" : `tải tệp ${FILE_FORMATS[text(e.data.format)] ?? "báo cáo"}${FILE_FORMATS[text(e.data.format)] ? " báo cáo" : ""}`;
+    const period = isoDay(e.data.from) && isoDay(e.data.to) ? ` từ ${isoDay(e.data.from)} đến ${isoDay(e.data.to)}` : "";
+    return `${what}${period} (${unitOf(e.data.unitId, n) || "toàn tỉnh"})`;
+  },
 } satisfies Record<string, Say>;
 
 export type AuditAction = keyof typeof AUDIT_SENTENCES;
