@@ -4,6 +4,7 @@
  * `GET /api/reports/summary` (readPeriodReport): the administrator and the duty desk the province or any unit, a
  * unit account only its unit, outreach accounts none. Each download is audited (report.export).
  */
+import { heavyWork } from "../reports/heavy-work.ts";
 import type { Request, Response } from "express";
 import type { AppContext } from "../context.ts";
 import { recordAudit } from "../officers/record-audit.ts";
@@ -63,10 +64,12 @@ export const reportExportRoutes: ApiRoute[] = [
     auth: true,
     query: summaryQuery,
     response: { status: 200, description: "Tệp Excel", mediaType: XLSX_TYPE },
-    errors: ["validation_failed", "unauthorized", "forbidden", "not_found"],
+    errors: ["validation_failed", "unauthorized", "forbidden", "not_found", "too_many_requests"],
     async run({ ctx, req, res, auth, query }) {
-      const summary = await readAndAudit(ctx, req, auth.officer, query, "xlsx");
-      sendFile(res, XLSX_TYPE, fileName(summary, "xlsx"), await renderReportXlsx(summary));
+      await heavyWork(ctx).run(auth.officer.id, async () => {
+        const summary = await readAndAudit(ctx, req, auth.officer, query, "xlsx");
+        sendFile(res, XLSX_TYPE, fileName(summary, "xlsx"), await renderReportXlsx(summary));
+      });
     },
   }),
   defineRoute({
@@ -78,9 +81,9 @@ export const reportExportRoutes: ApiRoute[] = [
     auth: true,
     query: summaryQuery,
     response: { status: 200, description: "Tệp CSV", mediaType: "text/csv" },
-    errors: ["validation_failed", "unauthorized", "forbidden", "not_found"],
+    errors: ["validation_failed", "unauthorized", "forbidden", "not_found", "too_many_requests"],
     async run({ ctx, req, res, auth, query }) {
-      const summary = await readAndAudit(ctx, req, auth.officer, query, "csv");
+      const summary = await heavyWork(ctx).run(auth.officer.id, () => readAndAudit(ctx, req, auth.officer, query, "csv"));
       sendFile(res, "text/csv; charset=utf-8", fileName(summary, "csv"), renderReportCsv(summary));
     },
   }),
@@ -93,9 +96,9 @@ export const reportExportRoutes: ApiRoute[] = [
     auth: true,
     query: summaryQuery,
     response: { status: 200, description: "Trang báo cáo để in", mediaType: "text/html" },
-    errors: ["validation_failed", "unauthorized", "forbidden", "not_found"],
+    errors: ["validation_failed", "unauthorized", "forbidden", "not_found", "too_many_requests"],
     async run({ ctx, req, res, auth, query }) {
-      const summary = await readAndAudit(ctx, req, auth.officer, query, "print");
+      const summary = await heavyWork(ctx).run(auth.officer.id, () => readAndAudit(ctx, req, auth.officer, query, "print"));
       const back = new URLSearchParams({ from: summary.period.from, to: summary.period.to, ...(query.unitId && summary.unitId ? { unitId: summary.unitId } : {}) });
       res.status(200);
       res.setHeader("Content-Type", "text/html; charset=utf-8");

@@ -3,6 +3,7 @@
  * `GET /api/tips` (queueWhere), as CSV or XLSX for a spreadsheet, never with the reporter's identity. Every
  * download is audited (tip.export: format, filter, rows) before its first byte leaves.
  */
+import { heavyWork } from "../reports/heavy-work.ts";
 import type { Request, Response } from "express";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
@@ -101,11 +102,13 @@ export const tipExportRoutes: ApiRoute[] = [
     auth: true,
     query: tipFilterQuery,
     response: { status: 200, description: "Tệp CSV", mediaType: "text/csv" },
-    errors: ["validation_failed", "bad_request", "unauthorized", "forbidden"],
+    errors: ["validation_failed", "bad_request", "unauthorized", "forbidden", "too_many_requests"],
     async run({ ctx, req, res, auth, query }: ExportCall) {
-      const { pages, truncated } = await startExport(ctx, req, auth.officer, query, "csv");
-      downloadHeaders(res, "text/csv; charset=utf-8", fileName(ctx, "csv"));
-      await streamChunks(res, tipsCsvChunks(pages, { truncated }));
+      await heavyWork(ctx).run(auth.officer.id, async () => {
+        const { pages, truncated } = await startExport(ctx, req, auth.officer, query, "csv");
+        downloadHeaders(res, "text/csv; charset=utf-8", fileName(ctx, "csv"));
+        await streamChunks(res, tipsCsvChunks(pages, { truncated }));
+      });
     },
   }),
   defineRoute({
@@ -117,17 +120,19 @@ export const tipExportRoutes: ApiRoute[] = [
     auth: true,
     query: tipFilterQuery,
     response: { status: 200, description: "Tệp Excel", mediaType: XLSX_TYPE },
-    errors: ["validation_failed", "bad_request", "unauthorized", "forbidden"],
+    errors: ["validation_failed", "bad_request", "unauthorized", "forbidden", "too_many_requests"],
     async run({ ctx, req, res, auth, query }: ExportCall) {
-      const { pages, truncated } = await startExport(ctx, req, auth.officer, query, "xlsx");
-      downloadHeaders(res, XLSX_TYPE, fileName(ctx, "xlsx"));
-      try {
-        await writeTipsWorkbook(res, pages, { truncated });
-      } catch (e) {
-        // Headers are gone: cut the download so it cannot pass for a complete file.
-        if (res.headersSent) res.destroy(e as Error);
-        throw e;
-      }
+      await heavyWork(ctx).run(auth.officer.id, async () => {
+        const { pages, truncated } = await startExport(ctx, req, auth.officer, query, "xlsx");
+        downloadHeaders(res, XLSX_TYPE, fileName(ctx, "xlsx"));
+        try {
+          await writeTipsWorkbook(res, pages, { truncated });
+        } catch (e) {
+          // Headers are gone: cut the download so it cannot pass for a complete file.
+          if (res.headersSent) res.destroy(e as Error);
+          throw e;
+        }
+      });
     },
   }),
 ];

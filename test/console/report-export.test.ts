@@ -4,6 +4,7 @@
  */
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HeavyWork, heavyWork } from "../../src/reports/heavy-work.ts";
 import { addOfficer, ensureUnit, insertTip, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
 
 let api: ApiHarness;
@@ -109,5 +110,39 @@ describe("the period report's downloads", () => {
       { format: "print", from: "2026-01-01", to: "2026-06-30" },
       { format: "xlsx", from: "2026-01-01", to: "2026-06-30", unitId: UNIT_A },
     ]);
+  });
+});
+
+describe("report files and tip exports under pressure", () => {
+  it("refuse at once (429, in words) an officer's third file while two are still being made, and serve again when one ends", async () => {
+    const gate = heavyWork(api.ctx);
+    const release: Array<() => void> = [];
+    const holding = [0, 1].map(() => gate.run(dutyId, () => new Promise<void>((resolve) => release.push(resolve))));
+    for (const path of [`/api/reports/period.csv?${PERIOD}`, `/api/reports/period.xlsx?${PERIOD}`, `/api/tips/export.csv?statusGroup=all`]) {
+      const refused = await get(path, duty);
+      expect(refused.status, path).toBe(429);
+      const body = (await refused.json()) as { error: { message: string } };
+      expect(body.error.message).toMatch(/Hãy chờ các tệp đó tải xong rồi bấm lại/);
+    }
+    // Another officer is not held up by the duty desk's downloads.
+    expect((await get(`/api/reports/period.csv?${PERIOD}`, officerA)).status).toBe(200);
+    release.shift()!();
+    await holding[0];
+    expect((await get(`/api/reports/period.csv?${PERIOD}`, duty)).status).toBe(200);
+    release.shift()!();
+    await Promise.all(holding);
+  });
+
+  it("keep at most three files in the making for the whole service", async () => {
+    const gate = new HeavyWork(2, 3);
+    const release: Array<() => void> = [];
+    const hold = (who: string) => gate.run(who, () => new Promise<void>((resolve) => release.push(resolve)));
+    const held = [hold("a"), hold("b"), hold("c")];
+    await expect(gate.run("d", async () => "made")).rejects.toThrow(/Máy chủ đang lập các tệp báo cáo khác/);
+    release.shift()!();
+    await held[0];
+    await expect(gate.run("d", async () => "made")).resolves.toBe("made");
+    for (const r of release) r();
+    await Promise.all(held);
   });
 });
