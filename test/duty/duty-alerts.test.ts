@@ -193,8 +193,10 @@ describe.runIf(hasSpec)("new tips posted to the police duty chats", () => {
     await waitFor("the alert after the 429", () => alertsTo("-1001000000007").some((m) => m.text.includes(tip!.reference)));
     const refused = fake.callsTo("sendMessage").find((c) => c.status === 429);
     expect(String((refused?.params as { text?: string }).text)).toContain(tip!.reference);
-    const row = await svc.ctx.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `duty:${tip!.id}:-1001000000007` } });
-    expect(row).toMatchObject({ status: "sent", attempts: 2, lastErrorKind: "throttled" });
+    // The fake answers before the worker writes its result down: wait for the row, not just the call.
+    const row = () => svc.ctx.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `duty:${tip!.id}:-1001000000007` } });
+    await waitFor("the alert marked sent", async () => (await row()).status === "sent");
+    expect(await row()).toMatchObject({ status: "sent", attempts: 2, lastErrorKind: "throttled" });
   });
 });
 
