@@ -7,10 +7,10 @@ import { dashboardOf } from "../reports/dashboard.ts";
 import { summarize } from "../reports/summarize.ts";
 import type { Prisma } from "../db/generated/sqlite/client.ts";
 import { visibleTipsWhere } from "./permissions.ts";
-import { permitReport, reportPeriodQuery } from "./report-map-routes.ts";
+import { permitReport, summaryQuery } from "./report-routes.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
-const dashboardQuery = reportPeriodQuery.and(
+const dashboardQuery = summaryQuery.and(
   z.object({ communeCode: z.string().regex(/^\d{1,6}$/).optional().meta({ description: "Chỉ tin của xã, phường này (mã chính thức)" }) }),
 );
 

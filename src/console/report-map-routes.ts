@@ -4,22 +4,12 @@
  * (permissions.ts): the province for admin and duty desk, their unit for unit roles.
  */
 import { z } from "zod";
-import { AppError } from "../http/errors.ts";
 import { communeMap, MAX_PINS } from "../reports/commune-map.ts";
-import type { SignedInOfficer } from "../officers/roles.ts";
-import { canReadReports, reportUnitOf, visibleTipsWhere } from "./permissions.ts";
+import { visibleTipsWhere } from "./permissions.ts";
+import { permitReport, summaryQuery } from "./report-routes.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Ngày phải có dạng YYYY-MM-DD");
-export const reportPeriodQuery = z
-  .object({
-    from: day.meta({ description: "Ngày đầu (giờ Việt Nam), YYYY-MM-DD" }),
-    to: day.meta({ description: "Ngày cuối, tính cả ngày này, YYYY-MM-DD" }),
-    unitId: z.string().min(1).max(100).optional().meta({ description: "Chỉ tin đang giao cho đơn vị này" }),
-  })
-  .refine((q) => q.from <= q.to, { message: "Ngày đầu phải trước hoặc bằng ngày cuối.", path: ["to"] });
-
-const mapQuery = reportPeriodQuery.and(
+const mapQuery = summaryQuery.and(
   z.object({ measure: z.enum(["tips", "per1000"]).default("tips").meta({ description: "Tô màu theo số tin (tips) hay số tin trên 1.000 dân (per1000)" }) }),
 );
 
@@ -54,19 +44,6 @@ const mapView = z
     pinsTotal: int().meta({ description: `Số tin có vị trí; chỉ ${MAX_PINS} tin mới nhất được vẽ` }),
   })
   .meta({ id: "CommuneMap" });
-
-/**
- * The unit a dashboard or map is about (null: the province), as for GET /reports/summary: refused to accounts
- * that read no tips, to a unit account asking for another unit, and to one with no unit.
- */
-export function permitReport(officer: SignedInOfficer, unitId: string | undefined): string | null {
-  if (!canReadReports(officer)) throw new AppError("forbidden", "Tài khoản này không xem được số liệu thống kê.");
-  const unit = reportUnitOf(officer, unitId);
-  if (unit === undefined) {
-    throw new AppError("forbidden", officer.unitId ? "Tài khoản này chỉ xem được số liệu của đơn vị mình." : "Tài khoản này chưa thuộc đơn vị nào; nhờ quản trị hệ thống gán đơn vị.");
-  }
-  return unit;
-}
 
 export const reportMapRoutes: ApiRoute[] = [
   defineRoute({

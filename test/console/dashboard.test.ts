@@ -81,7 +81,7 @@ describe("the dashboard API", () => {
   it("refuses a period that ends before it starts, in Vietnamese", async () => {
     const res = await fetch(`${api.base}/api/reports/dashboard?from=2026-11-30&to=2026-11-01`, { headers: admin.cookie });
     expect(res.status).toBe(400);
-    expect(JSON.stringify(await res.json())).toContain("Ngày đầu phải trước");
+    expect(JSON.stringify(await res.json())).toContain("Ngày bắt đầu (from) phải trước hoặc bằng ngày kết thúc (to).");
   });
 });
 
