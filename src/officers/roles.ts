@@ -17,6 +17,8 @@ export const ROLES = {
   outreach: { label: "Biên tập tuyên truyền", tipScope: "none", canRoute: false, canAct: false, canRevealIdentity: false },
   /** Leads outreach: writes like an editor, and approves what another editor wrote before it goes to residents. */
   outreach_lead: { label: "Trưởng nhóm tuyên truyền", tipScope: "none", canRoute: false, canAct: false, canRevealIdentity: false },
+  /** Writes and records Hre/Co text in the translators' workbench, and reviews what another speaker wrote (issue 14). */
+  translator: { label: "Người dịch tiếng dân tộc", tipScope: "none", canRoute: false, canAct: false, canRevealIdentity: false },
   viewer: { label: "Chỉ xem", tipScope: "unit", canRoute: false, canAct: false, canRevealIdentity: false },
 } as const satisfies Record<
   string,
