@@ -56,9 +56,12 @@ export function canManageUnits(officer: SignedInOfficer): boolean {
   return officer.role === "admin";
 }
 
-/** May this officer answer residents' questions? Everyone but read-only accounts (everyone reads the list). */
+/**
+ * May this officer answer residents' questions? Everyone but read-only accounts and translators (everyone reads the
+ * list): a translator's words reach residents only after a second speaker's review, and an answer goes out at once.
+ */
 export function canAnswerQuestions(officer: SignedInOfficer): boolean {
-  return officer.role !== "viewer";
+  return officer.role !== "viewer" && officer.role !== "translator";
 }
 
 /** May this officer write knowledge-base entries (create, edit, import, save an answer as an entry)? Everyone reads them. */

@@ -129,7 +129,7 @@ const CASES: Record<string, RouteCase> = {
   "POST /tips/:id/identity": { expect: tipOfUnitB("duty") },
   // questions and the knowledge base
   "GET /questions": { expect: signedIn },
-  "POST /questions/:id/answer": { expect: { ...signedIn, viewerA: 403 }, body: () => ({ answer: "Bạn đến công an xã mang theo căn cước." }) },
+  "POST /questions/:id/answer": { expect: { ...signedIn, viewerA: 403, translator: 403 }, body: () => ({ answer: "Bạn đến công an xã mang theo căn cước." }) },
   "GET /faq": { expect: signedIn },
   "GET /faq/export": { expect: signedIn },
   "POST /faq": { expect: allowedFor("admin", "outreach", "outreachLead"), body: () => ({ ...faqEntry(`mt-moi-${seq()}`), version: undefined }) },
