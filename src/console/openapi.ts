@@ -85,7 +85,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
       security: route.auth ? [{ cookieAuth: [] }, { bearerAuth: [] }] : [],
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: schema(route.body, "input") } } } }
+        ? { requestBody: { required: !route.optionalBody, content: { "application/json": { schema: schema(route.body, "input") } } } }
         : route.rawBody
           ? { requestBody: { required: true, content: Object.fromEntries(route.rawBody.map((type) => [type, { schema: fileSchema(type) }])) } }
           : {}),

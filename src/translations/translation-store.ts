@@ -13,6 +13,7 @@ import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../http/errors.ts";
+import { canTranslate } from "../console/permissions.ts";
 import { DEFAULT_LOCALES_DIR, loadLanguages, SOURCE_LANGUAGE, type Language } from "../i18n/index.ts";
 import { recordAudit } from "../officers/record-audit.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
@@ -201,7 +202,7 @@ async function sourceEntry(db: Tx, key: string): Promise<{ source: TranslationSo
 
 /** The officer may write and review this language: a translator or administrator who speaks it. */
 export async function requireSpeaker(db: Tx, officer: SignedInOfficer, language: Language): Promise<void> {
-  if (officer.role !== "translator" && officer.role !== "admin") {
+  if (!canTranslate(officer)) {
     throw new AppError("forbidden", "Chỉ người dịch tiếng dân tộc và quản trị hệ thống được dịch và duyệt bản dịch.");
   }
   const row = await db.officer.findUnique({ where: { id: officer.id }, select: { languages: true } });
