@@ -10,16 +10,17 @@ import { endRefusedBody } from "../http/end-refused-body.ts";
 import { readBoundedBody } from "../outreach/campaigns/campaign-image.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { exportTranslations, importTooLarge, importTranslations, IMPORT_MAX_BYTES, type ExportFormat } from "../translations/exchange-translations.ts";
+import { canTranslate } from "./permissions.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
 /** The workbench's own rule (translators and administrators); writing a language also needs it in the account. */
 function permitTranslate(officer: SignedInOfficer): void {
-  if (officer.role !== "translator" && officer.role !== "admin") {
+  if (!canTranslate(officer)) {
     throw new AppError("forbidden", "Chỉ người dịch tiếng dân tộc và quản trị hệ thống được xuất, nhập tệp bản dịch.");
   }
 }
 
-const langParams = z.object({ lang: z.string().regex(/^[a-z]{2,3}$/, "Mã tiếng gồm 2 hoặc 3 chữ cái thường, ví dụ hre, cua.") });
+const langParams = z.object({ lang: z.string().min(2).max(10).meta({ description: "hre hoặc cua" }) });
 const exportQuery = z
   .object({
     state: z.enum(["reviewed", "all"]).default("reviewed").meta({ description: "reviewed: chỉ câu đã duyệt (mặc định); all: cả bản nháp" }),
