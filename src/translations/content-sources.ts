@@ -10,4 +10,7 @@ import { registerTranslationSource } from "./translation-sources.ts";
 
 export const contentSources = [faqSource, quizSource, campaignSource];
 
+/** Their pseudo-namespaces: "faq:<id>", "quiz:<id>.<part>", "campaign:<id>". */
+export const CONTENT_NAMESPACES = ["faq", "quiz", "campaign"] as const;
+
 for (const source of contentSources) registerTranslationSource(source);

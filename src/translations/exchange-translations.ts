@@ -13,6 +13,7 @@ import { AppError } from "../http/errors.ts";
 import { recordAudit } from "../officers/record-audit.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { normalizeText } from "../text/normalize.ts";
+import { CONTENT_NAMESPACES } from "./content-sources.ts";
 import { readI18nextJson, splitKey, toI18nextJson } from "./i18next-json.ts";
 import { listTranslations, requireSpeaker, saveDraft, translationLanguage, type TranslationEntry } from "./translation-store.ts";
 import type { ChannelLimits } from "./translation-sources.ts";
@@ -147,7 +148,7 @@ export async function importTranslations(ctx: Ctx, officer: SignedInOfficer, lan
   if (bytes.length > IMPORT_MAX_BYTES) throw new AppError("payload_too_large", importTooLarge());
   const { entries } = await listTranslations(ctx, lang);
   const byKey = new Map(entries.map((e) => [e.key, e]));
-  const file = readFile(bytes, lang, new Set(entries.map((e) => splitKey(e.key)[0])));
+  const file = readFile(bytes, lang, new Set([...entries.map((e) => splitKey(e.key)[0]), ...CONTENT_NAMESPACES]));
   const refused = [...file.refused];
   let created = 0;
   let updated = 0;
