@@ -15,6 +15,7 @@ import { createCampaign, parseCampaign } from "../../src/outreach/campaigns/mana
 import { composeCampaignMessage } from "../../src/outreach/campaigns/compose.ts";
 import { approveTranslation, listTranslations, saveDraft, sendBackTranslation } from "../../src/translations/translation-store.ts";
 import { AppError } from "../../src/http/errors.ts";
+import { exportFaq, importFaq, updateFaqEntry } from "../../src/faq/manage-faq.ts";
 
 let h: TurnHarness;
 let lan: SignedInOfficer;
@@ -120,6 +121,22 @@ describe("database content in the workbench", () => {
     expect(labels).toContain(q[1]!.vi); // the refused one stays Vietnamese
     await r.tap(labels.find((l) => l === "[hre test] đáp án 1" || l === q[1]!.vi)!);
     expect(r.text()).toContain("[hre test] giải thích 113");
+  });
+
+  it("keeps an approved Hre FAQ answer when an editor saves the entry or imports a staff file, and refuses one typed there", async () => {
+    await translate("faq:goi-114", "[hre test] 114");
+    const editor = await officer("bien.tap.faq", "admin", "vi");
+    const vi = "114 là số của lực lượng phòng cháy, chữa cháy (sửa thử).";
+    // The FAQ screen now sends only Vietnamese; an older form may still send null for Hre.
+    await updateFaqEntry(h.ctx, "goi-114", { answer: { vi, hre: null } }, editor, null);
+    const answers = async () => JSON.parse((await h.ctx.db.faqEntry.findUniqueOrThrow({ where: { id: "goi-114" } })).answersJson) as Record<string, string | null>;
+    expect(await answers()).toMatchObject({ vi, hre: "[hre test] 114" });
+    const typed = await updateFaqEntry(h.ctx, "goi-114", { answer: { vi, hre: "[hre test] typed by the editor" } }, editor, null).catch((e: unknown) => e as AppError);
+    expect(typed).toBeInstanceOf(AppError);
+    expect((typed as AppError).message).toContain("câu trả lời tiếng Hrê được viết và duyệt trên Bàn dịch");
+    // A staff export imported back unchanged keeps it too.
+    await importFaq(h.ctx, await exportFaq(h.ctx), editor, null);
+    expect((await answers()).hre).toBe("[hre test] 114");
   });
 
   it("makes an approved campaign text the Hre variant residents are sent, and takes it out on a send-back", async () => {
