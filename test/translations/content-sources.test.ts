@@ -123,6 +123,38 @@ describe("database content in the workbench", () => {
     expect(r.text()).toContain("[hre test] giải thích 113");
   });
 
+  it("sends a clip recorded for a FAQ answer or a quiz question with it, once a second speaker approved it", async () => {
+    const clip = await h.ctx.db.audioClip.create({
+      data: { sha256: "c".repeat(64), mime: "audio/webm", bytes: 10, durationMs: 2400, file: "clips/ccc.webm", oggFile: "clips/ccc.ogg", m4aFile: "clips/ccc.m4a", createdBy: lan.id },
+    });
+    const recorded = async (key: string) => {
+      const draft = await saveDraft(h.ctx, lan, "hre", key, { clipId: clip.id });
+      await h.i18n.refresh!(h.ctx.db, { mediaDir: h.ctx.config.mediaDir });
+      return draft;
+    };
+    const r = await h.resident("telegram", "hre");
+    const draft = await recorded("faq:goi-115");
+    await r.press("menu:question");
+    await r.say("Số cấp cứu là số mấy?");
+    expect(r.last.some((m) => m.audio)).toBe(false); // a draft clip never reaches a resident
+    await approveTranslation(h.ctx, ha, "hre", "faq:goi-115", { version: draft.version });
+    await h.i18n.refresh!(h.ctx.db);
+    await r.press("menu:question");
+    await r.say("Số cấp cứu là số mấy?");
+    const answer = r.last.find((m) => m.text.includes("115 là số cấp cứu"))!;
+    expect(answer.audio).toMatchObject({ mime: "audio/ogg" });
+    expect(answer.audio!.file.endsWith("clips/ccc.ogg")).toBe(true);
+
+    const q = await recorded("quiz:goi-113.explanation");
+    await approveTranslation(h.ctx, ha, "hre", "quiz:goi-113.explanation", { version: q.version });
+    await h.i18n.refresh!(h.ctx.db);
+    const player = await h.resident("telegram", "hre");
+    await player.command("start", "quiz");
+    await player.tap("Bỏ qua");
+    await player.press(player.buttons().find((b) => b.payload.startsWith("quiz:a:goi-113:"))!.payload);
+    expect(player.last.find((m) => m.text.includes("[hre test] giải thích 113"))?.audio?.file.endsWith("clips/ccc.ogg")).toBe(true);
+  });
+
   it("keeps an approved Hre FAQ answer when an editor saves the entry or imports a staff file, and refuses one typed there", async () => {
     await translate("faq:goi-114", "[hre test] 114");
     const editor = await officer("bien.tap.faq", "admin", "vi");
