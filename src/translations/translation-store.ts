@@ -18,6 +18,7 @@ import { DEFAULT_LOCALES_DIR, loadLanguages, SOURCE_LANGUAGE, type Language } fr
 import { recordAudit } from "../officers/record-audit.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { normalizeText } from "../text/normalize.ts";
+import "./content-sources.ts"; // FAQ, quiz and campaign texts join the bot's prompts
 import {
   areaLabel,
   BUTTON_HARD_LIMIT,
@@ -200,7 +201,7 @@ async function sourceEntry(db: Tx, key: string): Promise<{ source: TranslationSo
 // ── checks ───────────────────────────────────────────────────────────────────────────────────
 
 /** The officer may write and review this language: a translator or administrator who speaks it. */
-async function requireSpeaker(db: Tx, officer: SignedInOfficer, language: Language): Promise<void> {
+export async function requireSpeaker(db: Tx, officer: SignedInOfficer, language: Language): Promise<void> {
   if (!canTranslate(officer)) {
     throw new AppError("forbidden", "Chỉ người dịch tiếng dân tộc và quản trị hệ thống được dịch và duyệt bản dịch.");
   }

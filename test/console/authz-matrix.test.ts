@@ -186,6 +186,14 @@ const CASES: Record<string, RouteCase> = {
   // Each call approves (or sends back) its own string, drafted (or approved) by another translator.
   "POST /translations/:lang/:key/approve": { expect: allowedFor("admin", "translator"), body: () => ({}) },
   "POST /translations/:lang/:key/send-back": { expect: allowedFor("admin", "translator"), body: () => ({ reason: "Cần sửa lại" }) },
+  // a language as a file: read by translators and administrators; the import makes drafts, so it needs the language too
+  "GET /translations/:lang/export.json": { expect: allowedFor("admin", "translator") },
+  "GET /translations/:lang/export.xlf": { expect: allowedFor("admin", "translator"), query: "state=all" },
+  "POST /translations/:lang/import": {
+    expect: allowedFor("admin", "translator"),
+    // A string with a {{variable}}: never one of the pool the other translation routes draw from.
+    raw: { type: "application/json", data: () => Buffer.from(JSON.stringify({ bot: { language: { saved: `[hre test] {{label}} nhập ${seq()}` } } })) },
+  },
 };
 
 function campaignInput() {

@@ -108,6 +108,9 @@ describe("the OpenAPI document", () => {
         "PUT /api/translations/{lang}/{key}",
         "POST /api/translations/{lang}/{key}/approve",
         "POST /api/translations/{lang}/{key}/send-back",
+        "GET /api/translations/{lang}/export.json",
+        "GET /api/translations/{lang}/export.xlf",
+        "POST /api/translations/{lang}/import",
       ].sort(),
     );
     expect(documented).toHaveLength(apiRoutes().length);
