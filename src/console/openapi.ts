@@ -24,6 +24,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   stale: "Dữ liệu đã bị người khác thay đổi",
   payload_too_large: "Dữ liệu gửi lên quá lớn",
   unsupported_media_type: "Phải gửi Content-Type: application/json",
+  unprocessable: "Nội dung không dùng được (ví dụ tệp không phải bản ghi âm, bản ghi quá dài)",
   too_many_requests: "Quá nhiều lần thử; xem header Retry-After",
   internal: "Lỗi máy chủ",
   unavailable: "Tạm thời không phục vụ được",
