@@ -67,3 +67,16 @@ export function clipOfFile(mediaDir: string, file: string): { sha256: string; co
   const match = PUBLIC_CLIP_NAME.exec(path.basename(file));
   return match ? { sha256: match[1]!, copy: match[2] as "ogg" | "m4a" } : undefined;
 }
+
+/**
+ * What Zalo gets of a translator's clip (see src/channels/zalo/send.ts): the M4A copy to upload, which every phone
+ * plays, and, when the service has a public https address, the link to that copy for when Zalo refuses audio files.
+ */
+export function zaloClipCopies(mediaDir: string, publicUrl: string): (file: string) => { upload: { file: string; mime: string }; url?: string } | undefined {
+  return (file) => {
+    const clip = clipOfFile(mediaDir, file);
+    if (!clip) return undefined;
+    const upload = { file: path.join(path.resolve(mediaDir, CLIP_DIR), `${clip.sha256}.m4a`), mime: COPY_MIME.m4a };
+    return publicUrl.startsWith("https://") ? { upload, url: `${publicUrl}${publicClipUrl(clip.sha256, "m4a")}` } : { upload };
+  };
+}
