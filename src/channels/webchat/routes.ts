@@ -140,7 +140,7 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
     const copy = await reviewedClipCopy(ctx, req.params.name);
     if (!copy) return next(notFound());
     res.setHeader("Content-Type", copy.mime);
-    res.sendFile(copy.file, { cacheControl: false, headers: { "Cache-Control": "no-cache" } }, (err) => {
+    res.sendFile(copy.file, { dotfiles: "allow", cacheControl: false, headers: { "Cache-Control": "no-cache" } }, (err) => {
       if (err && !res.headersSent) next(notFound());
     });
   });
