@@ -3,6 +3,7 @@
  * a desktop recorder sends becomes an OGG/Opus voice note and an M4A copy of the same length; the same file saved
  * twice is one clip; anything that is not a usable recording is refused in words the translator can act on.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -84,6 +85,14 @@ describe("storing a recorded clip", () => {
 
     const long = await refusal(storeClip(ctx, officer, makeRecording("ogg", 200), "audio/ogg"));
     expect(long).toEqual({ status: 422, message: "Bản ghi âm dài 3 phút 20 giây, quá 3 phút. Bạn ghi đoạn ngắn hơn (tối đa 3 phút) nhé." });
+
+    // Written as a stream, like a browser's MediaRecorder: the WebM header states no length.
+    const unstated = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=200", "-ac", "1", "-c:a", "libopus", "-b:a", "16k", "-f", "webm", "pipe:1"], { maxBuffer: 10 * 1024 * 1024 });
+    expect(await refusal(storeClip(ctx, officer, unstated, "audio/webm"))).toEqual({ status: 422, message: "Bản ghi âm dài hơn 3 phút. Bạn ghi đoạn ngắn hơn (tối đa 3 phút) nhé." });
+
+    const video = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=5:duration=2", "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "mpeg4", "-c:a", "aac", "-f", "mp4", "-movflags", "frag_keyframe+empty_moov", "pipe:1"]);
+    expect(await refusal(storeClip(ctx, officer, video, "video/mp4"))).toEqual({ status: 422, message: CLIP_MESSAGES.video });
+    expect(await refusal(storeClip(ctx, officer, makeRecording("wav", 0.1), "audio/wav"))).toEqual({ status: 422, message: CLIP_MESSAGES.tooShort });
 
     const huge = Readable.from((function* () {
       const chunk = makeRecording("wav", 1);
