@@ -27,6 +27,20 @@ const SOURCES = [
   { name: "MP3 (phone)", ext: "mp3", mime: "audio/mpeg", args: ["-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"] },
 ];
 
+/**
+ * CPU seconds used so far by this process's finished children (ffmpeg, ffprobe), from /proc (Linux): unlike the wall
+ * time, it hardly moves with the machine's load. Undefined elsewhere.
+ */
+function childCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    // After the command name: state is field 3, so cutime (16) and cstime (17) are at 13 and 14 here; 100 ticks a second.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -42,19 +56,25 @@ async function main() {
       execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", `aevalsrc=${VOICE_LIKE}:s=48000:d=${SECONDS}`, "-ac", "1", ...source.args, input]);
       const bytes = readFileSync(input);
       const times: number[] = [];
+      const cpu: number[] = [];
       let last;
       for (let run = 0; run < RUNS; run++) {
         await ctx.db.audioClip.deleteMany();
         rmSync(path.join(ctx.config.mediaDir, "clips"), { recursive: true, force: true });
         const started = performance.now();
+        const cpuBefore = childCpuMs();
         last = await storeClip(ctx, { id: "bench" }, bytes, source.mime);
         times.push(performance.now() - started);
+        const cpuAfter = childCpuMs();
+        if (cpuBefore !== undefined && cpuAfter !== undefined) cpu.push(cpuAfter - cpuBefore);
       }
       const clip = last!.clip;
       const size = (relative: string | null) => `${Math.round(statSync(path.join(ctx.config.mediaDir, relative!)).size / 1024)} KB`;
       console.log(
         `${source.name}, ${SECONDS} s, ${Math.round(bytes.length / 1024)} KB: median ${median(times).toFixed(0)} ms ` +
-          `(min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}, ${RUNS} runs) → ` +
+          `(min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}, ${RUNS} runs)` +
+          (cpu.length ? `, ffmpeg+ffprobe CPU median ${median(cpu).toFixed(0)} ms` : "") +
+          " → " +
           `OGG/Opus ${size(clip.oggFile)}, M4A ${size(clip.m4aFile)}, measured ${(clip.durationMs / 1000).toFixed(2)} s`,
       );
     }
