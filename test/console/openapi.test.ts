@@ -111,6 +111,8 @@ describe("the OpenAPI document", () => {
         "GET /api/translations/{lang}/export.json",
         "GET /api/translations/{lang}/export.xlf",
         "POST /api/translations/{lang}/import",
+        "PUT /api/translations/{lang}/{key}/audio",
+        "GET /api/translations/clips/{file}",
       ].sort(),
     );
     expect(documented).toHaveLength(apiRoutes().length);
