@@ -19,6 +19,13 @@ export interface TipDraft {
   description: string;
   voice: boolean;
   attachmentIds: string[];
+  /**
+   * Steps the resident answered by a voice message (issue 14), each with its clip (one of attachmentIds): kept in the
+   * timeline's "created" event so an officer knows which clip answers what.
+   */
+  voiceAnswers?: { step: string; attachmentId: string }[];
+  /** `placeText` only says the place was given by voice: routing reads no place from it. */
+  placeSpoken?: boolean;
   latitude?: number;
   longitude?: number;
   communeCode?: string;
@@ -103,7 +110,12 @@ export async function createTip(turn: Turn, draft: TipDraft) {
               type: "created",
               actor: "resident",
               createdAt: now,
-              data: JSON.stringify({ channel: turn.message.channel, urgent: draft.urgent, attachments: draft.attachmentIds.length }),
+              data: JSON.stringify({
+                channel: turn.message.channel,
+                urgent: draft.urgent,
+                attachments: draft.attachmentIds.length,
+                ...(draft.voiceAnswers?.length ? { voiceAnswers: draft.voiceAnswers } : {}),
+              }),
             },
           },
         },
@@ -122,7 +134,7 @@ export async function createTip(turn: Turn, draft: TipDraft) {
           ...(draft.communeSource ? { communeSource: draft.communeSource } : {}),
           ...(draft.adminDataVersion ? { version: draft.adminDataVersion } : {}),
           ...(draft.latitude !== undefined && draft.longitude !== undefined ? { latitude: draft.latitude, longitude: draft.longitude } : {}),
-          ...(draft.placeText ? { placeText: draft.placeText } : {}),
+          ...(draft.placeText && !draft.placeSpoken ? { placeText: draft.placeText } : {}),
           ...(draft.rejectedCodes?.length ? { rejectedCodes: draft.rejectedCodes } : {}),
         },
         // One millisecond later, so the timeline always reads created → routed.

@@ -104,7 +104,8 @@ export function createZaloChannel(config: ZaloConfig, deps: ZaloDeps, options: Z
 
   return {
     name: "zalo",
-    capabilities: zaloCapabilities,
+    // Recorded prompts turned off: say() must not send a clip alone where it would not arrive (voice first, prompt.ts).
+    capabilities: plan.sendAudio ? zaloCapabilities : { ...zaloCapabilities, sendsAudio: false },
     api,
     tokens,
 
