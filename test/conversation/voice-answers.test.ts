@@ -9,6 +9,8 @@ import { createTurnHarness, type Resident, type TurnHarness } from "../support/t
 import { CODES, importFixtures } from "../units/fixtures.ts";
 import { createPoliceUnit } from "../../src/routing/save-police-unit.ts";
 import { expectsEvidence } from "../../src/conversation/expects-evidence.ts";
+// @ts-expect-error plain ES module of the console (no types)
+import { describeEvent } from "../../public/console/timeline.js";
 
 const SPOKEN = "(trả lời bằng tin nhắn thoại)";
 let h: TurnHarness;
@@ -152,5 +154,14 @@ describe("voice where a typed answer is asked outside a report", () => {
     await r.send({ type: "media", media: { kind: "voice", ref: "not-downloaded" } });
     expect(r.text()).toContain("Bạn vẫn nhận tin về các việc đã chọn.");
     expect((await r.session())?.flow).toBe("menu");
+  });
+});
+
+describe("what officers read", () => {
+  it("the timeline says which steps were answered by voice, in Vietnamese", async () => {
+    const data = { channel: "telegram", voiceAnswers: [{ step: "category", attachmentId: "a" }, { step: "location", attachmentId: "b" }, { step: "when", attachmentId: "c" }] };
+    expect(describeEvent({ type: "created", actor: "resident", data }, () => "Telegram")).toBe(
+      "Tiếp nhận tin báo qua Telegram. Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): loại việc, nơi xảy ra, thời gian.",
+    );
   });
 });
