@@ -19,7 +19,8 @@ export interface Choice {
  *   - values of the moment (`{{code}}`, a reference, a phone number, a place, a count…): a clip is recorded once
  *     and cannot say them. `{{label}}`, the language's own name, is the same in every message: the clip says it;
  *   - tap-to-call numbers, a receipt, a picture or links;
- *   - a channel that does not play clips (or one we do not know).
+ *   - a channel where a clip may be skipped while the message goes on (Zalo: `sendsClipAlone`), or one we do not know:
+ *     the clip alone could leave the resident with nothing.
  * - No clip: the text in their language, else Vietnamese, as always.
  * Whether a clip exists and is reviewed is the Translator's business (`audio()`: locales/<lng>/audio.json and
  * reviewed clips from the workbench); a draft never comes out of it.
@@ -31,7 +32,7 @@ export function say(turn: Turn, asked: string, options: Record<string, unknown> 
   const clip = turn.i18n.audio(turn.lng, key);
   if (!clip) return { text, ...extra };
   const message: OutboundMessage = { text, audio: { file: clip.path, mime: clip.mime, label: text.slice(0, 60) }, ...extra };
-  if (turn.i18n.has(turn.lng, key) || !capabilities?.sendsAudio || needsText(message, options)) return message;
+  if (turn.i18n.has(turn.lng, key) || !capabilities?.sendsClipAlone || needsText(message, options)) return message;
   // The clip alone: no Vietnamese caption under the player either.
   return { ...message, text: "", audio: { file: clip.path, mime: clip.mime } };
 }

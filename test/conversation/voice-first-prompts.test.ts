@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, ChannelCapabilities, ChannelName } from "../../src/channels/types.ts";
 import { telegramCapabilities } from "../../src/channels/telegram/capabilities.ts";
 import { zaloCapabilities } from "../../src/channels/zalo/capabilities.ts";
+import { webchatCapabilities } from "../../src/channels/webchat/channel.ts";
 import { createTranslator, DEFAULT_LOCALES_DIR, type Translator } from "../../src/i18n/index.ts";
 import { say } from "../../src/conversation/prompt.ts";
 import type { Turn } from "../../src/conversation/types.ts";
@@ -66,8 +67,10 @@ describe("a prompt with a reviewed clip", () => {
     expect(m).toMatchObject({ text: "[hre test] menu", audio: { file: TONE(), mime: "audio/ogg" } });
   });
 
-  it("keeps the text on a channel that does not play clips, and for residents of other languages", () => {
-    expect(say(turnFor("hre", { ...zaloCapabilities, sendsAudio: false }, "zalo"), "report.voiceReceived").text).toBe("Đã nhận tin nhắn thoại.");
+  it("keeps the text on Zalo, which may skip a clip, and for residents of other languages", () => {
+    const zalo = say(turnFor("hre", zaloCapabilities, "zalo"), "report.voiceReceived");
+    expect(zalo).toMatchObject({ text: "Đã nhận tin nhắn thoại.", audio: { file: TONE() } });
+    expect(say(turnFor("hre", webchatCapabilities, "webchat"), "report.voiceReceived").text).toBe("");
     expect(say(turnFor("vi"), "report.voiceReceived")).toEqual({ text: "Đã nhận tin nhắn thoại." });
     expect(say(turnFor("cua"), "report.voiceReceived")).toEqual({ text: "Đã nhận tin nhắn thoại." });
   });

@@ -128,5 +128,5 @@ describe.runIf(hasSpec)("voice first on Telegram", () => {
     expect(tip).toMatchObject({ category: "other", description: "(tin nhắn thoại)", placeText: "(trả lời bằng tin nhắn thoại)", occurredText: "(trả lời bằng tin nhắn thoại)", anonymous: true });
     expect(tip.routings.map((r) => [r.unitId, r.rule])).toContainEqual(["CAX-BATO2", "language"]);
     expect(JSON.parse(tip.events.find((e) => e.type === "routed")!.data)).toMatchObject({ voice: true });
-  });
+  }, 120_000); // about 20 s alone: Telegram's pace of one message a second per chat, over 13 turns
 });

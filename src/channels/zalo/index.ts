@@ -104,8 +104,7 @@ export function createZaloChannel(config: ZaloConfig, deps: ZaloDeps, options: Z
 
   return {
     name: "zalo",
-    // Recorded prompts turned off: say() must not send a clip alone where it would not arrive (voice first, prompt.ts).
-    capabilities: plan.sendAudio ? zaloCapabilities : { ...zaloCapabilities, sendsAudio: false },
+    capabilities: zaloCapabilities,
     api,
     tokens,
 
