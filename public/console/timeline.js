@@ -37,11 +37,20 @@ const SPOKEN_STEPS = {
   confirm: 'lời thêm khi gửi',
 };
 
-/** " Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): loại việc, nơi xảy ra." or nothing. */
+/** Steps about who the reporter is: their clips are not with the evidence, they open with the audited reveal. */
+const IDENTITY_STEPS = new Set(['identity', 'name', 'phone']);
+
+/**
+ * " Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): loại việc, nơi xảy ra." and, for the identity steps,
+ * " Đọc họ tên, số điện thoại bằng tin nhắn thoại (nghe bằng nút «Xem danh tính người báo tin»)." or nothing.
+ */
 function spokenAnswers(answers) {
   if (!Array.isArray(answers) || answers.length === 0) return '';
-  const steps = [...new Set(answers.map((a) => SPOKEN_STEPS[a?.step]).filter(Boolean))];
-  return steps.length ? ` Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): ${steps.join(', ')}.` : '';
+  const named = (list) => [...new Set(list.map((a) => SPOKEN_STEPS[a?.step]).filter(Boolean))];
+  const evidence = named(answers.filter((a) => !IDENTITY_STEPS.has(a?.step)));
+  const identity = named(answers.filter((a) => IDENTITY_STEPS.has(a?.step)));
+  return (evidence.length ? ` Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): ${evidence.join(', ')}.` : '')
+    + (identity.length ? ` Đọc ${identity.join(', ')} bằng tin nhắn thoại (nghe bằng nút «Xem danh tính người báo tin»).` : '');
 }
 
 /** Who did it, in words. */

@@ -24,6 +24,12 @@ export interface TipDraft {
    * timeline's "created" event so an officer knows which clip answers what.
    */
   voiceAnswers?: { step: string; attachmentId: string }[];
+  /**
+   * Files sent at the steps about who the reporter is (a name or phone read aloud): linked to the tip marked with
+   * their step (Attachment.identityStep), so they stay out of the evidence and open only with the audited reveal.
+   * Only for a named tip: an anonymous tip is filed without them.
+   */
+  identityFiles?: { step: string; attachmentId: string }[];
   /** `placeText` only says the place was given by voice: routing reads no place from it. */
   placeSpoken?: boolean;
   latitude?: number;
@@ -123,6 +129,11 @@ export async function createTip(turn: Turn, draft: TipDraft) {
       turn.filed.push(tip.id);
       if (draft.attachmentIds.length > 0) {
         await tx.attachment.updateMany({ where: { id: { in: draft.attachmentIds }, contactId: turn.contact.id }, data: { tipId: tip.id } });
+      }
+      if (!draft.anonymous) {
+        for (const file of draft.identityFiles ?? []) {
+          await tx.attachment.updateMany({ where: { id: file.attachmentId, contactId: turn.contact.id }, data: { tipId: tip.id, identityStep: file.step } });
+        }
       }
       // The draft's file quota ends with the draft: the next report starts with its whole quota.
       await tx.rateLimit.deleteMany({ where: { key: { in: reportQuotaKeys(app, turn.contact.id) } } });

@@ -49,26 +49,29 @@ describe("answering a report by voice", () => {
     await speak(r, "location"); // a clip at the evidence step is evidence, and the step is done
     await speak(r, "when");
     await speak(r, "identity");
-    await speak(r, "confirm"); // identity unknown: anonymous
+    await speak(r, "confirm"); // identity unknown: anonymous, and that clip (it may say a name) is not kept
     const summary = r.text();
     expect(summary).toContain(`Loại việc: ${SPOKEN}`);
     expect(summary).toContain("Nội dung: (tin nhắn thoại)");
     expect(summary).toContain(`Nơi xảy ra: ${SPOKEN}`);
     expect(summary).toContain(`Thời gian: ${SPOKEN}`);
     expect(summary).toContain("Danh tính: giữ kín");
-    expect(summary).toContain("Tệp gửi kèm: 6");
+    expect(summary).toContain("Tệp gửi kèm: 5");
     // At the confirmation a clip is one more thing said: kept, and the report is sent only by the button.
     await speak(r, "confirm");
-    expect(r.text()).toContain("Tệp gửi kèm: 7");
+    expect(r.text()).toContain("Tệp gửi kèm: 6");
     await r.tap("Gửi tin báo");
     expect(r.text()).toContain("Mã tin báo:");
 
     const tip = await filedTip(r);
     const clips = await voiceIds(r);
     expect(clips).toHaveLength(7);
-    expect(tip.attachments.map((a) => a.id).sort()).toEqual([...clips].sort());
+    // The clip said at "anonymous or named?" is left off the anonymous tip (the orphan sweep removes it).
+    const kept = clips.filter((_, i) => i !== 5);
+    expect(tip.attachments.map((a) => a.id).sort()).toEqual([...kept].sort());
+    expect(await h.ctx.db.attachment.findUniqueOrThrow({ where: { id: clips[5]! } })).toMatchObject({ tipId: null });
     expect(tip).toMatchObject({ language: "hre", category: "other", description: "(tin nhắn thoại)", placeText: SPOKEN, occurredText: SPOKEN, anonymous: true, communeCode: null });
-    expect(tip.created.voiceAnswers).toEqual(["category", "description", "evidence", "location", "when", "identity", "confirm"].map((step, i) => ({ step, attachmentId: clips[i] })));
+    expect(tip.created.voiceAnswers).toEqual(["category", "description", "evidence", "location", "when", "confirm"].map((step, i) => ({ step, attachmentId: kept[i] })));
     // No place from the words "(trả lời bằng tin nhắn thoại)": the duty desk, with the unit where Hre is spoken added.
     expect(tip.routed).toMatchObject({ voice: true });
     expect(tip.unitId).toBe("TRUCBAN");
@@ -93,7 +96,75 @@ describe("answering a report by voice", () => {
     expect(h.ctx.vault.decrypt(tip.reporterNameEnc!)).toBe(SPOKEN);
     expect(h.ctx.vault.decrypt(tip.reporterPhoneEnc!)).toBe(SPOKEN);
     expect(tip.created.voiceAnswers.map((a: { step: string }) => a.step)).toEqual(["description", "name", "phone"]);
-    expect(tip.attachments).toHaveLength(3);
+    // The story is evidence; the name and the phone read aloud are the reporter's identity, opened only by the reveal.
+    expect(tip.attachments.map((a) => a.identityStep)).toEqual([null, "name", "phone"]);
+    expect(r.text()).not.toContain("Tệp gửi kèm");
+  });
+
+  it("a name read aloud then “anonymous” after “back”: nothing about who they are is filed, and name and phone are never asked again", async () => {
+    const r = await h.resident("telegram", "hre");
+    await r.press("menu:report");
+    await r.tap("Trộm, cướp");
+    await speak(r, "evidence");
+    await r.tap("Bỏ qua");
+    await r.tap("Bỏ qua");
+    await r.tap("Hôm qua");
+    await r.tap("Để lại tên");
+    await speak(r, "phone"); // the name, read aloud
+    await r.file("photo"); // a photo of a card while asked for the phone: identity, not evidence
+    expect(await stepOf(r)).toBe("phone");
+    for (let i = 0; i < 4 && (await stepOf(r)) !== "identity"; i++) await r.tap("Quay lại");
+    expect(await stepOf(r)).toBe("identity");
+    await r.tap("Giữ kín tên");
+    expect(await stepOf(r)).toBe("confirm");
+    expect(r.text()).toContain("Danh tính: giữ kín");
+    expect(r.text()).toContain("Tệp gửi kèm: 1");
+    await r.tap("Gửi tin báo");
+    const tip = await filedTip(r);
+    expect(tip).toMatchObject({ anonymous: true, reporterNameEnc: null, reporterPhoneEnc: null });
+    expect(tip.attachments.map((a) => [a.kind, a.identityStep])).toEqual([["voice", null]]);
+    expect(tip.created.voiceAnswers.map((a: { step: string }) => a.step)).toEqual(["description"]);
+    // The name clip and the photo stay unlinked: nobody can reach them through the tip.
+    expect(await h.ctx.db.attachment.count({ where: { contactId: r.contactId, tipId: null } })).toBe(2);
+  });
+
+  it("a resident who chose anonymity is never asked for a name or phone, so no voice answer to them can exist", async () => {
+    const r = await h.resident("zalo", "hre");
+    await r.press("menu:report");
+    await r.tap("Ma túy");
+    await speak(r, "evidence");
+    await r.tap("Bỏ qua");
+    await r.tap("Bỏ qua");
+    await r.tap("Hôm qua");
+    await r.tap("Giữ kín tên");
+    expect(await stepOf(r)).toBe("confirm");
+    await speak(r, "confirm"); // one more thing said at the confirmation: evidence, as any story
+    await r.tap("Gửi tin báo");
+    const tip = await filedTip(r);
+    expect(tip.anonymous).toBe(true);
+    expect(tip.attachments.map((a) => a.identityStep)).toEqual([null, null]);
+    expect(tip.created.voiceAnswers.map((a: { step: string }) => a.step)).toEqual(["description", "confirm"]);
+  });
+
+  it("a named resident who types the name after reading it aloud: the clip stays with the identity, never the evidence", async () => {
+    const r = await h.resident("telegram", "cua");
+    await r.press("menu:report");
+    await r.tap("Trộm, cướp");
+    await r.say("Có người lấy trộm trâu của nhà tôi");
+    await r.tap("Bỏ qua");
+    await r.tap("Bỏ qua");
+    await r.tap("Hôm qua");
+    await r.tap("Để lại tên");
+    await speak(r, "phone");
+    await r.tap("Quay lại");
+    expect(await stepOf(r)).toBe("name");
+    await r.say("Đinh Văn Thử");
+    await r.say("0905 123 456");
+    await r.tap("Gửi tin báo");
+    const tip = await filedTip(r);
+    expect(h.ctx.vault.decrypt(tip.reporterNameEnc!)).toBe("Đinh Văn Thử");
+    expect(tip.attachments.map((a) => a.identityStep)).toEqual(["name"]);
+    expect(tip.created.voiceAnswers ?? []).toEqual([]);
   });
 
   it("a commune offered from typed words stays unconfirmed after a voice answer: the words are kept for officers", async () => {
@@ -162,6 +233,13 @@ describe("what officers read", () => {
     const data = { channel: "telegram", voiceAnswers: [{ step: "category", attachmentId: "a" }, { step: "location", attachmentId: "b" }, { step: "when", attachmentId: "c" }] };
     expect(describeEvent({ type: "created", actor: "resident", data }, () => "Telegram")).toBe(
       "Tiếp nhận tin báo qua Telegram. Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): loại việc, nơi xảy ra, thời gian.",
+    );
+  });
+
+  it("a name and phone read aloud are not sent to the attachments: the timeline points to the reveal", async () => {
+    const data = { channel: "zalo", voiceAnswers: [{ step: "description", attachmentId: "a" }, { step: "name", attachmentId: "b" }, { step: "phone", attachmentId: "c" }] };
+    expect(describeEvent({ type: "created", actor: "resident", data }, () => "Zalo")).toBe(
+      "Tiếp nhận tin báo qua Zalo. Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): nội dung. Đọc họ tên, số điện thoại bằng tin nhắn thoại (nghe bằng nút «Xem danh tính người báo tin»).",
     );
   });
 });

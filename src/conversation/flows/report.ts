@@ -62,9 +62,14 @@ const ReportData = flowData({
   description: z.string().optional(),
   /** The story was told by voice (at the menu or at the "what happened" step). */
   voice: z.boolean().optional(),
-  /** Steps answered by a voice message, each with its clip (among attachmentIds), in the order they came. */
+  /** Steps answered by a voice message, each with its clip (among attachmentIds or identityFiles), in the order they came. */
   voiceAnswers: z.array(z.strictObject({ step: z.enum(REPORT_STEPS), attachmentId: z.string() })).optional(),
   attachmentIds: z.array(z.string()).optional(),
+  /**
+   * Files sent at the steps about who the reporter is (a name or a phone read aloud, a photo of a card): part of the
+   * identity, never evidence. Kept with a named tip behind the audited reveal; left off an anonymous one.
+   */
+  identityFiles: z.array(z.strictObject({ step: z.enum(["identity", "name", "phone"]), attachmentId: z.string() })).optional(),
   /** Files refused (too large, unreadable): kept on the tip so officers know they were sent. */
   refusedIds: z.array(z.string()).optional(),
   /** The evidence step was answered (files sent, "Xong" or "Bỏ qua"). */
@@ -111,6 +116,11 @@ const ReportData = flowData({
 });
 type Data = z.output<typeof ReportData>;
 type Proposal = NonNullable<Data["proposal"]>;
+
+/** The steps about who the reporter is: what is sent there identifies them (see identityFiles). */
+const IDENTITY_STEPS = ["identity", "name", "phone"] as const;
+type IdentityStep = (typeof IDENTITY_STEPS)[number];
+const isIdentityStep = (step: ReportStep): step is IdentityStep => (IDENTITY_STEPS as readonly string[]).includes(step);
 
 const data = (s: Session) => s.data as Data;
 
@@ -198,6 +208,8 @@ async function anyStep(turn: Turn, session: Session, step: ReportStep): Promise<
   if (c.type === "media" && step !== "description" && step !== "evidence") {
     const media = mediaReply(turn, session);
     if (!media.stored) return { set: media.set, say: media.say, stay: true };
+    // Sent while asked who they are (a photo of a card, a screenshot of a number): kept with the identity, not as evidence.
+    if (isIdentityStep(step)) return { ...onward(session, { identityFiles: [...(d.identityFiles ?? []), { step, attachmentId: media.stored }], ...urgency(turn, d) }, [say(turn, "report.fileKeptAside")]), to: step };
     const caption = textOf(turn);
     const set: Partial<Data> = { attachmentIds: [...(d.attachmentIds ?? []), media.stored], ...(caption ? { description: appended(d, caption) } : {}), ...urgency(turn, d) };
     return { ...onward(session, set, [say(turn, "report.fileKeptAside")]), to: step };
@@ -228,13 +240,16 @@ function step(name: ReportStep, s: Step<"report", Data>): Step<"report", Data> {
       const clip = voiceRecording(turn);
       if (clip) return answeredByVoice(turn, session, name, clip);
       const handled = (await anyStep(turn, session, name)) ?? (await s.handle(turn, session));
-      // Answered again in another way (after "back"): that answer replaces the voice one.
-      return handled?.to !== undefined && byVoice(data(session), name) ? { ...handled, set: { ...handled.set, voiceAnswers: withoutStep(data(session), name) } } : handled;
+      // Answered again in another way (after "back"): that answer replaces the voice one (on top of what the step set).
+      if (handled?.to === undefined || !byVoice(data(session), name)) return handled;
+      const set = handled.set as Partial<Data> | undefined;
+      const current = set && "voiceAnswers" in set ? set.voiceAnswers : data(session).voiceAnswers;
+      return { ...handled, set: { ...handled.set, voiceAnswers: withoutStep({ voiceAnswers: current }, name) } };
     },
   };
 }
 
-const withoutStep = (d: Data, step: ReportStep) => {
+const withoutStep = (d: Pick<Data, "voiceAnswers">, step: ReportStep) => {
   const kept = (d.voiceAnswers ?? []).filter((a) => a.step !== step);
   return kept.length ? kept : undefined;
 };
@@ -246,16 +261,23 @@ const withoutStep = (d: Data, step: ReportStep) => {
  * recording", a commune offered from a pin or words stays unconfirmed (the pin or the words are kept), and identity
  * stays anonymous (a name is given only by tapping "named": nobody is named by a recording we cannot read). At the
  * confirmation the clip is added and the report is sent only by the "Gửi" button.
+ *
+ * A clip at a step about who the reporter is (identity, name, phone) is the reporter's identity, not evidence: it goes
+ * to identityFiles (heard by an officer only through the audited reveal), its caption never joins the story, and at
+ * the identity step, where it makes the report anonymous, it is not kept with the tip at all.
  */
 function answeredByVoice(turn: Turn, session: Session, name: ReportStep, attachmentId: string): Transition<"report"> {
   const d = data(session);
   const caption = textOf(turn);
-  const base: Partial<Data> = {
-    attachmentIds: [...(d.attachmentIds ?? []), attachmentId],
-    voiceAnswers: [...(withoutStep(d, name) ?? []), { step: name, attachmentId }],
-    ...(caption ? { description: appended(d, caption) } : {}),
-    ...urgency(turn, d),
-  };
+  const voiceAnswers = [...(withoutStep(d, name) ?? []), { step: name, attachmentId }];
+  const base: Partial<Data> = isIdentityStep(name)
+    ? { identityFiles: [...(d.identityFiles ?? []), { step: name, attachmentId }], voiceAnswers, ...urgency(turn, d) }
+    : {
+        attachmentIds: [...(d.attachmentIds ?? []), attachmentId],
+        voiceAnswers,
+        ...(caption ? { description: appended(d, caption) } : {}),
+        ...urgency(turn, d),
+      };
   const received = [say(turn, "report.voiceReceived")];
   const answer: Record<ReportStep, Partial<Data>> = {
     category: { category: "other", ...(d.proposal ? { proposal: { ...d.proposal, category: undefined } } : {}) },
@@ -270,7 +292,7 @@ function answeredByVoice(turn: Turn, session: Session, name: ReportStep, attachm
         ? { ...NO_PLACE, latitude: d.pin.latitude, longitude: d.pin.longitude, placeDone: true }
         : { ...NO_PLACE, placeText: d.typedPlace, placeDone: true },
     when: { when: "text", occurredText: undefined, occurred: undefined },
-    identity: { anonymous: true, name: undefined, phone: undefined },
+    identity: { ...ANONYMOUS, voiceAnswers: withoutIdentity(d) },
     name: { name: undefined },
     phone: { phone: undefined },
     confirm: {},
@@ -599,12 +621,22 @@ const when = step("when", {
   },
 });
 
+/**
+ * Anonymous: nothing about who the reporter is stays in the report, whatever was given before "back" (a typed name,
+ * a name or phone read aloud, a photo of a card): the name and phone steps are never asked, and no such file is filed.
+ */
+const ANONYMOUS: Partial<Data> = { anonymous: true, name: undefined, phone: undefined, identityFiles: undefined };
+const withoutIdentity = (d: Data) => {
+  const kept = (d.voiceAnswers ?? []).filter((a) => !isIdentityStep(a.step));
+  return kept.length ? kept : undefined;
+};
+
 const identity = step("identity", {
   prompt: (turn) => say(turn, "report.identityPrompt", {}, { buttons: withNav(turn, IDENTITY_CHOICES, 1) }),
   handle(turn, session) {
     const choice = pickChoice(turn, IDENTITY_CHOICES);
     if (!choice) return undefined;
-    return choice.payload === "id:anon" ? onward(session, { anonymous: true, name: undefined, phone: undefined }) : onward(session, { anonymous: false });
+    return choice.payload === "id:anon" ? onward(session, { ...ANONYMOUS, voiceAnswers: withoutIdentity(data(session)) }) : onward(session, { anonymous: false });
   },
 });
 
@@ -677,13 +709,17 @@ const confirm = step("confirm", {
     if (!pickChoice(turn, [SEND])) return undefined;
     const d = data(session);
     const spoken = spokenForOfficers(turn, d);
+    const named = d.anonymous === false;
+    // An anonymous tip carries nothing about who the reporter is (ANONYMOUS already cleared it; this is the last guard).
+    const voiceAnswers = named ? d.voiceAnswers : withoutIdentity(d);
     const { tip, secret } = await createTip(turn, {
       category: d.category ?? "other",
       description: d.description ?? "",
       // Any step answered by voice makes it a voice tip: it goes where someone speaks the language.
-      voice: Boolean(d.voice || d.voiceAnswers?.length),
-      ...(d.voiceAnswers?.length ? { voiceAnswers: d.voiceAnswers } : {}),
+      voice: Boolean(d.voice || voiceAnswers?.length),
+      ...(voiceAnswers?.length ? { voiceAnswers } : {}),
       attachmentIds: [...(d.attachmentIds ?? []), ...(d.refusedIds ?? [])],
+      ...(named && d.identityFiles?.length ? { identityFiles: d.identityFiles } : {}),
       latitude: d.latitude,
       longitude: d.longitude,
       communeCode: d.communeCode,
