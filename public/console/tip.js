@@ -329,7 +329,9 @@ export function mount(main, app, { params }) {
     if (r.anonymous) kids.push(h('p', {}, 'Người báo tin ẩn danh.'), h('p', { class: 'muted small' }, 'Người báo tin đề nghị giữ bí mật danh tính. Không có thông tin nhận dạng.'));
     else if (state.identity) {
       const files = state.identity.files ?? [];
-      kids.push(dl([['Họ tên', state.identity.name], ['Số điện thoại', state.identity.phone ? h('a', { href: `tel:${String(state.identity.phone).replace(/[^\d+]/g, '')}` }, state.identity.phone) : null]]),
+      // A phone read aloud is not a number: "(trả lời bằng tin nhắn thoại)" stays words, the clip below is the answer.
+      const digits = String(state.identity.phone ?? '').replace(/[^\d+]/g, '');
+      kids.push(dl([['Họ tên', state.identity.name], ['Số điện thoại', state.identity.phone && digits.length >= 9 ? h('a', { href: `tel:${digits}` }, state.identity.phone) : state.identity.phone]]),
         files.length ? h('ul', { class: 'evidence identity-files', 'aria-label': 'Tệp danh tính người báo tin' }, files.map(identityFile)) : null,
         h('p', { class: 'muted small' }, 'Việc xem danh tính đã được ghi vào nhật ký.'));
     } else if (r.identityAvailable) {

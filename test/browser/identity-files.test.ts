@@ -4,7 +4,7 @@
  * officer who may reveal; an account that may not is told so and gets no player.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -17,6 +17,8 @@ import { insertTip } from "../console/support.ts";
 
 const BATO = "DEMO-CAX-BATO";
 const SPOKEN = "(trả lời bằng tin nhắn thoại)";
+const SHOTS = "/tmp/shots-identity";
+mkdirSync(SHOTS, { recursive: true });
 const NOTE = "Người báo đọc họ tên và số điện thoại bằng tin nhắn thoại — bấm Xem danh tính để nghe.";
 
 /** A one-second OGG/Opus tone (a different pitch per clip). */
@@ -86,6 +88,7 @@ describe.runIf(browserAvailable)("a name and phone read aloud, in the console", 
       "Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): nội dung. Đọc họ tên, số điện thoại bằng tin nhắn thoại (nghe bằng nút «Xem danh tính người báo tin»).",
     );
     expect(await desk.ctx.db.auditLog.count({ where: { action: "tip.identity_file" } })).toBe(0);
+    await page.locator("section[aria-labelledby='h-reporter']").screenshot({ path: `${SHOTS}/before-reveal.png` });
 
     await page.getByRole("button", { name: "Xem danh tính người báo tin" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Xem và ghi nhật ký" }).click();
@@ -94,6 +97,8 @@ describe.runIf(browserAvailable)("a name and phone read aloud, in the console", 
     const name = files.getByLabel("Tin nhắn thoại: họ tên");
     expect(await name.getAttribute("src")).toBe(`/api/tips/${tip.id}/identity/files/${ids.name}`);
     expect(await files.getByLabel("Tin nhắn thoại: số điện thoại").count()).toBe(1);
+    // The phone read aloud is words, not a number to call.
+    expect(await page.locator('a[href^="tel:"]').count()).toBe(0);
     // The browser really loads and decodes the clip through the identity route.
     const seconds = await name.evaluate(
       (audio: HTMLAudioElement) =>
@@ -104,6 +109,7 @@ describe.runIf(browserAvailable)("a name and phone read aloud, in the console", 
         }),
     );
     expect(seconds).toBeGreaterThan(0.5);
+    await page.locator("section[aria-labelledby='h-reporter']").screenshot({ path: `${SHOTS}/after-reveal.png` });
     expect(await desk.ctx.db.auditLog.count({ where: { action: "tip.identity_reveal", targetId: tip.id } })).toBe(1);
     expect(await desk.ctx.db.auditLog.count({ where: { action: "tip.identity_file", targetId: ids.name } })).toBeGreaterThan(0);
     expect(desk.problems).toEqual([]);
