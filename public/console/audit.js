@@ -10,6 +10,7 @@ const ACTIONS = [
   { value: 'tip.', label: 'Mọi thao tác với tin báo' },
   { value: 'tip.read', label: 'Xem tin báo' },
   { value: 'tip.identity_reveal', label: 'Xem danh tính người báo tin' },
+  { value: 'tip.identity_file', label: 'Nghe, xem tệp danh tính người báo tin' },
   { value: 'tip.print', label: 'In hồ sơ tin báo' },
   { value: 'tip.export', label: 'Tải danh sách tin báo (Excel, CSV)' },
   { value: 'report.export', label: 'Tải, in báo cáo định kỳ' },

@@ -21,6 +21,38 @@ export function ruleText(rule) {
 
 const str = (v) => (v == null ? '' : typeof v === 'object' ? (v.displayName ?? v.name ?? v.unitName ?? v.reference ?? v.label ?? '') : String(v));
 
+/** The report's steps a resident may answer by a voice message (src/conversation/flows/report.ts), as officers read them. */
+const SPOKEN_STEPS = {
+  category: 'loại việc',
+  description: 'nội dung',
+  facts: 'xác nhận điều bot hiểu',
+  fix: 'điều cần sửa',
+  evidence: 'tệp gửi kèm',
+  location: 'nơi xảy ra',
+  commune: 'xác nhận xã, phường',
+  when: 'thời gian',
+  identity: 'giữ kín tên hay không',
+  name: 'họ tên',
+  phone: 'số điện thoại',
+  confirm: 'lời thêm khi gửi',
+};
+
+/** Steps about who the reporter is: their clips are not with the evidence, they open with the audited reveal. */
+const IDENTITY_STEPS = new Set(['identity', 'name', 'phone']);
+
+/**
+ * " Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): loại việc, nơi xảy ra." and, for the identity steps,
+ * " Đọc họ tên, số điện thoại bằng tin nhắn thoại (nghe bằng nút «Xem danh tính người báo tin»)." or nothing.
+ */
+function spokenAnswers(answers) {
+  if (!Array.isArray(answers) || answers.length === 0) return '';
+  const named = (list) => [...new Set(list.map((a) => SPOKEN_STEPS[a?.step]).filter(Boolean))];
+  const evidence = named(answers.filter((a) => !IDENTITY_STEPS.has(a?.step)));
+  const identity = named(answers.filter((a) => IDENTITY_STEPS.has(a?.step)));
+  return (evidence.length ? ` Trả lời bằng tin nhắn thoại (nghe trong tệp gửi kèm): ${evidence.join(', ')}.` : '')
+    + (identity.length ? ` Đọc ${identity.join(', ')} bằng tin nhắn thoại (nghe bằng nút «Xem danh tính người báo tin»).` : '');
+}
+
 /** Who did it, in words. */
 export function actorOf(ev) {
   const d = ev.data ?? {};
@@ -36,7 +68,7 @@ export function describeEvent(ev, label) {
   const reason = d.reason ? ` Lý do: ${d.reason}` : '';
   switch (ev.type) {
     case 'created':
-      return `Tiếp nhận tin báo qua ${label('channels', d.channel) || 'kênh trực tuyến'}.`;
+      return `Tiếp nhận tin báo qua ${label('channels', d.channel) || 'kênh trực tuyến'}.${spokenAnswers(d.voiceAnswers)}`;
     case 'routed': {
       const support = Array.isArray(d.support) && d.support.length ? ` Thêm: ${d.support.map((s) => str(s.unitName) || s.unitId).join(', ')}.` : '';
       const unit = str(d.unitName) || d.unitId;

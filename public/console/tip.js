@@ -10,6 +10,8 @@ import { markSeen } from './queue.js';
 useDateFormat(fmtDateTime);
 
 export const KIND = { photo: 'Ảnh', video: 'Video', voice: 'Ghi âm', audio: 'Âm thanh', document: 'Tài liệu' };
+/** The identity questions a file may answer (Attachment.identityStep), as officers read them. */
+const IDENTITY_STEPS = { name: 'họ tên', phone: 'số điện thoại', identity: 'giữ kín tên hay không' };
 /** Why a file sent by the resident was not kept (Attachment.rejectReason). */
 const REJECTED = {
   too_large: 'tệp quá lớn', bad_type: 'không đúng loại tệp hoặc tệp hỏng', failed: 'không tải được từ nền tảng',
@@ -296,12 +298,41 @@ export function mount(main, app, { params }) {
     }
   }
 
+  /**
+   * "Người báo đọc họ tên và số điện thoại bằng tin nhắn thoại — bấm Xem danh tính để nghe." when the reporter answered
+   * the identity questions by voice (the clips are not evidence: they open only with the audited reveal).
+   */
+  function spokenIdentityNote(r, canReveal) {
+    const files = r.identityFiles ?? [];
+    if (!files.length) return null;
+    const said = [...new Set(files.map((f) => IDENTITY_STEPS[f.step]).filter(Boolean))];
+    const voice = files.some((f) => f.kind === 'voice' || f.kind === 'audio');
+    const what = said.length ? said.join(' và ') : 'danh tính';
+    const how = voice ? `đọc ${what} bằng tin nhắn thoại` : `gửi tệp khi được hỏi ${what}`;
+    return h('p', { class: 'notice', id: 'spoken-identity' }, canReveal
+      ? `Người báo ${how} — bấm Xem danh tính để ${voice ? 'nghe' : 'xem'}.`
+      : `Người báo ${how}. Tài khoản của bạn không được ${voice ? 'nghe' : 'xem'}.`);
+  }
+
+  /** The reporter's identity files, shown only after the reveal (each opening is audited again by the server). */
+  function identityFile(f) {
+    const label = IDENTITY_STEPS[f.step] ?? 'danh tính';
+    const view = f.kind === 'voice' || f.kind === 'audio' || f.mime?.startsWith('audio/')
+      ? h('audio', { src: f.url, controls: true, preload: 'none', 'aria-label': `Tin nhắn thoại: ${label}` })
+      : h('a', { href: f.url, target: '_blank', rel: 'noopener' }, `Mở tệp (${label})`);
+    return h('li', { class: 'attachment' }, h('strong', {}, `${label[0].toUpperCase()}${label.slice(1)}: `), view);
+  }
+
   function reporterPanel(t) {
     const r = t.reporter ?? {};
     const kids = [];
     if (r.anonymous) kids.push(h('p', {}, 'Người báo tin ẩn danh.'), h('p', { class: 'muted small' }, 'Người báo tin đề nghị giữ bí mật danh tính. Không có thông tin nhận dạng.'));
     else if (state.identity) {
-      kids.push(dl([['Họ tên', state.identity.name], ['Số điện thoại', state.identity.phone ? h('a', { href: `tel:${String(state.identity.phone).replace(/[^\d+]/g, '')}` }, state.identity.phone) : null]]),
+      const files = state.identity.files ?? [];
+      // A phone read aloud is not a number: "(trả lời bằng tin nhắn thoại)" stays words, the clip below is the answer.
+      const digits = String(state.identity.phone ?? '').replace(/[^\d+]/g, '');
+      kids.push(dl([['Họ tên', state.identity.name], ['Số điện thoại', state.identity.phone && digits.length >= 9 ? h('a', { href: `tel:${digits}` }, state.identity.phone) : state.identity.phone]]),
+        files.length ? h('ul', { class: 'evidence identity-files', 'aria-label': 'Tệp danh tính người báo tin' }, files.map(identityFile)) : null,
         h('p', { class: 'muted small' }, 'Việc xem danh tính đã được ghi vào nhật ký.'));
     } else if (r.identityAvailable) {
       const errors = errorBox();
@@ -321,8 +352,8 @@ export function mount(main, app, { params }) {
           errors.show(err);
         }
       });
-      kids.push(h('p', {}, 'Người báo tin để lại danh tính.'), errors, btn);
-    } else kids.push(h('p', {}, 'Người báo tin để lại danh tính.'), h('p', { class: 'muted small' }, 'Tài khoản của bạn không được xem danh tính người báo tin.'));
+      kids.push(h('p', {}, 'Người báo tin để lại danh tính.'), spokenIdentityNote(r, true), errors, btn);
+    } else kids.push(h('p', {}, 'Người báo tin để lại danh tính.'), spokenIdentityNote(r, false), h('p', { class: 'muted small' }, 'Tài khoản của bạn không được xem danh tính người báo tin.'));
     return h('section', { class: 'panel', 'aria-labelledby': 'h-reporter' }, h('h2', { id: 'h-reporter' }, 'Người báo tin'), kids);
   }
 

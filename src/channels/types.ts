@@ -110,6 +110,12 @@ export interface ChannelCapabilities {
    */
   bulk: { perSecond: number; needsWindow: boolean; quietHours?: { from: number; to: number }; reportsReceipts?: boolean };
   sendsAudio: boolean;
+  /**
+   * A clip sent always arrives playable, or the whole message fails and is retried: a prompt may then go out as its
+   * clip alone, without text the resident may not read (voice first, src/conversation/prompt.ts). False where a clip
+   * can be skipped while the message goes on (Zalo): there the text always follows the clip.
+   */
+  sendsClipAlone: boolean;
   requestsLocation: boolean;
   requestsContact: boolean;
 }

@@ -3,6 +3,8 @@
  * mime type, inline only for pictures, sound and video (anything else downloads), never a path
  * outside the media directory. The file is named from its real type (`bang-chung-<sha>.jpg`),
  * never with the resident's name or extension. The read is audited (`attachment.read`).
+ * A file about who the reporter is (Attachment.identityStep: a name read aloud) is not evidence: it is found only with
+ * `identity: true`, by the reporter-identity route that checked canRevealIdentity, and audited as `tip.identity_file`.
  *
  * @example const file = await findAttachmentFile(ctx, { tipId, attachmentId, officerId, ip }); res.sendFile(file.path)
  */
@@ -26,6 +28,8 @@ export interface FindAttachmentFileInput {
   attachmentId: string;
   officerId: string;
   ip?: string | null;
+  /** Serve a file about who the reporter is (the reveal route, having checked the officer may), audited as such. */
+  identity?: boolean;
 }
 
 const GONE = "Không tìm thấy tệp đính kèm này.";
@@ -34,7 +38,8 @@ export async function findAttachmentFile(
   ctx: Pick<AppContext, "db" | "now" | "config">,
   input: FindAttachmentFileInput,
 ): Promise<AttachmentFile> {
-  const attachment = await ctx.db.attachment.findFirst({ where: { id: input.attachmentId, tipId: input.tipId } });
+  // A file about who the reporter is is never served as evidence (404), nor evidence as identity.
+  const attachment = await ctx.db.attachment.findFirst({ where: { id: input.attachmentId, tipId: input.tipId, identityStep: input.identity ? { not: null } : null } });
   if (!attachment || attachment.status !== "stored" || !attachment.storageKey) throw new AppError("not_found", GONE);
 
   const root = path.resolve(ctx.config.mediaDir);
@@ -45,7 +50,7 @@ export async function findAttachmentFile(
 
   await recordAudit(ctx, {
     officerId: input.officerId,
-    action: "attachment.read",
+    action: input.identity ? "tip.identity_file" : "attachment.read",
     targetType: "attachment",
     targetId: attachment.id,
     data: { tipId: input.tipId },

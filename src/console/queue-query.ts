@@ -39,7 +39,8 @@ const REFERENCE_SHAPE = new RegExp(`^\\s*${REFERENCE_PREFIX}[\\s-]*[a-z0-9]{5,8}
 /** Attachments per tip id, for one page of tips (ids without attachments are absent: use `?? 0`). */
 export async function countAttachments(db: Db | Tx, tipIds: string[]): Promise<Map<string, number>> {
   if (tipIds.length === 0) return new Map();
-  const rows = await db.attachment.groupBy({ by: ["tipId"], where: { tipId: { in: tipIds } }, _count: { _all: true } });
+  // Files about who the reporter is (Attachment.identityStep) are not evidence: never counted, never listed.
+  const rows = await db.attachment.groupBy({ by: ["tipId"], where: { tipId: { in: tipIds }, identityStep: null }, _count: { _all: true } });
   return new Map(rows.flatMap((r) => (r.tipId ? [[r.tipId, r._count._all] as const] : [])));
 }
 

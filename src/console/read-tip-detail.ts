@@ -81,7 +81,8 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channe
       contactId: true,
       createdAt: true,
       updatedAt: true,
-      attachments: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      // Evidence only: files about who the reporter is (identityStep) open only through the reveal.
+      attachments: { where: { identityStep: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       messages: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       notes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
@@ -110,6 +111,10 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channe
         ),
       )
     : new Map<string, { status: string; deliveredAt: Date | null }>();
+  // Which identity questions were answered with a file (never the file): the console says "listen with the reveal".
+  const identityFiles = tip.anonymous
+    ? []
+    : await ctx.db.attachment.findMany({ where: { tipId: tip.id, identityStep: { not: null } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { identityStep: true, kind: true } });
   const act = canActOnTip(input.officer, input.tip);
   const open = isOpenStatus(tip.status);
   const replyWindow = await replyWindowOf(ctx, tip);
@@ -155,7 +160,8 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channe
     updatedAt: tip.updatedAt.toISOString(),
     reporter: {
       anonymous: tip.anonymous,
-      identityAvailable: Boolean(tip.reporterNameEnc || tip.reporterPhoneEnc) && canRevealIdentity(input.officer, input.tip),
+      identityAvailable: Boolean(tip.reporterNameEnc || tip.reporterPhoneEnc || identityFiles.length) && canRevealIdentity(input.officer, input.tip),
+      identityFiles: identityFiles.map((f) => ({ step: f.identityStep ?? "", kind: f.kind })),
     },
     replyWindow,
     allowed: {
@@ -167,7 +173,7 @@ export async function readTipDetail(ctx: Pick<AppContext, "db" | "now" | "channe
       merge: act && tip.status !== "duplicate",
       route: canRouteTip(input.officer, input.tip) && open,
       extend: act && open,
-      reveal: Boolean(tip.reporterNameEnc || tip.reporterPhoneEnc) && canRevealIdentity(input.officer, input.tip),
+      reveal: Boolean(tip.reporterNameEnc || tip.reporterPhoneEnc || identityFiles.length) && canRevealIdentity(input.officer, input.tip),
     },
     next: act && isTipStatus(tip.status)
       ? TRANSITIONS[tip.status].map((value) => {

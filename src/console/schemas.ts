@@ -216,6 +216,9 @@ export const tipDetail = z
       .object({
         anonymous: z.boolean(),
         identityAvailable: z.boolean().meta({ description: "Tin có tên người báo và tài khoản này được xem (bấm, có ghi nhật ký)" }),
+        identityFiles: z
+          .array(z.object({ step: z.string(), kind: z.string() }))
+          .meta({ description: "Người báo đọc họ tên, số điện thoại bằng tin nhắn thoại (hoặc gửi tệp khi được hỏi danh tính): câu hỏi và loại tệp, không có nội dung; nghe bằng POST /api/tips/{id}/identity" }),
       })
       .meta({ description: "Danh tính người báo tin không bao giờ có ở đây; xem bằng POST /api/tips/{id}/identity." }),
     replyWindow: z

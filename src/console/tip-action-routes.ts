@@ -73,7 +73,23 @@ const duplicateList = z
     ),
   })
   .meta({ id: "DuplicateSuggestions" });
-const identityView = z.object({ name: z.string().nullable(), phone: z.string().nullable() }).meta({ id: "ReporterIdentity" });
+const identityView = z
+  .object({
+    name: z.string().nullable(),
+    phone: z.string().nullable(),
+    files: z
+      .array(
+        z.object({
+          id: z.string(),
+          step: z.string().meta({ description: "Câu hỏi tệp trả lời: name (họ tên), phone (số điện thoại), identity (giữ kín tên hay không)" }),
+          kind: z.string(),
+          mime: z.string().nullable(),
+          url: z.string().meta({ description: "GET /api/tips/{id}/identity/files/{attachmentId}, ghi nhật ký mỗi lần mở" }),
+        }),
+      )
+      .meta({ description: "Tệp người báo tin gửi khi được hỏi danh tính (đọc họ tên, số điện thoại bằng tin nhắn thoại)" }),
+  })
+  .meta({ id: "ReporterIdentity" });
 
 const ACT_ERRORS = ["validation_failed", "bad_request", "unsupported_media_type", "unauthorized", "forbidden", "csrf_failed", "not_found", "conflict", "stale"] as const;
 const READ_ONLY = "Tài khoản của bạn chỉ được xem, không được xử lý tin báo.";
@@ -224,7 +240,7 @@ export const tipActionRoutes: ApiRoute[] = [
       "Mỗi lần xem được ghi vào diễn biến và nhật ký (tip.identity_reveal).",
     auth: true,
     params: tipParams,
-    response: { status: 200, description: "Tên và số điện thoại người báo tin đã để lại", schema: identityView },
+    response: { status: 200, description: "Tên, số điện thoại và tệp danh tính người báo tin đã để lại", schema: identityView },
     errors: ["unauthorized", "forbidden", "csrf_failed", "not_found"],
     async run({ ctx, req, auth, params }) {
       const tip = await findTip(ctx, params.id);

@@ -1,8 +1,9 @@
-/** The tip queue, one tip's file, its evidence, and its printing. */
+/** The tip queue, one tip's file, its evidence (and the reporter's identity files), and its printing. */
+import type { Response } from "express";
 import { z } from "zod";
 import { AppError } from "../http/errors.ts";
 import { recordAudit } from "../officers/record-audit.ts";
-import { findAttachmentFile } from "./find-attachment-file.ts";
+import { findAttachmentFile, type AttachmentFile } from "./find-attachment-file.ts";
 import { findTip, TIP_NOT_FOUND, type TipRef } from "./find-tip.ts";
 import { listTips } from "./list-tips.ts";
 import { canListTips, canRevealIdentity, canRouteTip, canViewTip, visibleTipsWhere } from "./permissions.ts";
@@ -26,6 +27,18 @@ const printed = z.object({ printedAt: z.string().meta({ format: "date-time" }) }
 export function permitTip(officer: SignedInOfficer, tip: TipRef): void {
   if (!canListTips(officer)) throw new AppError("forbidden", NO_TIPS);
   if (!canViewTip(officer, tip)) throw new AppError("not_found", TIP_NOT_FOUND);
+}
+
+/** Sends a stored file of a tip: its own type, never run as a page, never cached (ranges for seeking audio and video). */
+async function sendTipFile(res: Response, file: AttachmentFile): Promise<void> {
+  res.setHeader("Content-Type", file.mime);
+  res.setHeader("Content-Disposition", file.disposition);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox");
+  res.setHeader("Cache-Control", "private, no-store");
+  await new Promise<void>((resolve, reject) =>
+    res.sendFile(file.path, { dotfiles: "allow", cacheControl: false, lastModified: false }, (err) => (err && !res.headersSent ? reject(err) : resolve())),
+  );
 }
 
 export const tipRoutes: ApiRoute[] = [
@@ -92,16 +105,29 @@ export const tipRoutes: ApiRoute[] = [
         officerId: auth.officer.id,
         ip: req.ip,
       });
-      res.setHeader("Content-Type", file.mime);
-      res.setHeader("Content-Disposition", file.disposition);
-      res.setHeader("X-Content-Type-Options", "nosniff");
-      res.setHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox");
-      res.setHeader("Cache-Control", "private, no-store");
-      await new Promise<void>((resolve, reject) =>
-        res.sendFile(file.path, { dotfiles: "allow", cacheControl: false, lastModified: false }, (err) =>
-          err && !res.headersSent ? reject(err) : resolve(),
-        ),
-      );
+      await sendTipFile(res, file);
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/tips/:id/identity/files/:attachmentId",
+    tag: "tips",
+    summary: "Nghe, xem tệp danh tính người báo tin",
+    description:
+      "Tệp người báo tin gửi khi được hỏi danh tính (đọc họ tên, số điện thoại bằng tin nhắn thoại): không nằm trong tệp đính kèm của tin. " +
+      "Đường dẫn chỉ có trong kết quả của POST /api/tips/{id}/identity. Chỉ người được xem danh tính (trực ban tỉnh, cán bộ thụ lý của đơn vị), " +
+      "tin ẩn danh thì không bao giờ. Mỗi lần mở đều được ghi nhật ký (tip.identity_file).",
+    auth: true,
+    params: attachmentParams,
+    response: { status: 200, description: "Nội dung tệp", mediaType: "application/octet-stream" },
+    errors: ["unauthorized", "forbidden", "not_found"],
+    async run({ ctx, req, res, auth, params }) {
+      const tip = await findTip(ctx, params.id);
+      permitTip(auth.officer, tip);
+      if (tip.anonymous) throw new AppError("forbidden", "Người báo tin chọn ẩn danh: danh tính không được hiển thị.");
+      if (!canRevealIdentity(auth.officer, tip)) throw new AppError("forbidden", "Tài khoản của bạn không được xem danh tính người báo tin.");
+      const file = await findAttachmentFile(ctx, { tipId: tip.id, attachmentId: params.attachmentId, officerId: auth.officer.id, ip: req.ip, identity: true });
+      await sendTipFile(res, file);
     },
   }),
   defineRoute({

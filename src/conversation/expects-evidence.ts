@@ -1,6 +1,7 @@
 /**
- * When a resident may send a file: any step of a report before its confirmation (kept as evidence),
- * a voice message at the main menu (it starts a report), and an opened tip (follow-up). Nowhere else. The flows, the
+ * When a resident may send a file: any step of a report, its confirmation included (kept as evidence; a voice
+ * message answers the step: report.ts, `answeredByVoice`), a voice message at the main menu (it starts a report),
+ * and an opened tip (follow-up). Nowhere else. The flows, the
  * inbox (which downloads nothing else) and the web chat upload route (409 otherwise) all ask here,
  * so a file is never stored for a step that would drop it.
  *
@@ -16,8 +17,8 @@ export type EvidenceExpected = "any" | "voice" | null;
 export function expectsEvidence(session: Pick<Session, "flow" | "step" | "data"> | null | undefined): EvidenceExpected {
   // No conversation open: a voice message starts a report (see the main menu).
   if (!session) return "voice";
-  // A report takes files at any step (kept as evidence); at the menu a voice message starts one.
-  if (session.flow === "report" && session.step !== "confirm") return "any";
+  // A report takes files at any step (kept as evidence; a voice message answers the step); at the menu a voice message starts one.
+  if (session.flow === "report") return "any";
   if (session.flow === "menu" && session.step === "main") return "voice";
   if (session.flow === "followUp" && session.step === "open" && typeof session.data.tipId === "string") return "any";
   return null;

@@ -111,6 +111,7 @@ export const AUDIT_SENTENCES = {
   "tip.search": (e) => `tìm tin báo với từ khóa ${quoted(text(e.data.q))}`,
   "tip.print": (e, n) => `in hồ sơ ${tipOf(e, n)}${e.data.withIdentity ? " (có danh tính người báo tin)" : ""}`,
   "tip.identity_reveal": (e, n) => `xem danh tính người báo ${tipOf(e, n)}`,
+  "tip.identity_file": (e, n) => `nghe, xem tệp danh tính người báo ${tipOf(e, n)}`,
   "tip.claimed": (e, n) => `nhận xử lý ${tipOf(e, n)}`,
   "tip.assigned": (e, n) => `giao ${tipOf(e, n)} cho ${e.data.assignee ? officerOf(text(e.data.assignee), n) : "cán bộ khác"}`,
   "tip.status_changed": (e, n) => `đổi trạng thái ${tipOf(e, n)}${statusOf(e.data.to) ? ` sang ${quoted(statusOf(e.data.to))}` : ""}`,

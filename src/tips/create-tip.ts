@@ -19,6 +19,19 @@ export interface TipDraft {
   description: string;
   voice: boolean;
   attachmentIds: string[];
+  /**
+   * Steps the resident answered by a voice message (issue 14), each with its clip (one of attachmentIds): kept in the
+   * timeline's "created" event so an officer knows which clip answers what.
+   */
+  voiceAnswers?: { step: string; attachmentId: string }[];
+  /**
+   * Files sent at the steps about who the reporter is (a name or phone read aloud): linked to the tip marked with
+   * their step (Attachment.identityStep), so they stay out of the evidence and open only with the audited reveal.
+   * Only for a named tip: an anonymous tip is filed without them.
+   */
+  identityFiles?: { step: string; attachmentId: string }[];
+  /** `placeText` only says the place was given by voice: routing reads no place from it. */
+  placeSpoken?: boolean;
   latitude?: number;
   longitude?: number;
   communeCode?: string;
@@ -103,7 +116,12 @@ export async function createTip(turn: Turn, draft: TipDraft) {
               type: "created",
               actor: "resident",
               createdAt: now,
-              data: JSON.stringify({ channel: turn.message.channel, urgent: draft.urgent, attachments: draft.attachmentIds.length }),
+              data: JSON.stringify({
+                channel: turn.message.channel,
+                urgent: draft.urgent,
+                attachments: draft.attachmentIds.length,
+                ...(draft.voiceAnswers?.length ? { voiceAnswers: draft.voiceAnswers } : {}),
+              }),
             },
           },
         },
@@ -111,6 +129,11 @@ export async function createTip(turn: Turn, draft: TipDraft) {
       turn.filed.push(tip.id);
       if (draft.attachmentIds.length > 0) {
         await tx.attachment.updateMany({ where: { id: { in: draft.attachmentIds }, contactId: turn.contact.id }, data: { tipId: tip.id } });
+      }
+      if (!draft.anonymous) {
+        for (const file of draft.identityFiles ?? []) {
+          await tx.attachment.updateMany({ where: { id: file.attachmentId, contactId: turn.contact.id }, data: { tipId: tip.id, identityStep: file.step } });
+        }
       }
       // The draft's file quota ends with the draft: the next report starts with its whole quota.
       await tx.rateLimit.deleteMany({ where: { key: { in: reportQuotaKeys(app, turn.contact.id) } } });
@@ -122,7 +145,7 @@ export async function createTip(turn: Turn, draft: TipDraft) {
           ...(draft.communeSource ? { communeSource: draft.communeSource } : {}),
           ...(draft.adminDataVersion ? { version: draft.adminDataVersion } : {}),
           ...(draft.latitude !== undefined && draft.longitude !== undefined ? { latitude: draft.latitude, longitude: draft.longitude } : {}),
-          ...(draft.placeText ? { placeText: draft.placeText } : {}),
+          ...(draft.placeText && !draft.placeSpoken ? { placeText: draft.placeText } : {}),
           ...(draft.rejectedCodes?.length ? { rejectedCodes: draft.rejectedCodes } : {}),
         },
         // One millisecond later, so the timeline always reads created → routed.

@@ -129,6 +129,8 @@ const CASES: Record<string, RouteCase> = {
   "POST /tips/:id/notes": { expect: tipOfUnitB("admin", "duty"), body: () => ({ body: "Ghi chú nội bộ: đã liên hệ trưởng thôn." }) },
   // The administrator runs accounts, not cases: only the duty desk opens a reporter's identity here.
   "POST /tips/:id/identity": { expect: tipOfUnitB("duty") },
+  // A name read aloud by the reporter: the same rule as the reveal (never the administrator, never another unit).
+  "GET /tips/:id/identity/files/:attachmentId": { expect: tipOfUnitB("duty") },
   // questions and the knowledge base
   "GET /questions": { expect: signedIn },
   "POST /questions/:id/answer": { expect: { ...signedIn, viewerA: 403, translator: 403 }, body: () => ({ answer: "Bạn đến công an xã mang theo căn cước." }) },
@@ -274,6 +276,7 @@ class World {
   tip = once(() => namedTipOfUnitB());
   otherTip = once(() => namedTipOfUnitB());
   attachment = once(async () => addAttachment((await this.tip()).id));
+  identityFile = once(async () => addAttachment((await this.tip()).id, "name"));
   question = once(() => addQuestion());
   campaign = once((route: ApiRoute) => addCampaign(route));
   quizQuestion = once(() => addQuizQuestion());
@@ -283,7 +286,7 @@ class World {
   async param(route: ApiRoute, name: string): Promise<string> {
     if (route.path.startsWith("/tips/:id")) {
       if (name === "id") return (await this.tip()).id;
-      if (name === "attachmentId") return (await this.attachment()).id;
+      if (name === "attachmentId") return (await (route.path.includes("/identity/") ? this.identityFile() : this.attachment())).id;
     }
     if (route.path.startsWith("/questions/:id") && name === "id") return (await this.question()).id;
     if (route.path.startsWith("/faq/:id") && name === "id") return faqToChange;
@@ -320,7 +323,7 @@ async function namedTipOfUnitB() {
   return tip;
 }
 
-async function addAttachment(tipId: string) {
+async function addAttachment(tipId: string, identityStep?: string) {
   const bytes = Buffer.from("anh chup hien truong");
   const storageKey = `${tipId}/anh-${seq()}.jpg`;
   const file = path.join(api.ctx.config.mediaDir, storageKey);
@@ -336,6 +339,7 @@ async function addAttachment(tipId: string) {
       sha256: createHash("sha256").update(bytes).digest("hex"),
       storageKey,
       status: "stored",
+      identityStep: identityStep ?? null,
     },
   });
 }

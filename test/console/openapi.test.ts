@@ -85,6 +85,7 @@ describe("the OpenAPI document", () => {
         "POST /api/tips/{id}/messages",
         "POST /api/tips/{id}/notes",
         "POST /api/tips/{id}/identity",
+        "GET /api/tips/{id}/identity/files/{attachmentId}",
         "POST /api/tips/{id}/print",
         "GET /api/campaigns",
         "POST /api/campaigns",

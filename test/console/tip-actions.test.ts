@@ -330,10 +330,10 @@ describe("writing to the reporter", () => {
 describe("a named reporter's identity", () => {
   it("opens only on an explicit, audited request by a role allowed to see it", async () => {
     const tip = await insertTip(api.ctx, { unitId: "CAX-BATO", description: "Tôi xin để lại tên", anonymous: false, reporterName: "Đinh Thị Hoa", reporterPhone: "0905123456" });
-    expect((await getTip(lan, tip.id)).reporter).toEqual({ anonymous: false, identityAvailable: true });
+    expect((await getTip(lan, tip.id)).reporter).toEqual({ anonymous: false, identityAvailable: true, identityFiles: [] });
     const res = await act(lan, tip.id, "identity");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ name: "Đinh Thị Hoa", phone: "0905123456" });
+    expect(await res.json()).toEqual({ name: "Đinh Thị Hoa", phone: "0905123456", files: [] });
     expect(await api.ctx.db.auditLog.count({ where: { action: "tip.identity_reveal", targetId: tip.id, officerId: lanId } })).toBe(1);
     expect((await getTip(duty, tip.id)).events.at(-1)).toMatchObject({ type: "identity_revealed", data: { by: "Cán bộ lan" } });
     for (const who of [viewer, admin]) {
@@ -345,7 +345,7 @@ describe("a named reporter's identity", () => {
 
   it("never opens an anonymous tip's reporter", async () => {
     const tip = await baTipWithReporter();
-    expect((await getTip(duty, tip.id)).reporter).toEqual({ anonymous: true, identityAvailable: false });
+    expect((await getTip(duty, tip.id)).reporter).toEqual({ anonymous: true, identityAvailable: false, identityFiles: [] });
     const res = await act(duty, tip.id, "identity");
     expect(res.status).toBe(403);
     expect((await res.json()).error.message).toContain("ẩn danh");

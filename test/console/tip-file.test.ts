@@ -165,7 +165,7 @@ describe("one tip's file", () => {
     const text = await res.text();
     expect(res.status).toBe(200);
     // The file only says a name exists and that this officer may open it (an explicit, audited POST).
-    expect(JSON.parse(text).reporter).toEqual({ anonymous: false, identityAvailable: true });
+    expect(JSON.parse(text).reporter).toEqual({ anonymous: false, identityAvailable: true, identityFiles: [] });
     for (const secret of [name, phone, "777001", contact.id, tip.reporterNameEnc!, tip.reporterPhoneEnc!, tip.secretHash, tip.sourceKey]) {
       expect(text).not.toContain(secret);
     }

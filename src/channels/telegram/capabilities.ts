@@ -17,6 +17,8 @@ export const telegramCapabilities: Readonly<ChannelCapabilities> = Object.freeze
   // Campaigns share the bot's ~30/s (TELEGRAM_BROADCAST_RATE raises it for paid broadcasts); no window, no quiet hours.
   bulk: Object.freeze({ perSecond: 30, needsWindow: false }),
   sendsAudio: true,
+  // A voice note that Telegram refuses fails the whole message (retried), so a clip may go without its text.
+  sendsClipAlone: true,
   requestsLocation: true,
   requestsContact: true,
 });

@@ -20,6 +20,8 @@ export const webchatCapabilities: ChannelCapabilities = {
   // A campaign message is written to the visitor's chat history and read the next time they open it.
   bulk: { perSecond: 500, needsWindow: false },
   sendsAudio: true,
+  // The page shows the player with the message itself (only reviewed clips are served).
+  sendsClipAlone: true,
   // The page puts a "Gửi vị trí" button under the question (the browser's geolocation, with a typed fallback).
   requestsLocation: true,
   // A web page has no verified number to share, as Telegram's contact button does: a form would only be typing the

@@ -30,6 +30,9 @@ export const zaloCapabilities: Readonly<ChannelCapabilities> = Object.freeze({
   bulk: Object.freeze({ perSecond: 30, needsWindow: true, quietHours: Object.freeze({ from: 22, to: 6 }), reportsReceipts: true }),
   // Recorded prompts go as a file attachment before the text (see plan.ts); a clip Zalo refuses is skipped.
   sendsAudio: true,
+  // Zalo may refuse a clip (its upload takes documents; the link needs PUBLIC_URL) and the message goes on without
+  // it: the text always follows, or a resident could be sent nothing at all.
+  sendsClipAlone: false,
   // Zalo has no "share location" or "share phone" button: residents type the place or the number.
   requestsLocation: false,
   requestsContact: false,

@@ -61,7 +61,8 @@ async function handleMain(turn: Turn, session: Session): Promise<Transition<"men
   // A voice message first (the way Hre and Co speakers are invited to report): the story is the recording.
   if (c.type === "media") {
     if (turn.media?.status !== "stored" || (c.media.kind !== "voice" && c.media.kind !== "audio")) return undefined;
-    const started = await reportFrom(turn, c.caption ?? "", { voice: true, attachmentIds: [turn.media.attachmentId] });
+    const attachmentId = turn.media.attachmentId;
+    const started = await reportFrom(turn, c.caption ?? "", { voice: true, attachmentIds: [attachmentId], voiceAnswers: [{ step: "description", attachmentId }] });
     return { ...started, say: [say(turn, "report.voiceReceived")] };
   }
   const text = textOf(turn);

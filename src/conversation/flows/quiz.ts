@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { OutboundMessage } from "../../channels/types.ts";
 import type { Session, Transition, Turn } from "../types.ts";
 import { defineFlow, flowData } from "../define-flow.ts";
-import { buttons, say, textOf } from "../prompt.ts";
+import { buttons, isVoiceMessage, say, textOf } from "../prompt.ts";
 import { SOURCE_LANGUAGE } from "../../i18n/index.ts";
 import { communePickPrompt, CommuneCandidate, folded, readCommunePick, readTypedCommune, saysOneOf } from "../commune-pick.ts";
 import { approvedQuestionIds, quizQuestion, textIn } from "../../quiz/quiz-store.ts";
@@ -215,7 +215,8 @@ export const quizFlow = defineFlow({
       prompt: (turn) => say(turn, "quiz.askCommune", {}, { buttons: buttons(turn, [SKIP, { payload: "nav:menu", labelKey: "nav.menu" }]) }),
       async handle(turn, session) {
         const c = turn.message.content;
-        if (c.type === "button" && c.payload === SKIP.payload) return communeChosen(turn, session, null);
+        // A voice message (the way Hre and Co speakers answer) counts as "Bỏ qua": nobody listens to quiz answers.
+        if ((c.type === "button" && c.payload === SKIP.payload) || isVoiceMessage(turn)) return communeChosen(turn, session, null);
         const text = textOf(turn)?.trim();
         if (text && saysOneOf(turn, "nav.skip", text)) return communeChosen(turn, session, null);
         if (text && saysOneOf(turn, "quiz.stopWords", text)) return { to: MENU };
@@ -225,6 +226,7 @@ export const quizFlow = defineFlow({
     communePick: {
       prompt: (turn, session) => communePickPrompt(turn, data(session).candidates ?? [], COMMUNE_PREFIX, { confirm: "quiz.communeConfirm", choose: "quiz.communeChoose" }),
       async handle(turn, session) {
+        if (isVoiceMessage(turn)) return communeChosen(turn, session, null);
         const answer = readCommunePick(turn, data(session).candidates ?? [], COMMUNE_PREFIX);
         if (!answer) return undefined;
         if ("none" in answer) return { set: { candidates: undefined }, to: "commune" };

@@ -4,13 +4,17 @@
  * what was understood is proposed back for one tap ("Báo về Ma túy, ở Xã Ba Tơ, đúng không?"),
  * and only what is still missing is asked, in this order: kind → what happened → evidence →
  * where → when → anonymous or named → confirm → receipt (`nextStep`).
+ *
+ * Voice first (issue 14): every step also takes a voice message as its answer (`answeredByVoice`), so a Hre or Co
+ * speaker who does not write never has to type. The clip is kept with the tip, the step is recorded as answered by
+ * voice (the summary and the officer's view say "(trả lời bằng tin nhắn thoại)") and the report moves on.
  */
 import { z } from "zod";
 import type { OutboundMessage } from "../../channels/types.ts";
 import type { Session, Step, Transition, Turn } from "../types.ts";
 import { defineFlow, flowData } from "../define-flow.ts";
 import { rejectionKey } from "./media-rejection.ts";
-import { buttons, pickChoice, say, textOf, type Choice } from "../prompt.ts";
+import { buttons, pickChoice, say, textOf, voiceRecording, type Choice } from "../prompt.ts";
 import { emergencyMessage } from "./emergency.ts";
 import { createTip, TIP_CATEGORIES } from "../../tips/create-tip.ts";
 import { locatePin, type CommuneCandidate } from "../../units/find-communes.ts";
@@ -20,9 +24,11 @@ import { describeTimeRange, parseTimeRange, rangeOfChoice, type WhenChoice } fro
 import { readFacts, type Candidate } from "../read-facts.ts";
 import { classifyFreeText, explainFreeText } from "../../faq/index.ts";
 import { answerAside } from "../answer-aside.ts";
+import { SOURCE_LANGUAGE } from "../../i18n/index.ts";
 
 export const DESCRIPTION_MAX = 4000;
-type ReportStep = "category" | "description" | "facts" | "fix" | "evidence" | "location" | "commune" | "when" | "identity" | "name" | "phone" | "confirm";
+const REPORT_STEPS = ["category", "description", "facts", "fix", "evidence", "location", "commune", "when", "identity", "name", "phone", "confirm"] as const;
+type ReportStep = (typeof REPORT_STEPS)[number];
 
 const NAV: Choice[] = [
   { payload: "nav:back", labelKey: "nav.back" },
@@ -54,8 +60,16 @@ const RangeData = z.strictObject({ from: z.string(), to: z.string() });
 const ReportData = flowData({
   category: z.enum(TIP_CATEGORIES).optional(),
   description: z.string().optional(),
+  /** The story was told by voice (at the menu or at the "what happened" step). */
   voice: z.boolean().optional(),
+  /** Steps answered by a voice message, each with its clip (among attachmentIds or identityFiles), in the order they came. */
+  voiceAnswers: z.array(z.strictObject({ step: z.enum(REPORT_STEPS), attachmentId: z.string() })).optional(),
   attachmentIds: z.array(z.string()).optional(),
+  /**
+   * Files sent at the steps about who the reporter is (a name or a phone read aloud, a photo of a card): part of the
+   * identity, never evidence. Kept with a named tip behind the audited reveal; left off an anonymous one.
+   */
+  identityFiles: z.array(z.strictObject({ step: z.enum(["identity", "name", "phone"]), attachmentId: z.string() })).optional(),
   /** Files refused (too large, unreadable): kept on the tip so officers know they were sent. */
   refusedIds: z.array(z.string()).optional(),
   /** The evidence step was answered (files sent, "Xong" or "Bỏ qua"). */
@@ -103,6 +117,11 @@ const ReportData = flowData({
 type Data = z.output<typeof ReportData>;
 type Proposal = NonNullable<Data["proposal"]>;
 
+/** The steps about who the reporter is: what is sent there identifies them (see identityFiles). */
+const IDENTITY_STEPS = ["identity", "name", "phone"] as const;
+type IdentityStep = (typeof IDENTITY_STEPS)[number];
+const isIdentityStep = (step: ReportStep): step is IdentityStep => (IDENTITY_STEPS as readonly string[]).includes(step);
+
 const data = (s: Session) => s.data as Data;
 
 const withNav = (turn: Turn, choices: Choice[], perRow = 2) => [...buttons(turn, choices, perRow), ...buttons(turn, NAV)];
@@ -117,10 +136,13 @@ export function nextStep(d: Data): ReportStep {
   if (!d.placeDone) return "location";
   if (!d.when) return "when";
   if (d.anonymous === undefined) return "identity";
-  if (d.anonymous === false && !d.name) return "name";
-  if (d.anonymous === false && !d.phone) return "phone";
+  if (d.anonymous === false && !d.name && !byVoice(d, "name")) return "name";
+  if (d.anonymous === false && !d.phone && !byVoice(d, "phone")) return "phone";
   return "confirm";
 }
+
+/** Whether the resident answered this step by a voice message (the last answer counts: "back" and a typed answer clear it). */
+export const byVoice = (d: Pick<Data, "voiceAnswers">, step: ReportStep): boolean => Boolean(d.voiceAnswers?.some((a) => a.step === step));
 
 /** Saves `set` and moves to whatever is missing next (undefined in `set` clears a key). */
 function onward(session: Session, set: Partial<Data>, say: OutboundMessage[] = []): Transition<"report"> {
@@ -186,6 +208,8 @@ async function anyStep(turn: Turn, session: Session, step: ReportStep): Promise<
   if (c.type === "media" && step !== "description" && step !== "evidence") {
     const media = mediaReply(turn, session);
     if (!media.stored) return { set: media.set, say: media.say, stay: true };
+    // Sent while asked who they are (a photo of a card, a screenshot of a number): kept with the identity, not as evidence.
+    if (isIdentityStep(step)) return { ...onward(session, { identityFiles: [...(d.identityFiles ?? []), { step, attachmentId: media.stored }], ...urgency(turn, d) }, [say(turn, "report.fileKeptAside")]), to: step };
     const caption = textOf(turn);
     const set: Partial<Data> = { attachmentIds: [...(d.attachmentIds ?? []), media.stored], ...(caption ? { description: appended(d, caption) } : {}), ...urgency(turn, d) };
     return { ...onward(session, set, [say(turn, "report.fileKeptAside")]), to: step };
@@ -208,14 +232,75 @@ async function takePin(turn: Turn, session: Session, latitude: number, longitude
   return onward(session, set, [say(turn, place.status === "outside" ? "report.pinOutside" : "report.locationPin")]);
 }
 
-/** Wraps a step: files and pins are taken at any step before the step looks at the message. */
+/** Wraps a step: a voice message answers it; other files and pins are taken at any step before the step looks at the message. */
 function step(name: ReportStep, s: Step<"report", Data>): Step<"report", Data> {
   return {
     prompt: s.prompt,
     async handle(turn, session) {
-      return (await anyStep(turn, session, name)) ?? s.handle(turn, session);
+      const clip = voiceRecording(turn);
+      if (clip) return answeredByVoice(turn, session, name, clip);
+      const handled = (await anyStep(turn, session, name)) ?? (await s.handle(turn, session));
+      // Answered again in another way (after "back"): that answer replaces the voice one (on top of what the step set).
+      if (handled?.to === undefined || !byVoice(data(session), name)) return handled;
+      const set = handled.set as Partial<Data> | undefined;
+      const current = set && "voiceAnswers" in set ? set.voiceAnswers : data(session).voiceAnswers;
+      return { ...handled, set: { ...handled.set, voiceAnswers: withoutStep({ voiceAnswers: current }, name) } };
     },
   };
+}
+
+const withoutStep = (d: Pick<Data, "voiceAnswers">, step: ReportStep) => {
+  const kept = (d.voiceAnswers ?? []).filter((a) => a.step !== step);
+  return kept.length ? kept : undefined;
+};
+
+/**
+ * A voice message as the answer to a step: the clip goes with the tip, the step is marked as answered by voice, and
+ * the report moves on to what is still missing. Where a step offers a choice, the choice that claims nothing is
+ * taken, so an officer listening to the clip decides: the kind is "other", the place and the time are "in the
+ * recording", a commune offered from a pin or words stays unconfirmed (the pin or the words are kept), and identity
+ * stays anonymous (a name is given only by tapping "named": nobody is named by a recording we cannot read). At the
+ * confirmation the clip is added and the report is sent only by the "Gửi" button.
+ *
+ * A clip at a step about who the reporter is (identity, name, phone) is the reporter's identity, not evidence: it goes
+ * to identityFiles (heard by an officer only through the audited reveal), its caption never joins the story, and at
+ * the identity step, where it makes the report anonymous, it is not kept with the tip at all.
+ */
+function answeredByVoice(turn: Turn, session: Session, name: ReportStep, attachmentId: string): Transition<"report"> {
+  const d = data(session);
+  const caption = textOf(turn);
+  const voiceAnswers = [...(withoutStep(d, name) ?? []), { step: name, attachmentId }];
+  const base: Partial<Data> = isIdentityStep(name)
+    ? { identityFiles: [...(d.identityFiles ?? []), { step: name, attachmentId }], voiceAnswers, ...urgency(turn, d) }
+    : {
+        attachmentIds: [...(d.attachmentIds ?? []), attachmentId],
+        voiceAnswers,
+        ...(caption ? { description: appended(d, caption) } : {}),
+        ...urgency(turn, d),
+      };
+  const received = [say(turn, "report.voiceReceived")];
+  const answer: Record<ReportStep, Partial<Data>> = {
+    category: { category: "other", ...(d.proposal ? { proposal: { ...d.proposal, category: undefined } } : {}) },
+    description: { voice: true },
+    // What was read from their words is not confirmed: it is dropped, and what is missing is asked (by voice too).
+    facts: { proposal: undefined },
+    fix: { proposal: undefined },
+    evidence: { evidenceDone: true },
+    location: { ...NO_PLACE, placeDone: true },
+    commune:
+      d.candidateSource === "pin" && d.pin
+        ? { ...NO_PLACE, latitude: d.pin.latitude, longitude: d.pin.longitude, placeDone: true }
+        : { ...NO_PLACE, placeText: d.typedPlace, placeDone: true },
+    when: { when: "text", occurredText: undefined, occurred: undefined },
+    identity: { ...ANONYMOUS, voiceAnswers: withoutIdentity(d) },
+    name: { name: undefined },
+    phone: { phone: undefined },
+    confirm: {},
+  };
+  const set = { ...base, ...answer[name] };
+  // An empty proposal is no proposal.
+  if (set.proposal && !Object.values(set.proposal).some(Boolean)) set.proposal = undefined;
+  return onward(session, set, received);
 }
 
 const category = step("category", {
@@ -243,8 +328,7 @@ const description = step("description", {
       const media = mediaReply(turn, session);
       if (!media.stored) return { set: media.set, say: media.say, stay: true };
       const ids = [...(d.attachmentIds ?? []), media.stored];
-      if (c.media.kind === "voice" || c.media.kind === "audio") return onward(session, { voice: true, attachmentIds: ids }, [say(turn, "report.voiceReceived")]);
-      // A photo first: kept as evidence, and the story is still asked for.
+      // (A voice message is the story: see answeredByVoice.) A photo first: kept as evidence, and the story is still asked for.
       const caption = textOf(turn);
       if (caption && codePointLength(normalizeText(caption)) >= 5) return onward(session, { attachmentIds: ids, description: appended(d, caption), ...(await absorb(turn, d, caption)) }, [say(turn, "report.fileKeptAside")]);
       return { set: { attachmentIds: ids }, say: [say(turn, "report.fileKeptTellStory")], stay: true };
@@ -537,12 +621,22 @@ const when = step("when", {
   },
 });
 
+/**
+ * Anonymous: nothing about who the reporter is stays in the report, whatever was given before "back" (a typed name,
+ * a name or phone read aloud, a photo of a card): the name and phone steps are never asked, and no such file is filed.
+ */
+const ANONYMOUS: Partial<Data> = { anonymous: true, name: undefined, phone: undefined, identityFiles: undefined };
+const withoutIdentity = (d: Data) => {
+  const kept = (d.voiceAnswers ?? []).filter((a) => !isIdentityStep(a.step));
+  return kept.length ? kept : undefined;
+};
+
 const identity = step("identity", {
   prompt: (turn) => say(turn, "report.identityPrompt", {}, { buttons: withNav(turn, IDENTITY_CHOICES, 1) }),
   handle(turn, session) {
     const choice = pickChoice(turn, IDENTITY_CHOICES);
     if (!choice) return undefined;
-    return choice.payload === "id:anon" ? onward(session, { anonymous: true, name: undefined, phone: undefined }) : onward(session, { anonymous: false });
+    return choice.payload === "id:anon" ? onward(session, { ...ANONYMOUS, voiceAnswers: withoutIdentity(data(session)) }) : onward(session, { anonymous: false });
   },
 });
 
@@ -575,18 +669,38 @@ const phone = step("phone", {
 
 function summary(turn: Turn, d: Data): string {
   const unknown = turn.t("report.summary.unknown");
+  const spoken = turn.t("report.summary.voiceAnswer");
   const range = d.occurred ? describeTimeRange({ from: new Date(d.occurred.from), to: new Date(d.occurred.to) }) : undefined;
-  const whenText = d.when === "text" ? (range ?? d.occurredText) : d.when === "earlier" ? turn.t("report.when.earlier") : (range ?? (d.when ? turn.t(`report.when.${d.when}`) : unknown));
+  const whenText = byVoice(d, "when")
+    ? spoken
+    : d.when === "text" ? (range ?? d.occurredText) : d.when === "earlier" ? turn.t("report.when.earlier") : (range ?? (d.when ? turn.t(`report.when.${d.when}`) : unknown));
   const lines = [
-    turn.t("report.summary.category", { value: d.category ? turn.t(`report.categories.${d.category}`) : unknown }),
-    turn.t("report.summary.description", { value: d.description ?? (d.voice ? turn.t("report.summary.voice") : unknown) }),
+    turn.t("report.summary.category", { value: byVoice(d, "category") ? spoken : d.category ? turn.t(`report.categories.${d.category}`) : unknown }),
+    turn.t("report.summary.description", { value: d.description || (d.voice ? turn.t("report.summary.voice") : unknown) }),
   ];
   if (d.attachmentIds?.length) lines.push(turn.t("report.summary.evidence", { count: d.attachmentIds.length }));
-  const place = d.communeName ?? d.placeText ?? (d.latitude !== undefined ? `${d.latitude.toFixed(5)}, ${d.longitude?.toFixed(5)}` : unknown);
+  const pinned = d.latitude !== undefined ? `${d.latitude.toFixed(5)}, ${d.longitude?.toFixed(5)}` : undefined;
+  const place = d.communeName ?? d.placeText ?? pinned ?? (byVoice(d, "location") || byVoice(d, "commune") ? spoken : unknown);
   lines.push(turn.t("report.summary.place", { value: place }));
   lines.push(turn.t("report.summary.when", { value: whenText }));
-  lines.push(d.anonymous === false ? turn.t("report.summary.named", { name: d.name, phone: d.phone }) : turn.t("report.summary.anonymous"));
+  const named = { name: d.name ?? (byVoice(d, "name") ? spoken : unknown), phone: d.phone ?? (byVoice(d, "phone") ? spoken : unknown) };
+  lines.push(d.anonymous === false ? turn.t("report.summary.named", named) : turn.t("report.summary.anonymous"));
   return lines.join("\n");
+}
+
+/**
+ * What officers read for the steps answered by voice, always in Vietnamese (the console's language): the clip with
+ * the tip is the answer.
+ */
+function spokenForOfficers(turn: Turn, d: Data): { placeText?: string; occurredText?: string; name?: string; phone?: string } {
+  const spoken = turn.i18n.t(SOURCE_LANGUAGE, "report.summary.voiceAnswer");
+  const placeSpoken = byVoice(d, "location") && !d.placeText && d.latitude === undefined;
+  return {
+    ...(placeSpoken ? { placeText: spoken } : {}),
+    ...(byVoice(d, "when") ? { occurredText: spoken } : {}),
+    ...(d.anonymous === false && !d.name && byVoice(d, "name") ? { name: spoken } : {}),
+    ...(d.anonymous === false && !d.phone && byVoice(d, "phone") ? { phone: spoken } : {}),
+  };
 }
 
 const confirm = step("confirm", {
@@ -594,25 +708,33 @@ const confirm = step("confirm", {
   async handle(turn, session): Promise<Transition<"report"> | undefined> {
     if (!pickChoice(turn, [SEND])) return undefined;
     const d = data(session);
+    const spoken = spokenForOfficers(turn, d);
+    const named = d.anonymous === false;
+    // An anonymous tip carries nothing about who the reporter is (ANONYMOUS already cleared it; this is the last guard).
+    const voiceAnswers = named ? d.voiceAnswers : withoutIdentity(d);
     const { tip, secret } = await createTip(turn, {
       category: d.category ?? "other",
       description: d.description ?? "",
-      voice: d.voice ?? false,
+      // Any step answered by voice makes it a voice tip: it goes where someone speaks the language.
+      voice: Boolean(d.voice || voiceAnswers?.length),
+      ...(voiceAnswers?.length ? { voiceAnswers } : {}),
       attachmentIds: [...(d.attachmentIds ?? []), ...(d.refusedIds ?? [])],
+      ...(named && d.identityFiles?.length ? { identityFiles: d.identityFiles } : {}),
       latitude: d.latitude,
       longitude: d.longitude,
       communeCode: d.communeCode,
       communeSource: d.communeSource,
       adminDataVersion: d.adminDataVersion,
       rejectedCodes: d.rejectedCodes,
-      placeText: d.placeText,
+      placeText: d.placeText ?? spoken.placeText,
+      ...(spoken.placeText ? { placeSpoken: true } : {}),
       when: d.when,
-      occurredText: d.occurredText,
+      occurredText: d.occurredText ?? spoken.occurredText,
       occurredFrom: d.occurred ? new Date(d.occurred.from) : undefined,
       occurredTo: d.occurred ? new Date(d.occurred.to) : undefined,
       anonymous: d.anonymous !== false,
-      name: d.name,
-      phone: d.phone,
+      name: d.name ?? spoken.name,
+      phone: d.phone ?? spoken.phone,
       urgent: d.urgent ?? false,
       urgentReason: d.urgentReason,
     });

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { OutboundMessage } from "../../channels/types.ts";
 import type { Session, Transition, Turn } from "../types.ts";
 import { defineFlow, flowData } from "../define-flow.ts";
-import { buttons, say, textOf } from "../prompt.ts";
+import { buttons, isVoiceMessage, say, textOf } from "../prompt.ts";
 import { communePickPrompt, CommuneCandidate, readCommunePick, readTypedCommune, saysOneOf } from "../commune-pick.ts";
 import { knownCommune } from "../../quiz/attempts.ts";
 import { communeNamesByCode } from "../../quiz/quiz-results.ts";
@@ -127,7 +127,8 @@ export const subscribeFlow = defineFlow({
       prompt: (turn) => say(turn, "outreach.askCommune", {}, { buttons: buttons(turn, [SKIP]) }),
       async handle(turn) {
         const c = turn.message.content;
-        if (c.type === "button" && c.payload === SKIP.payload) return communeChosen(turn, null);
+        // A voice message (the way Hre and Co speakers answer) counts as "Bỏ qua": nobody listens to it here.
+        if ((c.type === "button" && c.payload === SKIP.payload) || isVoiceMessage(turn)) return communeChosen(turn, null);
         const text = textOf(turn)?.trim();
         if (text && saysOneOf(turn, "nav.skip", text)) return communeChosen(turn, null);
         return text ? communeTyped(turn, text) : undefined;
@@ -136,6 +137,7 @@ export const subscribeFlow = defineFlow({
     communePick: {
       prompt: (turn, session) => communePickPrompt(turn, data(session).candidates ?? [], COMMUNE_PREFIX, { confirm: "outreach.communeConfirm", choose: "outreach.communeChoose" }),
       async handle(turn, session) {
+        if (isVoiceMessage(turn)) return communeChosen(turn, null);
         const answer = readCommunePick(turn, data(session).candidates ?? [], COMMUNE_PREFIX);
         if (!answer) return undefined;
         if ("none" in answer) return { set: { candidates: undefined }, to: "commune" };
