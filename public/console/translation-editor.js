@@ -5,9 +5,9 @@
 // permission; this page explains what it can before the click (your own draft cannot be approved by you).
 
 import { api } from './api.js';
-import { h, clear, errorBox, busy, announce, fmtDateTime } from './dom.js';
+import { h, errorBox, busy, announce, fmtDateTime } from './dom.js';
 import { voiceRecorder } from './voice-recorder.js';
-import { chatPreview, extraVariables, lengthCounter, missingVariables, savedClip, stateBadge, variableChips } from './translation-parts.js';
+import { chatPreview, extraVariables, lengthCounter, missingVariables, put, savedClip, stateBadge, variableChips } from './translation-parts.js';
 
 const STALE = 'Câu này vừa được người khác sửa hoặc duyệt. Trang đã tải lại bản mới nhất bên dưới; xem lại rồi làm tiếp.';
 
@@ -64,7 +64,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
   function render() {
     recorder?.dispose();
     recorder = null;
-    clear(el).append(
+    put(el,
       h('p', { class: 'notice warn tr-stale', role: 'alert', hidden: true }),
       current.sourceChanged ? h('p', { class: 'notice warn' }, 'Câu tiếng Việt đã đổi sau khi bản dịch này được làm. Đọc lại câu tiếng Việt rồi sửa bản dịch cho khớp.') : null,
       textSection(),

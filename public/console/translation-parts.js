@@ -2,8 +2,14 @@
 // Small pieces of the translators' workbench shared by the list and the editor: state names, variables, length
 // counters per channel, the chat bubble preview and the saved clip's player. Data goes in as text only.
 
-import { h } from './dom.js';
+import { h, clear } from './dom.js';
 import { fmtClock } from './voice-recorder.js';
+
+/** Empties `el` and puts `kids` in it (nested lists flattened, null and false left out). */
+export function put(el, ...kids) {
+  clear(el).append(...kids.flat(Infinity).filter((k) => k != null && k !== false));
+  return el;
+}
 
 export const STATES = [
   { value: 'missing', label: 'Chưa dịch' },
@@ -84,9 +90,9 @@ export function savedClip(audio, label) {
 export function chatPreview(entry, buttonLabel, langLabel) {
   const bubble = h('div', { class: 'tr-bubble' });
   const voice = h('div', { class: 'tr-bubble tr-voice-note' });
-  const buttons = (entry.context?.buttonKeys ?? []).map(buttonLabel);
   const fallback = entry.context?.buttons ?? [];
-  const shownButtons = buttons.length ? buttons : fallback;
+  const keys = entry.context?.buttonKeys ?? [];
+  const shownButtons = keys.length ? keys.map((k, i) => buttonLabel(k) || fallback[i] || '') : fallback;
   const note = h('p', { class: 'small muted' });
   const el = h('figure', { class: 'tr-preview' },
     h('figcaption', { class: 'small muted' }, `Người dân chọn ${langLabel} sẽ thấy`),

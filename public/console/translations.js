@@ -7,7 +7,7 @@
 import { api, qs } from './api.js';
 import { h, clear, fold, errorBox, listScreen, select } from './dom.js';
 import { translationEditor } from './translation-editor.js';
-import { STATES, stateBadge, variableChips } from './translation-parts.js';
+import { STATES, put, stateBadge, variableChips } from './translation-parts.js';
 import { fmtClock } from './voice-recorder.js';
 
 /** Roles that see the screen. */
@@ -149,7 +149,7 @@ export function mount(main, app, { query }) {
   // ---------- progress per language ----------
 
   function renderProgress() {
-    clear(progressBox).append(h('h2', { class: 'sr-only' }, 'Tiến độ'), h('ul', { class: 'tr-langs' }, languages.map((l) => {
+    put(progressBox, h('h2', { class: 'sr-only' }, 'Tiến độ'), h('ul', { class: 'tr-langs' }, languages.map((l) => {
       const d = state.data[l.value];
       if (!d) return h('li', { class: 'tr-lang-progress' }, h('strong', {}, l.label), h('span', { class: 'muted' }, ' Đang tải…'));
       if ('error' in d) return h('li', { class: 'tr-lang-progress' }, h('strong', {}, l.label), h('span', { class: 'muted' }, ` ${d.error.message}`));
@@ -176,7 +176,7 @@ export function mount(main, app, { query }) {
     const seen = new Map();
     for (const e of all) if (!seen.has(e.area)) seen.set(e.area, e.areaLabel || 'Khác');
     const keep = state.filter.area;
-    clear(areaPick).append(h('option', { value: '' }, 'Tất cả'), [...seen].map(([value, label]) => h('option', { value }, label)));
+    put(areaPick, h('option', { value: '' }, 'Tất cả'), [...seen].map(([value, label]) => h('option', { value }, label)));
     areaPick.value = seen.has(keep) || !all.length ? keep : '';
     if (all.length && !seen.has(keep) && keep) onFilter();
   }
@@ -239,7 +239,7 @@ export function mount(main, app, { query }) {
 
   function fillSummary(box, e) {
     if (!box) return;
-    clear(box).append(
+    put(box,
       h('div', { class: 'card-head' }, stateBadge(e.state), h('span', { class: 'tr-area small muted' }, e.areaLabel),
         e.audio ? h('span', { class: 'badge tr-has-audio' }, `Ghi âm ${fmtClock(e.audio.durationMs)}`) : null,
         e.sourceChanged ? h('span', { class: 'badge confirm' }, 'Câu tiếng Việt đã đổi') : null),

@@ -113,7 +113,7 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
   it("records a clip in the browser, plays it back, saves it, and a Telegram resident who chose Hre gets it once approved", async () => {
     const a = await desk.signIn("dich.a", "/console/translations?lang=hre");
     const c = await open(a, MENU);
-    await c.getByRole("button", { name: "Ghi âm" }).click();
+    await c.getByRole("button", { name: "Ghi âm", exact: true }).click();
     await c.locator(".rec-clock").waitFor();
     await a.waitForTimeout(2100);
     await c.getByRole("button", { name: "Dừng" }).click();
