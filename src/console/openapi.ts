@@ -24,6 +24,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   stale: "Dữ liệu đã bị người khác thay đổi",
   payload_too_large: "Dữ liệu gửi lên quá lớn",
   unsupported_media_type: "Phải gửi Content-Type: application/json",
+  unprocessable: "Dữ liệu đúng định dạng nhưng không nhận được (ví dụ bản dịch bỏ mất {{biến}} của câu tiếng Việt)",
   too_many_requests: "Quá nhiều lần thử; xem header Retry-After",
   internal: "Lỗi máy chủ",
   unavailable: "Tạm thời không phục vụ được",
@@ -84,7 +85,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], options: { serverUrl: s
       security: route.auth ? [{ cookieAuth: [] }, { bearerAuth: [] }] : [],
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: schema(route.body, "input") } } } }
+        ? { requestBody: { required: !route.optionalBody, content: { "application/json": { schema: schema(route.body, "input") } } } }
         : route.rawBody
           ? { requestBody: { required: true, content: Object.fromEntries(route.rawBody.map((type) => [type, { schema: fileSchema(type) }])) } }
           : {}),

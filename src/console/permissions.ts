@@ -86,6 +86,14 @@ export function canApproveQuiz(officer: SignedInOfficer): boolean {
   return officer.role === "admin" || officer.role === "outreach_lead";
 }
 
+/**
+ * May this officer open the translators' workbench (issue 14)? Translators and administrators; writing and approving a
+ * language also needs the language in the account's languages (checked by the translation store).
+ */
+export function canTranslate(officer: SignedInOfficer): boolean {
+  return officer.role === "translator" || officer.role === "admin";
+}
+
 /** May this officer create officer accounts, change them, disable them and reset their passwords? */
 export function canManageOfficers(officer: SignedInOfficer): boolean {
   return officer.role === "admin";

@@ -25,7 +25,7 @@ export interface RouteCall<P, Q, B, A extends boolean> {
 }
 
 export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema, R extends Schema, A extends boolean> {
-  method: "get" | "post" | "patch";
+  method: "get" | "post" | "put" | "patch";
   /** Express path below /api, e.g. "/tips/:id". */
   path: string;
   summary: string;
@@ -40,6 +40,8 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema,
   params?: P;
   query?: Q;
   body?: B;
+  /** The JSON body may be left out entirely (then it is parsed as `{}`): an action whose fields are all optional. */
+  optionalBody?: true;
   /** The body is a file of one of these types, read by `run` itself (documented as binary). */
   rawBody?: string[];
   response: {

@@ -30,6 +30,7 @@ import { tipActionRoutes } from "./tip-action-routes.ts";
 import { tipStreamRoutes } from "./tip-stream.ts";
 import { reportMapRoutes } from "./report-map-routes.ts";
 import { dashboardRoutes } from "./dashboard-routes.ts";
+import { translationRoutes } from "./translation-routes.ts";
 
 export const PASSWORD_CHANGE_REQUIRED =
   "Bạn đang dùng mật khẩu do quản trị hệ thống cấp (hoặc in ra khi cài đặt). Hãy đổi sang mật khẩu của riêng bạn trước khi làm việc: " +
@@ -38,7 +39,7 @@ export const PASSWORD_CHANGE_REQUIRED =
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
   // The stream, the count and the exports before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportExportRoutes, ...reportMapRoutes, ...dashboardRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportExportRoutes, ...reportMapRoutes, ...dashboardRoutes, ...translationRoutes];
   routes.push(
     defineRoute({
       method: "get",
@@ -75,12 +76,14 @@ function handle(ctx: AppContext, route: ApiRoute): RequestHandler {
   return async (req: Request, res: Response) => {
     const auth = route.auth ? await requireOfficer(ctx, req, res) : null;
     if (auth?.mustChangePassword && !route.beforePasswordChange) throw new AppError("password_change_required", PASSWORD_CHANGE_REQUIRED);
-    if (route.body && !req.is("application/json")) {
+    // null: the request has no body at all (taken as `{}` where the route allows it); false: a body that is not JSON.
+    const json = req.is("application/json");
+    if (route.body && (json === false || (json === null && !route.optionalBody))) {
       throw new AppError("unsupported_media_type", "Dữ liệu phải gửi dạng JSON (Content-Type: application/json).");
     }
     const params = route.params?.parse(req.params);
     const query = route.query?.parse(req.query);
-    const body = route.body?.parse(req.body);
+    const body = route.body?.parse(json === null ? {} : req.body);
     const result: unknown = await route.run({ ctx, req, res, auth, params, query, body });
     if (res.headersSent) return;
     if (route.response.status === 204) res.status(204).end();

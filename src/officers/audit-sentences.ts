@@ -84,6 +84,13 @@ function officerChanges(e: AuditFacts, n: AuditNames): string {
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
+/** "bản dịch Tiếng Hrê của câu «Bạn muốn báo về việc gì?»" (the Vietnamese text, never the key). */
+function translationOf(e: AuditFacts): string {
+  const language = text(e.data.language) || "tiếng dân tộc";
+  const source = text(e.data.source);
+  return `bản dịch ${language}${source ? ` của câu ${quoted(source)}` : ""}`;
+}
+
 /** The sentence for each action, without the actor and the time: "xem tin QN-7K3P9". */
 export const AUDIT_SENTENCES = {
   "auth.login": (e) => `đăng nhập vào ${loginName(e)}`,
@@ -117,6 +124,9 @@ export const AUDIT_SENTENCES = {
   "faq.update": (e, n) => `sửa ${faqOf(e, n)}`,
   "faq.import": (e) => `nạp tệp hỏi đáp (thêm ${text(e.data.created) || 0}, sửa ${text(e.data.updated) || 0} mục)`,
   "quiz.approve": () => "duyệt một câu hỏi cuộc thi",
+  "translation.save": (e) => `lưu bản nháp ${translationOf(e)}${e.data.clip ? " (có ghi âm)" : ""}${e.data.wasReviewed ? "; bản đã duyệt trước đó thôi không gửi cho người dân cho đến khi được duyệt lại" : ""}`,
+  "translation.approve": (e) => `duyệt ${translationOf(e)}; từ nay người dân chọn tiếng này nhận được câu đã dịch`,
+  "translation.send_back": (e) => `trả lại thành bản nháp ${translationOf(e)}${text(e.data.reason) ? ` (lý do: ${quoted(text(e.data.reason))})` : ""}`,
   "campaign.create": (e, n) => `soạn ${campaignOf(e, n)}`,
   "campaign.update": (e, n) => `sửa ${campaignOf(e, n)}`,
   "campaign.submit": (e, n) => `gửi duyệt ${campaignOf(e, n)}`,

@@ -14,6 +14,7 @@ import { apiRoutes } from "../../src/console/router.ts";
 import type { ApiRoute } from "../../src/console/route.ts";
 import type { Role } from "../../src/officers/roles.ts";
 import { fold } from "../../src/text/normalize.ts";
+import { fileEntries } from "../../src/translations/translation-sources.ts";
 import { tinyPng } from "../support/images.ts";
 import { addOfficer, ensureUnit, insertTip, PASSWORD, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
 
@@ -21,7 +22,7 @@ const UNIT_A = "CAX-MT-A";
 const UNIT_B = "CAX-MT-B";
 const UNIT_C = "CAX-MT-C";
 
-type Caller = "admin" | "duty" | "officerA" | "viewerA" | "outreach" | "outreachLead" | "officerNoUnit" | "signedOut";
+type Caller = "admin" | "duty" | "officerA" | "viewerA" | "outreach" | "outreachLead" | "translator" | "officerNoUnit" | "signedOut";
 /** "change": 403 password_change_required (a generated password not yet replaced). */
 /** 409: allowed through, and refused by the rule of the action itself (e.g. a test send with no chat linked). */
 type Outcome = "ok" | 401 | 403 | 404 | 409 | "change";
@@ -39,14 +40,15 @@ const ACCOUNTS: Record<Exclude<Caller, "signedOut">, { role: Role; unitId?: stri
   viewerA: { role: "viewer", unitId: UNIT_A },
   outreach: { role: "outreach" },
   outreachLead: { role: "outreach_lead" },
+  translator: { role: "translator" },
   officerNoUnit: { role: "officer" },
 };
-const CALLERS: Caller[] = ["signedOut", "admin", "duty", "officerA", "viewerA", "outreach", "outreachLead", "officerNoUnit"];
+const CALLERS: Caller[] = ["signedOut", "admin", "duty", "officerA", "viewerA", "outreach", "outreachLead", "translator", "officerNoUnit"];
 /** Accounts that see only their unit's tips: they must never learn anything about unit B's tip. */
 const UNIT_SCOPED: Caller[] = ["officerA", "viewerA", "officerNoUnit"];
 
 // ── who may call what ────────────────────────────────────────────────────────────────────────
-const anyone: Expect = { signedOut: "ok", admin: "ok", duty: "ok", officerA: "ok", viewerA: "ok", outreach: "ok", outreachLead: "ok", officerNoUnit: "ok" };
+const anyone: Expect = { signedOut: "ok", admin: "ok", duty: "ok", officerA: "ok", viewerA: "ok", outreach: "ok", outreachLead: "ok", translator: "ok", officerNoUnit: "ok" };
 const signedIn: Expect = { ...anyone, signedOut: 401 };
 /** The listed accounts get through; every other signed-in account gets 403. */
 const allowedFor = (...allowed: Caller[]): Expect =>
@@ -64,9 +66,10 @@ const tipOfUnitB = (...allowed: ("admin" | "duty")[]): Expect => ({
   officerNoUnit: 404,
   outreach: 403,
   outreachLead: 403,
+  translator: 403,
 });
 /** Lists and streams of tips: every account that reads tips, each seeing its own scope (checked for leaks). */
-const tipQueue: Expect = { ...signedIn, outreach: 403, outreachLead: 403 };
+const tipQueue: Expect = { ...signedIn, outreach: 403, outreachLead: 403, translator: 403 };
 
 interface RouteCase {
   expect: Expect;
@@ -177,6 +180,12 @@ const CASES: Record<string, RouteCase> = {
   "GET /reports/period.xlsx": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
   "GET /reports/period.csv": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
   "GET /reports/period.html": { expect: { ...tipQueue, officerNoUnit: 403 }, query: "from=2026-11-01&to=2026-11-30" },
+  // the translators' workbench: translators and administrators who speak the language (both speak Hre here)
+  "GET /translations": { expect: allowedFor("admin", "translator"), query: "lang=hre" },
+  "PUT /translations/:lang/:key": { expect: allowedFor("admin", "translator"), body: () => ({ text: `[hre test] bản nháp ${seq()}` }) },
+  // Each call approves (or sends back) its own string, drafted (or approved) by another translator.
+  "POST /translations/:lang/:key/approve": { expect: allowedFor("admin", "translator"), body: () => ({}) },
+  "POST /translations/:lang/:key/send-back": { expect: allowedFor("admin", "translator"), body: () => ({ reason: "Cần sửa lại" }) },
 };
 
 function campaignInput() {
@@ -225,6 +234,10 @@ let faqToChange: string;
 /** Writes the campaigns the routes act on: never one of the callers, so approving them is someone else's act. */
 let campaignAuthor: string;
 let tipOfUnitA: { id: string; reference: string };
+/** Drafts the strings the approve and send-back calls act on. */
+let translationAuthor: string;
+/** Bot strings without {{variables}}, one per call that needs one. */
+const translationPool = fileEntries().filter((e) => e.source.length < 200 && !e.source.includes("{{"));
 /** Every id and reference of a unit B tip made so far: a unit account's answer must mention none. */
 const unitBSecrets = new Set<string>();
 
@@ -249,6 +262,7 @@ class World {
   question = once(() => addQuestion());
   campaign = once((route: ApiRoute) => addCampaign(route));
   quizQuestion = once(() => addQuizQuestion());
+  translation = once((route: ApiRoute) => addTranslation(route));
 
   async param(route: ApiRoute, name: string): Promise<string> {
     if (route.path.startsWith("/tips/:id")) {
@@ -259,6 +273,10 @@ class World {
     if (route.path.startsWith("/faq/:id") && name === "id") return faqToChange;
     if (route.path.startsWith("/campaigns/:id") && name === "id") return (await this.campaign(route)).id;
     if (route.path.startsWith("/quiz/questions/:id") && name === "id") return (await this.quizQuestion()).id;
+    if (route.path.startsWith("/translations/:lang")) {
+      if (name === "lang") return "hre";
+      if (name === "key") return this.translation(route);
+    }
     if (route.path.startsWith("/units/:id") && name === "id") return UNIT_B;
     if (route.path.startsWith("/officers/:id") && name === "id") return accountToChange;
     throw new Error(`No value for :${name} in ${key(route)}: teach World.param in test/console/authz-matrix.test.ts which fixture it names.`);
@@ -332,6 +350,22 @@ async function addQuizQuestion() {
       reviewedAt: "2026-12-02",
     },
   });
+}
+
+/**
+ * A bot string of its own for one call, in the state the route acts on (approve: a draft, send back: a reviewed
+ * string), written by another translator; PUT gets a string nobody touched yet.
+ */
+async function addTranslation(route: ApiRoute): Promise<string> {
+  const entry = translationPool.shift();
+  if (!entry) throw new Error("the authorization matrix ran out of bot strings to translate");
+  const state = route.path.endsWith("/approve") ? "draft" : route.path.endsWith("/send-back") ? "reviewed" : undefined;
+  if (state) {
+    await api.ctx.db.translation.create({
+      data: { lang: "hre", key: entry.key, source: entry.source, text: "[hre test] bản dịch thử", state, draftedBy: translationAuthor, ...(state === "reviewed" ? { reviewedBy: campaignAuthor, reviewedAt: new Date() } : {}) },
+    });
+  }
+  return entry.key;
 }
 
 // ── calling a route ──────────────────────────────────────────────────────────────────────────
@@ -432,6 +466,8 @@ beforeAll(async () => {
     addOfficer(api.ctx, "mt.doi.thong.tin", "officer", { unitId: UNIT_B }),
   ]);
   campaignAuthor = author.id;
+  translationAuthor = (await addOfficer(api.ctx, "mt.nguoi.dich", "translator")).id;
+  await api.ctx.db.officer.updateMany({ where: { username: { in: ["mt.admin", "mt.translator", "mt.nguoi.dich"] } }, data: { languages: "vi,hre" } });
   await addOfficer(api.ctx, "mt.dang.nhap", "duty");
   officerOfUnitB = unitBOfficer.id;
   accountToChange = toChange.id;

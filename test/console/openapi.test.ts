@@ -104,6 +104,10 @@ describe("the OpenAPI document", () => {
         "GET /api/campaigns/{id}/results",
         "GET /api/campaigns/{id}/results.csv",
         "GET /api/outreach/progress",
+        "GET /api/translations",
+        "PUT /api/translations/{lang}/{key}",
+        "POST /api/translations/{lang}/{key}/approve",
+        "POST /api/translations/{lang}/{key}/send-back",
       ].sort(),
     );
     expect(documented).toHaveLength(apiRoutes().length);
