@@ -31,14 +31,18 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
   const el = h('div', { class: 'tr-editor', id: `${idPrefix}-editor` });
   const lower = langLabel.replace(/^Tiếng/, 'tiếng');
 
-  /** Sends a change; a stale form reloads the entry and says so in plain words. */
-  async function send(form, errs, work, done) {
+  /**
+   * Sends a change; a stale form reloads the entry and says so in plain words. The editor is drawn again from the
+   * server's answer, and the focus goes to `focusAfter` in it (the text box, the review heading).
+   */
+  async function send(form, errs, work, done, focusAfter) {
     errs.hide();
     try {
       const next = await busy(form, work);
       current = next;
       onChanged(next);
       render();
+      /** @type {HTMLElement | null} */ (el.querySelector(focusAfter))?.focus();
       announce(done);
       return true;
     } catch (err) {
@@ -49,10 +53,11 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
           onChanged(fresh);
         }
         render();
-        const box = el.querySelector('.tr-stale');
+        const box = /** @type {HTMLElement | null} */ (el.querySelector('.tr-stale'));
         if (box) {
           box.textContent = STALE;
           box.hidden = false;
+          box.focus();
         }
         return false;
       }
@@ -65,7 +70,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
     recorder?.dispose();
     recorder = null;
     put(el,
-      h('p', { class: 'notice warn tr-stale', role: 'alert', hidden: true }),
+      h('p', { class: 'notice warn tr-stale', role: 'alert', tabindex: '-1', hidden: true }),
       current.sourceChanged ? h('p', { class: 'notice warn' }, 'Câu tiếng Việt đã đổi sau khi bản dịch này được làm. Đọc lại câu tiếng Việt rồi sửa bản dịch cho khớp.') : null,
       textSection(),
       voiceSection(),
@@ -128,7 +133,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
       }
       // Missing variables are refused by the server too, with its own words; saying it first saves a round trip.
       const typed = input.value;
-      const ok = await send(form, errs, () => api(pathOf(lang, current.key), { method: 'PUT', body: { text, version: current.version } }), 'Đã lưu bản nháp.');
+      const ok = await send(form, errs, () => api(pathOf(lang, current.key), { method: 'PUT', body: { text, version: current.version } }), 'Đã lưu bản nháp.', 'textarea');
       if (!ok && el.querySelector('.tr-stale:not([hidden])')) showUnsaved(typed);
       else if (ok) el.querySelector('.tr-saved')?.removeAttribute('hidden');
     });
@@ -160,8 +165,11 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
           current = next;
           onChanged(next);
           announce('Đã lưu đoạn ghi âm.');
-          // Redrawn a moment later so the recorder can say it saved before it is replaced.
-          setTimeout(render, 0);
+          // Redrawn a moment later so the recorder can say it saved before it is replaced; the focus goes to the clip.
+          setTimeout(() => {
+            render();
+            /** @type {HTMLElement | null} */ (el.querySelector('.tr-voice h3'))?.focus();
+          }, 0);
         } catch (err) {
           if (/** @type {any} */ (err).status === 409) {
             const fresh = await reload(current.key).catch(() => null);
@@ -176,7 +184,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
       },
     });
     return h('section', { class: 'tr-voice', 'aria-labelledby': `${idPrefix}-voice-title` },
-      h('h3', { id: `${idPrefix}-voice-title` }, `Ghi âm ${lower}`),
+      h('h3', { id: `${idPrefix}-voice-title`, tabindex: '-1' }, `Ghi âm ${lower}`),
       current.audio
         ? savedClip(current.audio, lower)
         : h('p', { class: 'small muted' }, 'Chưa có đoạn ghi âm. Người dân nghe được lời nói dễ hơn đọc chữ: hãy ghi âm câu này.'),
@@ -188,7 +196,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
   function reviewSection() {
     const errs = errorBox();
     const box = h('section', { class: 'tr-review', 'aria-labelledby': `${idPrefix}-review-title` },
-      h('h3', { id: `${idPrefix}-review-title` }, 'Duyệt'), errs);
+      h('h3', { id: `${idPrefix}-review-title`, tabindex: '-1' }, 'Duyệt'), errs);
     const who = h('p', { class: 'small' }, stateBadge(current.state), ' ', statusLine());
     box.append(who);
     if (current.state === 'draft') {
@@ -200,7 +208,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
           h('small', { class: 'hint' }, 'Duyệt khi bạn đã đọc (và nghe) và thấy đúng. Sau khi duyệt, người dân nhận ngay ở tin nhắn tiếp theo.'));
         form.addEventListener('submit', (e) => {
           e.preventDefault();
-          void send(form, errs, () => api(pathOf(lang, current.key, '/approve'), { method: 'POST', body: { version: current.version } }), 'Đã duyệt. Người dân sẽ nhận bản này.');
+          void send(form, errs, () => api(pathOf(lang, current.key, '/approve'), { method: 'POST', body: { version: current.version } }), 'Đã duyệt. Người dân sẽ nhận bản này.', '.tr-review h3');
         });
         box.append(form);
       }
@@ -214,7 +222,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         const body = { version: current.version, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) };
-        void send(form, errs, () => api(pathOf(lang, current.key, '/send-back'), { method: 'POST', body }), 'Đã trả lại thành bản nháp.');
+        void send(form, errs, () => api(pathOf(lang, current.key, '/send-back'), { method: 'POST', body }), 'Đã trả lại thành bản nháp.', '.tr-review h3');
       });
       box.append(form);
     } else if (current.state === 'missing') {

@@ -224,11 +224,12 @@ export function mount(main, app, { query }) {
   let cardSeq = 0;
   function card(e) {
     const id = `tr-${++cardSeq}`;
-    const toggle = h('button', { type: 'button', class: 'btn small tr-toggle', 'aria-expanded': 'false', 'aria-controls': `${id}-editor` });
+    // Every card has the same button words: the Vietnamese text tells a screen reader which string it opens.
+    const toggle = h('button', { type: 'button', class: 'btn small tr-toggle', 'aria-expanded': 'false', 'aria-controls': `${id}-editor`, 'aria-describedby': `${id}-source` });
     const li = h('li', { class: 'card tr-entry', dataset: { key: e.key, card: id } },
       h('div', { class: 'tr-summary' }),
       h('div', { class: 'row-actions' }, toggle));
-    fillSummary(li.querySelector('.tr-summary'), e);
+    fillSummary(li.querySelector('.tr-summary'), e, id);
     toggle.textContent = e.state === 'missing' ? 'Dịch câu này' : 'Mở';
     toggle.addEventListener('click', () => {
       if (state.editors.has(e.key)) closeEditor(e.key, true);
@@ -237,14 +238,14 @@ export function mount(main, app, { query }) {
     return li;
   }
 
-  function fillSummary(box, e) {
+  function fillSummary(box, e, id = box?.closest('li')?.dataset.card) {
     if (!box) return;
     put(box,
       h('div', { class: 'card-head' }, stateBadge(e.state), h('span', { class: 'tr-area small muted' }, e.areaLabel),
         e.audio ? h('span', { class: 'badge tr-has-audio' }, `Ghi âm ${fmtClock(e.audio.durationMs)}`) : null,
         e.sourceChanged ? h('span', { class: 'badge confirm' }, 'Câu tiếng Việt đã đổi') : null),
       h('div', { class: 'tr-pair' },
-        h('div', {}, h('p', { class: 'tr-label small muted' }, 'Tiếng Việt'), h('p', { class: 'answer-text tr-source', lang: 'vi' }, e.source)),
+        h('div', {}, h('p', { class: 'tr-label small muted' }, 'Tiếng Việt'), h('p', { class: 'answer-text tr-source', lang: 'vi', id: `${id}-source` }, e.source)),
         h('div', {}, h('p', { class: 'tr-label small muted' }, langLabel()),
           e.text ? h('p', { class: 'answer-text tr-text', lang: state.lang }, e.text) : h('p', { class: 'answer-text muted tr-text' }, e.audio ? '(chỉ có ghi âm)' : '(chưa dịch)'))),
       variableChips(e.variables ?? []));

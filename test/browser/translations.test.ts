@@ -59,7 +59,7 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
     // A translator has no tips: the console opens on the workbench.
     await a.getByRole("heading", { name: "Dịch tiếng dân tộc" }).waitFor();
     expect(new URL(a.url()).pathname).toBe("/console/translations");
-    expect(await a.getByRole("link", { name: "Tin báo" }).count()).toBe(0);
+    expect(await a.getByRole("link", { name: "Tin báo", exact: true }).count()).toBe(0);
     await expect.poll(() => hreProgress(a).innerText()).toMatch(/0\/\d+ câu đã duyệt/);
     const total = Number(/0\/(\d+) câu đã duyệt/.exec(await hreProgress(a).innerText())![1]);
     expect(total).toBeGreaterThan(100);
