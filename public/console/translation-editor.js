@@ -243,6 +243,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
   render();
   return {
     el,
+    idPrefix,
     focus() {
       /** @type {HTMLElement | null} */ (el.querySelector('textarea'))?.focus();
     },

@@ -5,7 +5,7 @@
 // permission, the API does. Written for speakers of Hre and Co with little computer training: plain Vietnamese.
 
 import { api, qs } from './api.js';
-import { h, clear, fold, errorBox, listScreen, select } from './dom.js';
+import { h, clear, fold, listScreen, select } from './dom.js';
 import { translationEditor } from './translation-editor.js';
 import { STATES, put, stateBadge, variableChips } from './translation-parts.js';
 import { fmtClock } from './voice-recorder.js';
@@ -37,13 +37,12 @@ export function mount(main, app, { query }) {
     data: {},
     shown: PAGE,
     disposed: false,
-    /** @type {Map<string, { dispose(): void, focus(): void, el: HTMLElement }>} */
+    /** @type {Map<string, { dispose(): void, focus(): void, el: HTMLElement, idPrefix: string }>} */
     editors: new Map(),
   };
   document.title = 'Dịch tiếng dân tộc – Tin Báo';
   const langLabel = () => langOf(state.lang)?.label ?? state.lang;
 
-  const errors = errorBox();
   const progressBox = h('div', { class: 'tr-progress', 'aria-label': 'Tiến độ dịch' });
   const count = h('span', { class: 'count muted', role: 'status' });
   const langPick = select({ id: 'tr-lang' }, languages, { value: state.lang });
@@ -63,7 +62,7 @@ export function mount(main, app, { query }) {
     h('div', { class: 'page-head' }, h('h1', {}, 'Dịch tiếng dân tộc'), count),
     h('p', { class: 'muted' }, 'Các câu bot gửi cho người dân. Gõ bản dịch hoặc ghi âm bằng tiếng của bạn; không dùng máy dịch. ',
       'Bản dịch chỉ đến với người dân sau khi một người khác biết tiếng đó duyệt. Mỗi thay đổi đều được ghi lại.'),
-    progressBox, errors, filters, list, more));
+    progressBox, filters, list, more));
 
   const onFilter = () => {
     state.filter = { state: statePick.value, area: areaPick.value, q: search.value };
@@ -192,38 +191,41 @@ export function mount(main, app, { query }) {
   // ---------- the list ----------
 
   function renderList() {
-    closeAll();
+    // Open editors move to the redrawn cards (typed text and a recording in progress survive a filter change).
+    const kept = new Map(state.editors);
+    state.editors.clear();
     clear(list);
     const d = state.data[state.lang];
+    const shown = d && 'entries' in d ? d.entries.filter((e) => matches(e, fold(state.filter.q).split(' ').filter(Boolean)) || e.key === state.open) : [];
     if (!d) {
       count.textContent = '';
       list.append(h('li', { class: 'loading' }, 'Đang tải…'));
-      more.hidden = true;
-      return;
-    }
-    if ('error' in d) {
+    } else if ('error' in d) {
       count.textContent = '';
       list.append(h('li', { class: 'error', role: 'alert' }, d.error.message));
-      more.hidden = true;
-      return;
+    } else {
+      count.textContent = `${num(shown.length)}/${num(d.entries.length)} câu`;
+      if (!shown.length) list.append(h('li', { class: 'empty' }, 'Không có câu nào khớp bộ lọc.'));
     }
-    const words = fold(state.filter.q).split(' ').filter(Boolean);
-    const shown = d.entries.filter((e) => matches(e, words) || e.key === state.open);
-    count.textContent = `${num(shown.length)}/${num(d.entries.length)} câu`;
-    if (!shown.length) list.append(h('li', { class: 'empty' }, 'Không có câu nào khớp bộ lọc.'));
     // The string opened from the address is drawn even when it lies beyond the first page.
     const page = shown.slice(0, state.shown);
     const opened = shown.find((e) => e.key === state.open);
     if (opened && !page.includes(opened)) page.push(opened);
-    page.forEach((e) => list.append(card(e)));
+    for (const e of page) {
+      const editor = kept.get(e.key);
+      kept.delete(e.key);
+      const li = card(e, editor?.idPrefix);
+      list.append(li);
+      if (editor) attach(li, e.key, editor);
+    }
+    for (const editor of kept.values()) editor.dispose();
     more.hidden = shown.length <= state.shown;
     more.textContent = `Xem thêm (còn ${num(shown.length - state.shown)} câu)`;
-    if (opened) openEditor(opened.key, { focus: false });
+    if (opened && !state.editors.has(opened.key)) openEditor(opened.key, { focus: false });
   }
 
   let cardSeq = 0;
-  function card(e) {
-    const id = `tr-${++cardSeq}`;
+  function card(e, id = `tr-${++cardSeq}`) {
     // Every card has the same button words: the Vietnamese text tells a screen reader which string it opens.
     const toggle = h('button', { type: 'button', class: 'btn small tr-toggle', 'aria-expanded': 'false', 'aria-controls': `${id}-editor`, 'aria-describedby': `${id}-source` });
     const li = h('li', { class: 'card tr-entry', dataset: { key: e.key, card: id } },
@@ -272,15 +274,20 @@ export function mount(main, app, { query }) {
       reload,
       idPrefix: li.dataset.card,
     });
+    attach(li, key, editor);
+    state.open = key;
+    keepInAddress();
+    if (focus) editor.focus();
+  }
+
+  /** Puts an editor under its card and turns the card's button into "Đóng". */
+  function attach(li, key, editor) {
     state.editors.set(key, editor);
     li.classList.add('open');
     li.append(editor.el);
     const toggle = li.querySelector('.tr-toggle');
     toggle.setAttribute('aria-expanded', 'true');
     toggle.textContent = 'Đóng';
-    state.open = key;
-    keepInAddress();
-    if (focus) editor.focus();
   }
 
   function closeEditor(key, focusToggle = false) {
