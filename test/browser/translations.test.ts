@@ -31,6 +31,7 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
       [
         ["dich.a", "translator", null],
         ["dich.b", "translator", null],
+        ["quantri", "admin", null],
       ],
       { env: telegramWebhookEnv(url), browserArgs: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"] },
     );
@@ -65,6 +66,8 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
     expect(total).toBeGreaterThan(100);
 
     const c = await open(a, MENU, "Chưa dịch");
+    // The text box has the focus once a string is opened.
+    expect(await a.evaluate(() => document.activeElement?.getAttribute("lang"))).toBe("hre");
     expect(new URL(a.url()).searchParams.get("state")).toBe("missing");
     expect(new URL(a.url()).searchParams.get("lang")).toBe("hre");
     // The preview is the bubble with the menu's buttons, in Vietnamese until they are translated.
@@ -104,6 +107,11 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
     await c.getByRole("button", { name: "Trả lại bản nháp" }).click();
     await c.locator(".tr-review .tr-state", { hasText: "Bản nháp" }).waitFor();
     await expect.poll(() => hreProgress(a).innerText()).toMatch(/0\/\d+ câu đã duyệt/);
+
+    // An administrator finds the workbench in the navigation (and still opens on the dashboard).
+    const admin = await desk.signIn("quantri");
+    await admin.getByRole("link", { name: "Dịch tiếng dân tộc" }).click();
+    await admin.getByRole("heading", { name: "Dịch tiếng dân tộc" }).waitFor();
 
     const audit = await desk.svc.ctx.db.auditLog.findMany({ where: { action: { startsWith: "translation." } }, orderBy: { createdAt: "asc" } });
     expect(audit.length).toBeGreaterThanOrEqual(3);
