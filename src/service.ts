@@ -85,7 +85,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const quizSeeded = await seedQuizQuestions(ctx.db);
   if (quizSeeded) log.info({ questions: quizSeeded }, "quiz question bank seeded from the starter content (asked once approved)");
   const localesDir = options.localesDir ?? DEFAULT_LOCALES_DIR;
-  const i18n = await createTranslator(localesDir);
+  const i18n = await createTranslator(localesDir, { mediaDir: config.mediaDir });
 
   ctx.channels.set("webchat", createWebchatChannel(ctx, localesDir));
   if (config.telegram) {

@@ -150,6 +150,12 @@ async function one(ctx: AppContext, id: string) {
 }
 
 let translator: Promise<Translator> | undefined;
+/** The preview and the test send show what residents get: the files plus the reviewed workbench translations. */
+async function liveTranslator(ctx: AppContext): Promise<Translator> {
+  const i18n = await (translator ??= createTranslator());
+  await i18n.refresh?.(ctx.db, { mediaDir: ctx.config.mediaDir });
+  return i18n;
+}
 
 const previewView = z
   .object({
@@ -343,7 +349,7 @@ export const campaignRoutes: ApiRoute[] = [
       const row = await ctx.db.campaign.findUnique({ where: { id: params.id } });
       if (!row) throw new AppError("not_found", "Không tìm thấy chiến dịch này.");
       const c = parseCampaign(row);
-      const i18n = await (translator ??= createTranslator());
+      const i18n = await liveTranslator(ctx);
       const channels: z.input<typeof previewView>["channels"] = [];
       for (const channel of CAMPAIGN_CHANNELS) {
         for (const language of CAMPAIGN_LANGUAGES) {
@@ -379,7 +385,7 @@ export const campaignRoutes: ApiRoute[] = [
     errors: [...WRITE_ERRORS],
     async run({ ctx, req, params, auth }) {
       permitWrite(auth.officer);
-      return testSend(ctx, await (translator ??= createTranslator()), auth.officer, params.id, req.ip ?? null);
+      return testSend(ctx, await liveTranslator(ctx), auth.officer, params.id, req.ip ?? null);
     },
   }),
   move("submit", "Gửi chiến dịch để duyệt", "Bản nháp chuyển sang chờ duyệt. Người soạn không tự duyệt được."),

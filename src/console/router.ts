@@ -76,14 +76,14 @@ function handle(ctx: AppContext, route: ApiRoute): RequestHandler {
   return async (req: Request, res: Response) => {
     const auth = route.auth ? await requireOfficer(ctx, req, res) : null;
     if (auth?.mustChangePassword && !route.beforePasswordChange) throw new AppError("password_change_required", PASSWORD_CHANGE_REQUIRED);
-    // null: the request has no body at all (taken as `{}` where the route allows it); false: a body that is not JSON.
-    const json = req.is("application/json");
-    if (route.body && (json === false || (json === null && !route.optionalBody))) {
+    // An empty request (no body, or Content-Length: 0) is taken as `{}` where the route allows it.
+    const empty = req.get("transfer-encoding") === undefined && (req.get("content-length") ?? "0") === "0";
+    if (route.body && !(empty && route.optionalBody) && !req.is("application/json")) {
       throw new AppError("unsupported_media_type", "Dữ liệu phải gửi dạng JSON (Content-Type: application/json).");
     }
     const params = route.params?.parse(req.params);
     const query = route.query?.parse(req.query);
-    const body = route.body?.parse(json === null ? {} : req.body);
+    const body = route.body?.parse(empty && route.optionalBody ? {} : req.body);
     const result: unknown = await route.run({ ctx, req, res, auth, params, query, body });
     if (res.headersSent) return;
     if (route.response.status === 204) res.status(204).end();

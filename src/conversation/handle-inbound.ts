@@ -29,6 +29,8 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
     const download = message.content.type === "media" && (await stepTakes(app, message)) ? await fetchMedia(app, message, job.lastAttempt) : undefined;
     const filed: string[] = [];
     const touched: string[] = [];
+    // Translations approved in the console since the last turn (any process) reach this resident now.
+    await i18n.refresh?.(app.db, { mediaDir: app.config.mediaDir }).catch((err: unknown) => app.log.warn({ err }, "reviewed translations not reloaded; the previous ones are used"));
     await app.db.$transaction(
       async (tx) => {
         if (message.content.type === "delivery") {

@@ -27,6 +27,7 @@ export interface AnswerInput {
 export async function answerQuestion(ctx: Pick<AppContext, "db" | "now" | "vault" | "bus">, input: AnswerInput): Promise<void> {
   translator ??= createTranslator();
   const i18n = await translator;
+  await i18n.refresh?.(ctx.db);
   const answer = normalizeText(input.answer);
   if (!answer) throw new AppError("validation_failed", "Câu trả lời không được để trống.");
   const now = ctx.now();

@@ -23,9 +23,12 @@ import { fold, normalizeText } from "../text/normalize.ts";
 import { followersOf, openThreadIfIdle } from "../conversation/session-store.ts";
 
 let translator: Promise<Translator> | undefined;
-function i18n(): Promise<Translator> {
+/** The translator, with the reviewed workbench translations read through `db` (the caller's transaction, if any). */
+async function i18n(db?: Pick<Tx, "translation" | "audioClip">): Promise<Translator> {
   translator ??= createTranslator();
-  return translator;
+  const t = await translator;
+  if (db) await t.refresh?.(db);
+  return t;
 }
 
 export const REPLY_PAYLOAD_PREFIX = "tipreply:";
@@ -114,7 +117,7 @@ export async function queueStatusNotice(
   status: string,
   version: number,
 ): Promise<void> {
-  const t = await i18n();
+  const t = await i18n(tx);
   const reporters = await reportersOf({ ...ctx, db: tx }, tip);
   if (reporters.length === 0) {
     const window = await replyWindowOf({ ...ctx, db: tx }, { ...tip, channel: "" });
@@ -159,7 +162,7 @@ export async function sendOfficerMessage(ctx: Pick<AppContext, "db" | "now" | "v
   if (Array.from(body).length > MAX_OFFICER_MESSAGE_CHARS) {
     throw new AppError("validation_failed", `Tin nhắn dài quá, tối đa ${MAX_OFFICER_MESSAGE_CHARS} ký tự.`);
   }
-  const t = await i18n();
+  const t = await i18n(ctx.db);
   const now = ctx.now();
   await ctx.db.$transaction(async (tx) => {
     const tip = await tx.tip.findUnique({ where: { id: input.tipId }, select: { id: true, reference: true, contactId: true, language: true, channel: true, threadFolded: true } });

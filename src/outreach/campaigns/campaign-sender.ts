@@ -252,6 +252,8 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   async function prepare(name: ChannelName, channel: Channel, batch: number): Promise<Prepared | null> {
     const rows = await claim(name, batch);
     if (rows.length === 0) return null;
+    // Translations approved since the last batch (a campaign's own text, its buttons) go out with this one.
+    await i18n.refresh?.(db, { mediaDir: ctx.config.mediaDir }).catch((err: unknown) => ctx.log.warn({ err }, "reviewed translations not reloaded; the previous ones are used"));
     const now = ctx.now();
     const contactIds = [...new Set(rows.map((r) => r.contactId))];
     const [contacts, subs] = await Promise.all([
