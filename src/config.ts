@@ -24,6 +24,9 @@ const envSchema = z.object({
       message: "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)",
     }),
   MEDIA_DIR: z.string().default("./data/media"),
+  /** Debian's ffmpeg and ffprobe convert translators' recorded clips (docs/audio.md); a name is looked up on PATH. */
+  FFMPEG_PATH: z.string().trim().min(1).default("ffmpeg"),
+  FFPROBE_PATH: z.string().trim().min(1).default("ffprobe"),
   DATA_ENCRYPTION_KEY: optional.pipe(
     z
       .string()
@@ -140,6 +143,8 @@ export interface Config {
   zaloCampaignTemplates?: string;
   dataDir: string;
   mediaDir: string;
+  /** The converter of recorded clips (src/audio/); without it clip uploads are refused, everything else runs. */
+  audio: { ffmpeg: string; ffprobe: string };
   /** 32 raw bytes, or undefined when the embedded default must generate one (SQLite only). */
   encryptionKey?: Buffer;
   logLevel: string;
@@ -196,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     zaloCampaignTemplates: e.ZALO_CAMPAIGN_TEMPLATES,
     dataDir,
     mediaDir: e.MEDIA_DIR,
+    audio: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH },
     encryptionKey: e.DATA_ENCRYPTION_KEY ? keyBytes(e.DATA_ENCRYPTION_KEY) : undefined,
     logLevel: e.LOG_LEVEL,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),

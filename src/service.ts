@@ -19,6 +19,7 @@ import { createWebchatChannel } from "./channels/webchat/channel.ts";
 import { createWebchatRouter } from "./channels/webchat/routes.ts";
 import { createTelegramChannel } from "./channels/telegram/index.ts";
 import { createZaloChannel } from "./channels/zalo/index.ts";
+import { zaloClipCopies } from "./audio/clip-files.ts";
 import { createTranslator, DEFAULT_LOCALES_DIR } from "./i18n/index.ts";
 import { createInboxWorker } from "./inbox/worker.ts";
 import { createWebhookRouter } from "./inbox/webhook-routes.ts";
@@ -92,7 +93,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const webhookSecret = config.telegram.webhookSecret ?? deriveSecret(key, config.telegram.token);
     ctx.channels.set("telegram", createTelegramChannel({ ...config.telegram, webhookSecret, publicUrl: config.publicUrl }, { log }));
   }
-  if (config.zalo) ctx.channels.set("zalo", createZaloChannel(config.zalo, { db: ctx.db, vault: ctx.vault, log, now: ctx.now }));
+  if (config.zalo) {
+    const recordedClip = zaloClipCopies(config.mediaDir, config.publicUrl);
+    ctx.channels.set("zalo", createZaloChannel(config.zalo, { db: ctx.db, vault: ctx.vault, log, now: ctx.now }, { recordedClip }));
+  }
   for (const channel of options.channels ?? []) ctx.channels.set(channel.name, channel);
 
   const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n));

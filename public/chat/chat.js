@@ -252,8 +252,14 @@ function renderMessage(m) {
   const audioUrl = m.audio?.url && safeUrl(m.audio.url);
   if (audioUrl) {
     const label = m.audio.label || 'Nghe tin nhắn';
-    bubble.append(h('div', { class: 'audio' }, h('p', { text: label }),
-      h('audio', { src: audioUrl, controls: true, preload: 'none', 'aria-label': label })));
+    // A recorded clip comes as OGG/Opus and M4A: the browser plays the first it can (Safari takes the M4A).
+    const sources = (Array.isArray(m.audio.sources) ? m.audio.sources : [])
+      .filter((s) => typeof s?.url === 'string' && /^\/chat\/audio\/clip\/[0-9a-f]{64}\.(ogg|m4a)$/.test(s.url) && typeof s.type === 'string')
+      .map((s) => h('source', { src: safeUrl(s.url), type: s.type }));
+    const player = sources.length
+      ? h('audio', { controls: true, preload: 'none', 'aria-label': label }, sources)
+      : h('audio', { src: audioUrl, controls: true, preload: 'none', 'aria-label': label });
+    bubble.append(h('div', { class: 'audio' }, h('p', { text: label }), player));
   }
   if (Array.isArray(m.phones) && m.phones.length) {
     bubble.append(h('div', { class: 'phones' }, m.phones.map((p) =>

@@ -24,7 +24,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   stale: "Dữ liệu đã bị người khác thay đổi",
   payload_too_large: "Dữ liệu gửi lên quá lớn",
   unsupported_media_type: "Phải gửi Content-Type: application/json",
-  unprocessable: "Dữ liệu đúng định dạng nhưng không nhận được (ví dụ bản dịch bỏ mất {{biến}} của câu tiếng Việt)",
+  unprocessable: "Dữ liệu đúng định dạng nhưng không nhận được (ví dụ bản dịch bỏ mất {{biến}} của câu tiếng Việt, tệp không phải bản ghi âm, bản ghi quá 3 phút)",
   too_many_requests: "Quá nhiều lần thử; xem header Retry-After",
   internal: "Lỗi máy chủ",
   unavailable: "Tạm thời không phục vụ được",

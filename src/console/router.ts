@@ -31,6 +31,7 @@ import { tipStreamRoutes } from "./tip-stream.ts";
 import { reportMapRoutes } from "./report-map-routes.ts";
 import { dashboardRoutes } from "./dashboard-routes.ts";
 import { translationRoutes } from "./translation-routes.ts";
+import { translationAudioRoutes } from "./translation-audio-routes.ts";
 
 export const PASSWORD_CHANGE_REQUIRED =
   "Bạn đang dùng mật khẩu do quản trị hệ thống cấp (hoặc in ra khi cài đặt). Hãy đổi sang mật khẩu của riêng bạn trước khi làm việc: " +
@@ -39,7 +40,7 @@ export const PASSWORD_CHANGE_REQUIRED =
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
   // The stream, the count and the exports before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportExportRoutes, ...reportMapRoutes, ...dashboardRoutes, ...translationRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportExportRoutes, ...reportMapRoutes, ...dashboardRoutes, ...translationRoutes, ...translationAudioRoutes];
   routes.push(
     defineRoute({
       method: "get",

@@ -11,7 +11,7 @@ export const ERROR_STATUS = {
   stale: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
-  /** Well-formed but not acceptable as it is (a translation that drops a {{variable}} of the Vietnamese text). */
+  /** Well-formed but not acceptable as it is (a translation that drops a {{variable}}, a file that is not a readable recording, a clip too long). */
   unprocessable: 422,
   too_many_requests: 429,
   internal: 500,

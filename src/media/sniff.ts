@@ -22,6 +22,7 @@ export function sniff(head: Buffer): Sniffed | undefined {
   if (ascii(head, 0, "OggS")) return { mime: "audio/ogg", kind: "voice" };
   if (ascii(head, 0, "ID3") || (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0)) return { mime: "audio/mpeg", kind: "audio" };
   if (ascii(head, 0, "#!AMR")) return { mime: "audio/amr", kind: "voice" };
+  if (ascii(head, 0, "fLaC")) return { mime: "audio/flac", kind: "audio" };
   if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return webm(head);
   if (ascii(head, 0, "%PDF-")) return { mime: "application/pdf", kind: "document" };
   if (ascii(head, 0, "PK\x03\x04")) return officeOrZip(head);

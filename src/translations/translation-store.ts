@@ -200,7 +200,7 @@ async function sourceEntry(db: Tx, key: string): Promise<{ source: TranslationSo
 // ── checks ───────────────────────────────────────────────────────────────────────────────────
 
 /** The officer may write and review this language: a translator or administrator who speaks it. */
-async function requireSpeaker(db: Tx, officer: SignedInOfficer, language: Language): Promise<void> {
+export async function requireSpeaker(db: Tx, officer: SignedInOfficer, language: Language): Promise<void> {
   if (!canTranslate(officer)) {
     throw new AppError("forbidden", "Chỉ người dịch tiếng dân tộc và quản trị hệ thống được dịch và duyệt bản dịch.");
   }

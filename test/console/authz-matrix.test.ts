@@ -16,6 +16,8 @@ import type { Role } from "../../src/officers/roles.ts";
 import { fold } from "../../src/text/normalize.ts";
 import { fileEntries } from "../../src/translations/translation-sources.ts";
 import { tinyPng } from "../support/images.ts";
+import { makeRecording } from "../support/recordings.ts";
+import { storeClip } from "../../src/audio/store-clip.ts";
 import { addOfficer, ensureUnit, insertTip, PASSWORD, signIn, startApi, type ApiHarness, type SignedIn } from "./support.ts";
 
 const UNIT_A = "CAX-MT-A";
@@ -186,6 +188,9 @@ const CASES: Record<string, RouteCase> = {
   // Each call approves (or sends back) its own string, drafted (or approved) by another translator.
   "POST /translations/:lang/:key/approve": { expect: allowedFor("admin", "translator"), body: () => ({}) },
   "POST /translations/:lang/:key/send-back": { expect: allowedFor("admin", "translator"), body: () => ({ reason: "Cần sửa lại" }) },
+  // A recording for a string nobody touched yet (the same bytes each time: converted once, then the stored clip).
+  "PUT /translations/:lang/:key/audio": { expect: allowedFor("admin", "translator"), raw: { type: "audio/mpeg", data: () => RECORDING } },
+  "GET /translations/clips/:file": { expect: allowedFor("admin", "translator") },
 };
 
 function campaignInput() {
@@ -236,6 +241,8 @@ let campaignAuthor: string;
 let tipOfUnitA: { id: string; reference: string };
 /** Drafts the strings the approve and send-back calls act on. */
 let translationAuthor: string;
+/** One second of a tone as an MP3, made by ffmpeg: the recording the audio routes take. */
+const RECORDING = makeRecording("mp3", 1);
 /** Bot strings without {{variables}}, one per call that needs one. */
 const translationPool = fileEntries().filter((e) => e.source.length < 200 && !e.source.includes("{{"));
 /** Every id and reference of a unit B tip made so far: a unit account's answer must mention none. */
@@ -263,6 +270,7 @@ class World {
   campaign = once((route: ApiRoute) => addCampaign(route));
   quizQuestion = once(() => addQuizQuestion());
   translation = once((route: ApiRoute) => addTranslation(route));
+  clip = once(async () => (await storeClip(api.ctx, { id: translationAuthor }, RECORDING, "audio/mpeg")).clip);
 
   async param(route: ApiRoute, name: string): Promise<string> {
     if (route.path.startsWith("/tips/:id")) {
@@ -273,6 +281,7 @@ class World {
     if (route.path.startsWith("/faq/:id") && name === "id") return faqToChange;
     if (route.path.startsWith("/campaigns/:id") && name === "id") return (await this.campaign(route)).id;
     if (route.path.startsWith("/quiz/questions/:id") && name === "id") return (await this.quizQuestion()).id;
+    if (route.path.startsWith("/translations/clips/") && name === "file") return `${(await this.clip()).id}.ogg`;
     if (route.path.startsWith("/translations/:lang")) {
       if (name === "lang") return "hre";
       if (name === "key") return this.translation(route);

@@ -108,6 +108,8 @@ describe("the OpenAPI document", () => {
         "PUT /api/translations/{lang}/{key}",
         "POST /api/translations/{lang}/{key}/approve",
         "POST /api/translations/{lang}/{key}/send-back",
+        "PUT /api/translations/{lang}/{key}/audio",
+        "GET /api/translations/clips/{file}",
       ].sort(),
     );
     expect(documented).toHaveLength(apiRoutes().length);

@@ -9,6 +9,7 @@ import type { AppContext } from "../../context.ts";
 import type { Channel, ChannelCapabilities, InboundContent, InboundMessage, OutboundMessage } from "../types.ts";
 import { openStored } from "../../media/store.ts";
 import { DEFAULT_LOCALES_DIR } from "../../i18n/index.ts";
+import { clipOfFile, publicClipUrl } from "../../audio/clip-files.ts";
 
 export const webchatCapabilities: ChannelCapabilities = {
   textMaxChars: 10_000,
@@ -47,7 +48,8 @@ export interface WebchatView {
   phones?: { label: string; number: string }[];
   /** A campaign's links (https only). */
   links?: { label: string; url: string }[];
-  audio?: { url: string; label?: string };
+  /** `url` plays in every browser with Opus; `sources` (OGG/Opus, then M4A for Safari) when the clip has both copies. */
+  audio?: { url: string; label?: string; sources?: { url: string; type: string }[] };
   /** A campaign's image, shown before the text. */
   image?: { url: string };
   attachment?: { name: string; kind: string; size?: number; status?: string };
@@ -62,6 +64,17 @@ export function visitorKeyOf(ctx: Pick<AppContext, "vault">, visitor: string): s
 }
 
 export function createWebchatChannel(ctx: AppContext, localesDir = DEFAULT_LOCALES_DIR): Channel {
+  /** A translator's clip from the database is served by its checksum; a clip of the locales folder by its path there. */
+  function audioView(audio: NonNullable<OutboundMessage["audio"]>): WebchatView["audio"] {
+    const clip = clipOfFile(ctx.config.mediaDir, audio.file);
+    if (!clip) return { url: `/chat/audio/${path.relative(localesDir, audio.file).split(path.sep).join("/")}`, label: audio.label };
+    const sources = [
+      { url: publicClipUrl(clip.sha256, "ogg"), type: "audio/ogg; codecs=opus" },
+      { url: publicClipUrl(clip.sha256, "m4a"), type: "audio/mp4" },
+    ];
+    return { url: sources[0]!.url, label: audio.label, sources };
+  }
+
   return {
     name: "webchat",
     capabilities: webchatCapabilities,
@@ -89,7 +102,7 @@ export function createWebchatChannel(ctx: AppContext, localesDir = DEFAULT_LOCAL
         phones: message.phones,
         links: message.links,
         receipt: message.receipt,
-        audio: message.audio ? { url: `/chat/audio/${path.relative(localesDir, message.audio.file).split(path.sep).join("/")}`, label: message.audio.label } : undefined,
+        audio: message.audio ? audioView(message.audio) : undefined,
       };
       const row = await ctx.db.webchatMessage.create({
         data: { visitorKey, direction: "out", body: ctx.vault.encrypt(JSON.stringify(view)) },

@@ -8,23 +8,26 @@
  * @example const upload = await receiveUpload(req, { mediaDir, requestBytes, fileBytes, accept });
  */
 import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
 import busboy from "busboy";
 import { MediaTooLargeError } from "../types.ts";
 import { storeStream, type StoredFile, type StoreOptions } from "../../media/store.ts";
 
-export interface UploadLimits {
+export interface UploadLimits<F = StoredFile> {
   mediaDir: string;
   /** Bytes of the whole request body (file, fields and multipart framing). */
   requestBytes: number;
   /** Bytes of the one file. */
   fileBytes: number;
   accept?: StoreOptions["accept"];
+  /** Where the file goes (default: the evidence store, bounded by `fileBytes` and `accept`). */
+  store?: (file: Readable, declaredMime: string) => Promise<F>;
 }
 
-export interface ReceivedUpload {
+export interface ReceivedUpload<F = StoredFile> {
   fields: Record<string, string>;
   /** Absent when the form had no part named "file". */
-  file?: StoredFile;
+  file?: F;
   /** The name the sender's device gave the file (raw: clean it before showing it). */
   fileName?: string;
 }
@@ -45,7 +48,8 @@ export class MalformedUploadError extends Error {
 const FIELD_BYTES = 16_384;
 
 /** Parses the form and stores its file; rejects with UploadTooLargeError, MalformedUploadError or the store's errors. */
-export function receiveUpload(req: IncomingMessage, limits: UploadLimits): Promise<ReceivedUpload> {
+export function receiveUpload<F = StoredFile>(req: IncomingMessage, limits: UploadLimits<F>): Promise<ReceivedUpload<F>> {
+  const store = limits.store ?? ((file: Readable) => storeStream(limits.mediaDir, file, limits.fileBytes, { accept: limits.accept }) as Promise<F>);
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -60,7 +64,7 @@ export function receiveUpload(req: IncomingMessage, limits: UploadLimits): Promi
       return;
     }
     const fields: Record<string, string> = {};
-    let stored: Promise<StoredFile> | undefined;
+    let stored: Promise<F> | undefined;
     let fileName: string | undefined;
     let fileStream: NodeJS.ReadableStream & { destroy(error?: Error): void } | undefined;
     let seen = 0;
@@ -98,7 +102,7 @@ export function receiveUpload(req: IncomingMessage, limits: UploadLimits): Promi
       // cannot be made), nothing else listens, and an unheard 'error' would crash the process.
       stream.on("error", () => {});
       stream.on("limit", () => fail(new UploadTooLargeError(seen)));
-      stored = storeStream(limits.mediaDir, stream, limits.fileBytes, { accept: limits.accept });
+      stored = store(stream, info.mimeType);
       stored.catch((error: Error) => fail(error instanceof MediaTooLargeError ? new UploadTooLargeError(seen) : error));
     });
     parser.on("filesLimit", () => fail(new MalformedUploadError("more than one file")));

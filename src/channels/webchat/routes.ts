@@ -20,6 +20,7 @@ import type { InboundContent } from "../types.ts";
 import { cleanFileName, normalizeText } from "../../text/normalize.ts";
 import { DEFAULT_LOCALES_DIR } from "../../i18n/index.ts";
 import { IMAGE_ID, imageMime, imagePath } from "../../outreach/campaigns/campaign-image.ts";
+import { reviewedClipCopy } from "../../audio/public-clip.ts";
 import { visitorKeyOf, type WebchatPayload, type WebchatView } from "./channel.ts";
 import { ensureVisitor, readVisitor } from "./visitor.ts";
 import { ConcurrencySlots, KeyedRate } from "../../security/local-limits.ts";
@@ -132,6 +133,17 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
     res.sendFile(path.join(PUBLIC_DIR, "index.html"));
   });
   router.use("/static", express.static(PUBLIC_DIR, { index: false, maxAge: "1h" }));
+  // A translator's recorded clip (OGG/Opus or M4A): only while a reviewed translation uses it, never a draft's. Not
+  // cached without asking again, so a clip sent back to draft stops playing for residents at once.
+  router.get("/audio/clip/:name", async (req, res, next) => {
+    const notFound = () => new AppError("not_found", "Không tìm thấy đoạn ghi âm này.");
+    const copy = await reviewedClipCopy(ctx, req.params.name);
+    if (!copy) return next(notFound());
+    res.setHeader("Content-Type", copy.mime);
+    res.sendFile(copy.file, { dotfiles: "allow", cacheControl: false, headers: { "Cache-Control": "no-cache" } }, (err) => {
+      if (err && !res.headersSent) next(notFound());
+    });
+  });
   router.use("/audio", express.static(localesDir, { index: false, maxAge: "1d", extensions: false, dotfiles: "deny" }));
 
   // A campaign's image: public (residents' browsers load it), immutable (named by its SHA-256), only stored names.

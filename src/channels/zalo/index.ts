@@ -19,7 +19,7 @@ import { downloadAttachment } from "./download.ts";
 import { DEFAULT_ERROR_POLICY, type ErrorPolicy } from "./errors.ts";
 import type { ButtonShape, PlanOptions } from "./plan.ts";
 import { receiveEvent } from "./receive.ts";
-import { createClipCache, sendMessage, sendTemplate } from "./send.ts";
+import { createClipCache, sendMessage, sendTemplate, type RecordedClip } from "./send.ts";
 import { createTokenKeeper, type TokenKeeper } from "./tokens.ts";
 import { verifyZaloWebhook } from "./webhook.ts";
 
@@ -27,7 +27,7 @@ export { zaloCapabilities } from "./capabilities.ts";
 export { PATHS, type OaApi } from "./client.ts";
 export { REAUTH_ALARM } from "./tokens.ts";
 export { SIGNATURE_HEADER } from "./webhook.ts";
-export { sendImage, uploadImage } from "./send.ts";
+export { sendImage, uploadImage, type RecordedClip } from "./send.ts";
 
 export const WEBHOOK_PATH = "/webhooks/zalo";
 /** Prefix of every button payload: a text starting with it is a button press. Residents do not type "#tb:". */
@@ -52,6 +52,11 @@ export interface ZaloChannelOptions {
   uploadCacheMs?: number;
   /** Largest clip uploaded (default 5 MB, Zalo's documented file limit). */
   uploadFileMaxBytes?: number;
+  /**
+   * A translator's clip (src/audio/clip-files.ts) by its file: the copy to upload (M4A) and its public link for when
+   * Zalo refuses audio files. Undefined for any other file. The service builds it from MEDIA_DIR and PUBLIC_URL.
+   */
+  recordedClip?: (file: string) => RecordedClip | undefined;
   /** Refresh the access token this long before it expires (default 5 h: after 20 h of a 25 h token). */
   refreshBeforeExpiryMs?: number;
   /** Lease on the credential row while refreshing (default 30 s). */
@@ -119,7 +124,7 @@ export function createZaloChannel(config: ZaloConfig, deps: ZaloDeps, options: Z
 
     receive: (payload) => receiveEvent(payload, { buttonPrefix, keyOf, now: deps.now }),
 
-    send: (userId, message) => sendMessage(api, clips, userId, message, plan, log),
+    send: (userId, message) => sendMessage(api, clips, userId, message, plan, log, options.recordedClip),
 
     sendTemplate: (userId, templateId, data) => sendTemplate(api, userId, templateId, data),
 

@@ -85,6 +85,14 @@ export function fileMessage(token: string): CsMessage {
   return { attachment: { type: "file", payload: { token } } };
 }
 
+/**
+ * A recorded clip as a link the resident taps to play it in Zalo's browser: a speaker and a play sign, words in no
+ * language, since the resident may read none (the prompt's text follows in its own message).
+ */
+export function linkMessage(url: string, shape: ButtonShape): CsMessage {
+  return withButtons("🔊", [{ type: "oa.open.url", title: "▶ 🔊", payload: { url } }], shape);
+}
+
 function withButtons(text: string, buttons: ZaloButton[], shape: ButtonShape): CsMessage {
   return shape === "button_template"
     ? { attachment: { type: "template", payload: { template_type: "button", text, buttons } } }

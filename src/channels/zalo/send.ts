@@ -6,7 +6,11 @@
  * Recorded prompts: Zalo has no voice-note API for OAs, so a clip is uploaded with /v2.0/oa/upload/file and sent
  * as a file attachment the resident taps to play. Upload tokens are cached per file (re-sending the same greeting
  * clip costs one request); how long Zalo keeps them is not documented, so the cache is short and a refused token is
- * uploaded again. A clip Zalo refuses outright (type, size) is skipped with a warning: the text must still go.
+ * uploaded again. A translator's clip (stored under the media folder, see src/audio/clip-files.ts) is uploaded as its
+ * M4A copy, which every phone plays; Zalo's docs list only PDF/DOC/DOCX for upload/file, so when Zalo refuses it the
+ * resident gets a "▶ 🔊" link button to the clip's public address instead (only reviewed clips are served there),
+ * and that refusal is remembered for a while. Any other clip Zalo refuses is skipped with a warning: the text must
+ * still go.
  * Images (a campaign's) go the same way through /v2.0/oa/upload/image and a media template message.
  */
 import { stat, readFile } from "node:fs/promises";
@@ -15,7 +19,7 @@ import type { Logger } from "../../log.ts";
 import { SendError } from "../../outbox/send-error.ts";
 import type { OutboundMessage, SentReceipt } from "../types.ts";
 import { PATHS, requireString, type OaApi } from "./client.ts";
-import { fileMessage, imageMessage, planMessages, type CsMessage, type PlanOptions } from "./plan.ts";
+import { fileMessage, imageMessage, linkMessage, planMessages, type CsMessage, type PlanOptions } from "./plan.ts";
 
 export interface ClipCache {
   /** An upload token for the clip, from the cache or a new upload. */
@@ -24,6 +28,15 @@ export interface ClipCache {
   /** An attachment_id for the image (jpg/png up to 1 MB), from the cache or a new /v2.0/oa/upload/image. */
   imageFor(file: string, mime: string): Promise<{ attachmentId: string; cached: boolean }>;
   forgetImage(file: string): void;
+  /** Zalo refused to take this clip as a file lately: send its link without trying again. */
+  refused(file: string): boolean;
+  markRefused(file: string): void;
+}
+
+/** A translator's clip: the copy to upload and, when the service has a public https address, its link. */
+export interface RecordedClip {
+  upload: { file: string; mime: string };
+  url?: string;
 }
 
 /** Zalo's upload/image limit. */
@@ -35,7 +48,16 @@ const IMAGE_MAX_BYTES = 1024 * 1024;
 export function createClipCache(api: OaApi, options: { ttlMs: number; maxBytes: number; now: () => Date }): ClipCache {
   const cache = new Map<string, { key: string; token: string; at: number }>();
   const images = new Map<string, { key: string; attachmentId: string; at: number }>();
+  const refusals = new Map<string, number>();
   return {
+    refused(file) {
+      const at = refusals.get(file);
+      return at !== undefined && options.now().getTime() - at < options.ttlMs;
+    },
+    markRefused(file) {
+      if (refusals.size >= 1000) refusals.clear();
+      refusals.set(file, options.now().getTime());
+    },
     async imageFor(file, mime) {
       const info = await stat(file);
       const key = `${info.size}:${info.mtimeMs}`;
@@ -74,6 +96,7 @@ export async function sendMessage(
   message: OutboundMessage,
   options: PlanOptions,
   log: Logger,
+  recorded: (file: string) => RecordedClip | undefined = () => undefined,
 ): Promise<SentReceipt> {
   let providerMessageId: string | undefined;
   for (const step of planMessages(message, options)) {
@@ -82,7 +105,9 @@ export async function sendMessage(
       continue;
     }
     if (step.kind === "clip") {
-      await sendClip(api, clips, userId, step.file, step.mime, log);
+      const clip = recorded(step.file);
+      if (clip) await sendRecordedClip(api, clips, userId, clip, options, log);
+      else await sendClip(api, clips, userId, step.file, step.mime, log);
       continue;
     }
     providerMessageId = (await postMessage(api, userId, step.message)) ?? providerMessageId;
@@ -129,13 +154,23 @@ async function sendImageStep(api: OaApi, clips: ClipCache, userId: string, file:
   return undefined;
 }
 
-async function sendClip(api: OaApi, clips: ClipCache, userId: string, file: string, mime: string, log: Logger): Promise<void> {
+/** A translator's clip: its M4A as a file; refused as a file type, its public link (remembered for the next sends). */
+async function sendRecordedClip(api: OaApi, clips: ClipCache, userId: string, clip: RecordedClip, options: PlanOptions, log: Logger): Promise<void> {
+  const { file, mime } = clip.upload;
+  if (!clips.refused(file) && (await sendClip(api, clips, userId, file, mime, log))) return;
+  if (!clip.url) return;
+  clips.markRefused(file);
+  await postMessage(api, userId, linkMessage(clip.url, options.buttonShape));
+}
+
+/** Uploads and sends the clip as a file; false when Zalo refused it (or it is missing here), after a warning. */
+async function sendClip(api: OaApi, clips: ClipCache, userId: string, file: string, mime: string, log: Logger): Promise<boolean> {
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
       const { token, cached } = await clips.tokenFor(file, mime);
       try {
         await postMessage(api, userId, fileMessage(token));
-        return;
+        return true;
       } catch (error) {
         // A cached upload token Zalo no longer knows: upload again once.
         if (cached && error instanceof SendError && error.kind === "invalid_message") {
@@ -149,9 +184,10 @@ async function sendClip(api: OaApi, clips: ClipCache, userId: string, file: stri
       if (error instanceof SendError && error.kind !== "invalid_message") throw error;
       clips.forget(file);
       log.warn({ err: error, clip: path.basename(file) }, "zalo refused a recorded prompt; sending the text without it");
-      return;
+      return false;
     }
   }
+  return false;
 }
 
 /**
