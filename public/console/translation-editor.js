@@ -161,7 +161,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
       onSave: async (blob) => {
         errs.hide();
         try {
-          const next = await api(pathOf(lang, current.key, '/audio'), { method: 'PUT', body: blob });
+          const next = await api(pathOf(lang, current.key, '/audio'), { method: 'PUT', body: blob, query: { version: current.version } });
           current = next;
           onChanged(next);
           announce('Đã lưu đoạn ghi âm.');

@@ -9,6 +9,8 @@ import { h, clear } from './dom.js';
 export const MAX_RECORD_MS = 3 * 60 * 1000;
 /** Largest file the API takes. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Content types the API takes as they are (src/console/translation-audio-routes.ts); others go as plain bytes. */
+const SENT_TYPES = ['audio/webm', 'audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/wav', 'audio/x-m4a', 'audio/aac', 'audio/flac'];
 /** What the recorder asks for, in order: Opus in WebM (Chromium, Firefox), Opus in Ogg, AAC (Safari). */
 const RECORD_TYPES = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
 
@@ -59,8 +61,8 @@ export function voiceRecorder({ label, idPrefix, onSave, onError }) {
     if (file.size > MAX_FILE_BYTES) return fail('Tệp lớn hơn 10 MB. Hãy chọn tệp ngắn hơn (tối đa 3 phút).');
     if (file.size === 0) return fail('Tệp này trống.');
     discard();
-    // A file without a type (some phones) goes as plain bytes; the server reads what it really is.
-    useClip(new Blob([file], { type: file.type || 'application/octet-stream' }), `Tệp «${file.name}»`);
+    // A type the API does not name (or none: some phones) goes as plain bytes; the server reads what it really is.
+    useClip(new Blob([file], { type: SENT_TYPES.includes(file.type) ? file.type : 'application/octet-stream' }), `Tệp «${file.name}»`);
   });
   const pick = h('span', { class: 'file-pick' }, fileInput, h('label', { for: fileInput.id, class: 'btn' }, 'Tải lên tệp ghi âm…'));
   const controls = h('div', { class: 'row-actions' }, canRecord ? recordBtn : null, stopBtn, clock, pick);
