@@ -121,6 +121,10 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
   it("records a clip in the browser, plays it back, saves it, and a Telegram resident who chose Hre gets it once approved", async () => {
     const a = await desk.signIn("dich.a", "/console/translations?lang=hre");
     const c = await open(a, MENU);
+    // The text too (already there when the first test ran: then nothing changes and nothing is saved).
+    await c.getByLabel("Bản dịch tiếng Hrê").fill(HRE_MENU);
+    await c.getByRole("button", { name: "Lưu bản nháp" }).click();
+    await c.locator(".tr-summary .tr-state", { hasText: "Bản nháp" }).waitFor();
     await c.getByRole("button", { name: "Ghi âm", exact: true }).click();
     await c.locator(".rec-clock").waitFor();
     await a.waitForTimeout(2100);
