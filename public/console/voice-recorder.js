@@ -11,6 +11,7 @@ export const MAX_RECORD_MS = 3 * 60 * 1000;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Content types the API takes as they are (src/console/translation-audio-routes.ts); others go as plain bytes. */
 const SENT_TYPES = ['audio/webm', 'audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/wav', 'audio/x-m4a', 'audio/aac', 'audio/flac'];
+const LISTEN_FIRST = 'Nghe lại đoạn ghi trước khi lưu.';
 /** What the recorder asks for, in order: Opus in WebM (Chromium, Firefox), Opus in Ogg, AAC (Safari). */
 const RECORD_TYPES = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
 
@@ -37,8 +38,8 @@ function micError(err) {
  * @param {{ label: string, idPrefix: string, onSave: (blob: Blob) => Promise<void>, onError: (err: unknown) => void }} options
  */
 export function voiceRecorder({ label, idPrefix, onSave, onError }) {
-  /** @type {{ stream: MediaStream | null, recorder: MediaRecorder | null, chunks: Blob[], startedAt: number, timer: number | undefined, blob: Blob | null, url: string | null, listened: boolean, lengthMs: number, disposed: boolean }} */
-  const s = { stream: null, recorder: null, chunks: [], startedAt: 0, timer: undefined, blob: null, url: null, listened: false, lengthMs: 0, disposed: false };
+  /** @type {{ stream: MediaStream | null, recorder: MediaRecorder | null, chunks: Blob[], startedAt: number, timer: number | undefined, blob: Blob | null, url: string | null, listened: boolean, disposed: boolean }} */
+  const s = { stream: null, recorder: null, chunks: [], startedAt: 0, timer: undefined, blob: null, url: null, listened: false, disposed: false };
   const canRecord = Boolean(navigator.mediaDevices?.getUserMedia) && typeof MediaRecorder !== 'undefined';
 
   const status = h('p', { class: 'rec-status', role: 'status' });
@@ -50,7 +51,7 @@ export function voiceRecorder({ label, idPrefix, onSave, onError }) {
   const againBtn = h('button', { type: 'button', class: 'btn', onclick: () => { discard(); start(); } }, 'Ghi lại');
   const saveBtn = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'btn primary', disabled: true, onclick: () => save() }, 'Lưu đoạn ghi âm'));
   const cancelBtn = h('button', { type: 'button', class: 'btn ghost', onclick: () => { discard(); show('idle'); } }, 'Bỏ đoạn này');
-  const saveHint = h('small', { class: 'hint' }, 'Nghe lại đoạn ghi trước khi lưu.');
+  const saveHint = h('small', { class: 'hint' }, LISTEN_FIRST);
   const review = h('div', { class: 'rec-review', hidden: true }, player, h('div', { class: 'row-actions' }, playBtn, againBtn, saveBtn, cancelBtn), saveHint);
 
   const fileInput = /** @type {HTMLInputElement} */ (h('input', { id: `${idPrefix}-file`, type: 'file', class: 'file', accept: 'audio/*,.ogg,.opus,.oga,.m4a,.mp3,.wav,.webm,.aac,.amr,.3gp' }));
@@ -72,8 +73,14 @@ export function voiceRecorder({ label, idPrefix, onSave, onError }) {
     saveBtn.disabled = false;
     saveHint.hidden = true;
   });
-  player.addEventListener('loadedmetadata', () => {
-    if (Number.isFinite(player.duration) && player.duration > 0) s.lengthMs = player.duration * 1000;
+  // A phone's file this browser cannot play (AMR, 3GP…) may still be a good recording: the server reads and converts
+  // it, and the saved copy plays here. Saving is allowed, and the translator is told why they heard nothing.
+  player.addEventListener('error', () => {
+    if (!s.blob) return;
+    s.listened = true;
+    saveBtn.disabled = false;
+    saveHint.textContent = 'Trình duyệt này không phát được tệp này. Máy chủ sẽ kiểm tra khi lưu; lưu xong bạn nghe lại được bản đã chuyển đổi.';
+    saveHint.hidden = false;
   });
   if (!canRecord) status.textContent = window.isSecureContext ? 'Trình duyệt này không ghi âm được; hãy tải lên một tệp ghi âm.' : 'Chỉ ghi âm được khi trang mở bằng địa chỉ https; hãy tải lên một tệp ghi âm.';
 
@@ -122,7 +129,7 @@ export function voiceRecorder({ label, idPrefix, onSave, onError }) {
       release();
       if (s.disposed) return;
       if (!blob.size) return fail('Không thu được tiếng nào. Kiểm tra micrô rồi ghi lại.');
-      useClip(blob, `Đoạn ghi dài ${fmtClock(lengthMs)}`, lengthMs);
+      useClip(blob, `Đoạn ghi dài ${fmtClock(lengthMs)}`);
     });
     s.startedAt = Date.now();
     s.recorder.start(250);
@@ -155,13 +162,11 @@ export function voiceRecorder({ label, idPrefix, onSave, onError }) {
   /**
    * @param {Blob} blob
    * @param {string} what
-   * @param {number} [lengthMs]
    */
-  function useClip(blob, what, lengthMs = 0) {
+  function useClip(blob, what) {
     s.blob = blob;
     s.url = URL.createObjectURL(blob);
     s.listened = false;
-    s.lengthMs = lengthMs;
     player.src = s.url;
     show('review');
     status.textContent = `${what}. Bấm «Nghe lại» để kiểm tra, rồi «Lưu đoạn ghi âm».`;
@@ -176,6 +181,7 @@ export function voiceRecorder({ label, idPrefix, onSave, onError }) {
     s.blob = null;
     s.url = null;
     s.listened = false;
+    saveHint.textContent = LISTEN_FIRST;
     saveHint.hidden = false;
   }
 

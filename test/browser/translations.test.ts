@@ -15,11 +15,14 @@ import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts"
 import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { browserAvailable, SCREENSHOTS } from "../support/browser.ts";
 import { openConsoleDesk, type ConsoleDesk } from "../support/console-browser.ts";
+import { makeRecording } from "../support/recordings.ts";
+import { TINY_PNG } from "../support/service.ts";
 import { postUpdate, TEST_BOT_TOKEN, telegramWebhookEnv } from "../support/telegram-webhook.ts";
 
 const MENU = "Bạn cần gì? Bấm một nút bên dưới.";
 const HRE_MENU = "[hre test] Bạn cần gì? (thử)";
 const RECEIPT_START = "Công an đã nhận tin báo của bạn.";
+const CHOOSE_LANGUAGE = "Bạn muốn dùng tiếng nào?";
 
 describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))("the translators' workbench", () => {
   const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
@@ -158,6 +161,17 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
     const cb = await open(b, MENU);
     // The second speaker hears the draft clip before approving it.
     expect(await cb.locator(".tr-clip audio source").first().getAttribute("src")).toMatch(/^\/api\/translations\/clips\/.+\.ogg$/);
+    const heard = await cb.locator(".tr-clip audio").evaluate(
+      (el: HTMLAudioElement) =>
+        new Promise<number>((resolve) => {
+          el.addEventListener("loadedmetadata", () => resolve(el.duration), { once: true });
+          el.addEventListener("error", () => resolve(-1), { once: true });
+          el.preload = "auto";
+          el.load();
+        }),
+    );
+    expect(heard).toBeGreaterThan(1.5);
+    expect(heard).toBeLessThan(3.5);
     await cb.getByRole("button", { name: "Duyệt" }).click();
     await cb.locator(".tr-review .tr-state", { hasText: "Đã duyệt" }).waitFor();
 
@@ -176,6 +190,27 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
     fake.assertAllValid();
     expect(desk.problems).toEqual([]);
   }, 120_000);
+
+  it("takes a phone's recording as a file, and says in words when a file is not a recording", async () => {
+    const a = await desk.signIn("dich.a", "/console/translations?lang=hre");
+    const c = await open(a, CHOOSE_LANGUAGE);
+    const file = c.getByLabel("Tải lên tệp ghi âm…");
+    await file.setInputFiles({ name: "anh.png", mimeType: "image/png", buffer: TINY_PNG });
+    await c.getByRole("button", { name: "Nghe lại" }).click();
+    await c.getByRole("button", { name: "Lưu đoạn ghi âm" }).click();
+    const refusal = c.locator(".tr-voice .error");
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain("không phải bản ghi âm");
+
+    await c.getByRole("button", { name: "Bỏ đoạn này" }).click();
+    await file.setInputFiles({ name: "ghi-am.m4a", mimeType: "audio/mp4", buffer: makeRecording("m4a", 3) });
+    await c.getByRole("button", { name: "Nghe lại" }).click();
+    await c.getByRole("button", { name: "Lưu đoạn ghi âm" }).click();
+    await c.locator(".tr-duration", { hasText: "Thời lượng 0:03" }).waitFor({ timeout: 30_000 });
+    expect(await c.locator(".tr-summary").innerText()).toContain("Ghi âm 0:03");
+    expect(await c.locator(".tr-summary .tr-text").innerText()).toBe("(chỉ có ghi âm)");
+    expect(desk.problems).toEqual([]);
+  }, 60_000);
 
   it("warns about a translation that drops a variable, and shows the server's refusal", async () => {
     const a = await desk.signIn("dich.a", "/console/translations?lang=hre");
