@@ -1,11 +1,15 @@
 /**
  * Translation coverage of the resident-facing text, for the translator coordinator.
  *
- *   npm run i18n:coverage [-- --verbose] [-- --dir <localesDir>]
+ *   npm run i18n:coverage [-- --verbose] [-- --dir <localesDir>] [-- --database]
  *   npm run i18n:check                      (exits 1 on a structural problem)
  *
  * For each language and namespace: translated/total keys, keys with a recorded audio clip and
- * (--verbose) the keys still shown in Vietnamese. A `null` value is "no native speaker has
+ * (--verbose) the keys still shown in Vietnamese. With a database (DATABASE_URL set, or --database:
+ * the service's configured one), strings reviewed in the translators' workbench count as translated
+ * too, database content (FAQ answers, quiz questions, campaign texts) gets its own rows, and drafts
+ * are counted apart (never as translated: residents do not see them). --check reads only the files
+ * (CI runs it without a database) unless --database is given. A `null` value is "no native speaker has
  * provided it yet": reported as untranslated, never an error. --check fails on what would break
  * or silently degrade the bot: a key missing from (or unknown to) a locale, a null/empty
  * Vietnamese text, a value that is not a string or null, `{{variables}}` that differ from the
@@ -15,7 +19,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { loadConfig, sqlitePath } from "../src/config.ts";
+import { openDatabase } from "../src/db/client.ts";
 import { DEFAULT_LOCALES_DIR, SOURCE_LANGUAGE } from "../src/i18n/index.ts";
+import { addDatabaseCoverage } from "../src/translations/database-coverage.ts";
 
 /** The namespace `t(key)` and `audio(lng, key)` use for a key without `ns:` (src/i18n/index.ts). */
 const DEFAULT_NS = "bot";
@@ -37,6 +44,10 @@ export interface NamespaceCoverage {
   audio: number;
   /** Keys still shown in Vietnamese (null, empty or missing). */
   untranslated: string[];
+  /** With a database: texts reviewed in the workbench where the file has none (included in `translated`). */
+  reviewedInDatabase?: number;
+  /** With a database: drafts waiting for a second speaker (not in `translated`). */
+  drafts?: number;
 }
 
 export interface LanguageCoverage {
@@ -47,6 +58,8 @@ export interface LanguageCoverage {
 
 export interface CoverageReport {
   dir: string;
+  /** Set when the database's translations were counted: which kind of database. */
+  database?: "SQLite" | "PostgreSQL";
   languages: LanguageCoverage[];
   /** Vietnamese text of every key, by namespace (for the verbose list). */
   source: Map<string, Map<string, string>>;
@@ -208,17 +221,32 @@ Bản dịch và bản ghi âm tiếng Hrê, tiếng Co và các tiếng dân t�
 được xác minh, qua quy trình dịch của dự án: không tự đoán, không dùng máy dịch.`;
 
 export function formatReport(report: CoverageReport, { verbose = false } = {}): string {
-  const rows = [["Ngôn ngữ", "Tệp", "Đã dịch", "", "Có ghi âm"]];
+  const withDb = report.database !== undefined;
+  const rows = [["Ngôn ngữ", "Tệp", "Đã dịch", "", "Có ghi âm", ...(withDb ? ["Bản nháp chờ duyệt"] : [])]];
   for (const lang of report.languages) {
     for (const ns of lang.namespaces) {
-      rows.push([`${lang.label} (${lang.code})`, ns.namespace, `${ns.translated}/${ns.total}`, percent(ns.translated, ns.total), `${ns.audio}/${ns.total}`]);
+      rows.push([
+        `${lang.label} (${lang.code})`,
+        ns.namespace,
+        `${ns.translated}/${ns.total}`,
+        percent(ns.translated, ns.total),
+        `${ns.audio}/${ns.total}`,
+        ...(withDb ? [lang.code === SOURCE_LANGUAGE ? "" : String(ns.drafts ?? 0)] : []),
+      ]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) =>
     r.map((cell, i) => (i === 2 || i === 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd(),
   );
-  const lines = [HEADER, "", `Thư mục: ${report.dir}`, "", ...table];
+  const lines = [HEADER, "", `Thư mục: ${report.dir}`];
+  if (withDb) {
+    lines.push(
+      `Tính cả bản dịch đã duyệt trên bàn dịch (cơ sở dữ liệu ${report.database}). Bản nháp chưa được duyệt không tính là đã dịch.`,
+      `Tệp faq, quiz, campaign: câu trả lời hỏi đáp, câu hỏi cuộc thi 19/8 và tin tuyên truyền trong cơ sở dữ liệu.`,
+    );
+  }
+  lines.push("", ...table);
   if (verbose) {
     for (const lang of report.languages.filter((l) => l.code !== SOURCE_LANGUAGE)) {
       for (const ns of lang.namespaces.filter((n) => n.untranslated.length > 0)) {
@@ -239,29 +267,35 @@ export function formatProblems(problems: Problem[]): string {
   return `i18n check FAILED: ${problems.length} problem(s) in the locale files.\n${list.join("\n")}\n`;
 }
 
-/** The command line, without touching the process: returns the exit code and what to print. */
-export function cli(argv: string[]): { exitCode: number; stdout: string; stderr: string } {
-  let values;
+const USAGE = "Usage: i18n-coverage [--check] [--verbose] [--dir <localesDir>] [--database]\n";
+
+type Outcome = { exitCode: number; stdout: string; stderr: string };
+type Options = { check?: boolean; verbose?: boolean; dir?: string; database?: boolean; help?: boolean };
+
+function parseCli(argv: string[]): Options | Outcome {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: argv,
       options: {
         check: { type: "boolean" },
         verbose: { type: "boolean", short: "v" },
         dir: { type: "string" },
+        database: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
-    }));
+    }).values;
   } catch (e) {
-    return { exitCode: 2, stdout: "", stderr: `${(e as Error).message}\nUsage: i18n-coverage [--check] [--verbose] [--dir <localesDir>]\n` };
+    return { exitCode: 2, stdout: "", stderr: `${(e as Error).message}\n${USAGE}` };
   }
-  if (values.help) return { exitCode: 0, stdout: "Usage: i18n-coverage [--check] [--verbose] [--dir <localesDir>]\n", stderr: "" };
+}
+
+function localesDir(values: Options): string | Outcome {
   const dir = path.resolve(values.dir ?? DEFAULT_LOCALES_DIR);
-  if (!existsSync(path.join(dir, "languages.json"))) {
-    return { exitCode: 2, stdout: "", stderr: `No languages.json in ${dir}: not a locales folder.\n` };
-  }
-  const report = analyzeLocales(dir);
+  return existsSync(path.join(dir, "languages.json")) ? dir : { exitCode: 2, stdout: "", stderr: `No languages.json in ${dir}: not a locales folder.\n` };
+}
+
+function outcome(report: CoverageReport, values: Options): Outcome {
   const stdout = formatReport(report, { verbose: values.verbose ?? false });
   if (!values.check) return { exitCode: 0, stdout, stderr: "" };
   const ok = report.problems.length === 0;
@@ -270,8 +304,50 @@ export function cli(argv: string[]): { exitCode: number; stdout: string; stderr:
     : { exitCode: 1, stdout, stderr: "\n" + formatProblems(report.problems) };
 }
 
+/** The command line on the locale files only, without touching the process: the exit code and what to print. */
+export function cli(argv: string[]): Outcome {
+  const values = parseCli(argv);
+  if ("exitCode" in values) return values;
+  if (values.help) return { exitCode: 0, stdout: USAGE, stderr: "" };
+  const dir = localesDir(values);
+  return typeof dir === "string" ? outcome(analyzeLocales(dir), values) : dir;
+}
+
+/**
+ * The command line with the database where there is one: `--database` (the service's configured DATABASE_URL), or
+ * DATABASE_URL set in `env` (except with --check, which CI runs without a database). `env` is process.env when run.
+ */
+export async function run(argv: string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
+  const values = parseCli(argv);
+  if ("exitCode" in values) return values;
+  const wanted = values.database || (!values.check && !!env.DATABASE_URL?.trim());
+  if (values.help || !wanted) return cli(argv);
+  const dir = localesDir(values);
+  if (typeof dir !== "string") return dir;
+  let url: string;
+  try {
+    url = loadConfig(env).databaseUrl;
+  } catch (e) {
+    return { exitCode: 2, stdout: "", stderr: `${(e as Error).message}\n` };
+  }
+  if (url.startsWith("file:") && !existsSync(sqlitePath(url))) {
+    return { exitCode: 2, stdout: "", stderr: `Không tìm thấy cơ sở dữ liệu SQLite ${sqlitePath(url)}: kiểm tra DATABASE_URL, hoặc bỏ --database để chỉ đếm các tệp ngôn ngữ.\n` };
+  }
+  const report = analyzeLocales(dir);
+  const database = await openDatabase(url);
+  try {
+    await addDatabaseCoverage(report, database.db);
+  } catch (e) {
+    return { exitCode: 2, stdout: "", stderr: `Không đọc được bản dịch trong cơ sở dữ liệu (${(e as Error).message.split("\n")[0]}). Cơ sở dữ liệu đã được cập nhật (migrate) chưa?\n` };
+  } finally {
+    await database.close();
+  }
+  report.database = url.startsWith("file:") ? "SQLite" : "PostgreSQL";
+  return outcome(report, values);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const { exitCode, stdout, stderr } = cli(process.argv.slice(2));
+  const { exitCode, stdout, stderr } = await run(process.argv.slice(2), process.env);
   process.stdout.write(stdout);
   process.stderr.write(stderr);
   process.exitCode = exitCode;

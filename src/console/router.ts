@@ -32,6 +32,7 @@ import { reportMapRoutes } from "./report-map-routes.ts";
 import { dashboardRoutes } from "./dashboard-routes.ts";
 import { translationRoutes } from "./translation-routes.ts";
 import { translationAudioRoutes } from "./translation-audio-routes.ts";
+import { TRANSLATION_IMPORT_PATH, translationFileRoutes } from "./translation-file-routes.ts";
 
 export const PASSWORD_CHANGE_REQUIRED =
   "Bạn đang dùng mật khẩu do quản trị hệ thống cấp (hoặc in ra khi cài đặt). Hãy đổi sang mật khẩu của riêng bạn trước khi làm việc: " +
@@ -40,7 +41,7 @@ export const PASSWORD_CHANGE_REQUIRED =
 /** All routes, including the one describing them. */
 export function apiRoutes(): ApiRoute[] {
   // The stream, the count and the exports before /tips/:id, which would otherwise take "stream" for a tip id.
-  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportExportRoutes, ...reportMapRoutes, ...dashboardRoutes, ...translationRoutes, ...translationAudioRoutes];
+  const routes: ApiRoute[] = [...authRoutes, ...metaRoutes, ...tipStreamRoutes, ...tipExportRoutes, ...tipRoutes, ...tipActionRoutes, ...questionRoutes, ...faqRoutes, ...campaignRoutes, ...outreachResultsRoutes, ...quizRoutes, ...unitRoutes, ...officerRoutes, ...auditRoutes, ...reportRoutes, ...reportExportRoutes, ...reportMapRoutes, ...dashboardRoutes, ...translationRoutes, ...translationAudioRoutes, ...translationFileRoutes];
   routes.push(
     defineRoute({
       method: "get",
@@ -62,7 +63,9 @@ export function createApiRouter(ctx: AppContext): Router {
   const router = express.Router();
   // A whole knowledge-base file is bigger than any form (the starter content alone is ~70 KB).
   router.use("/faq/import", express.json({ limit: "5mb" }));
-  router.use(express.json({ limit: "64kb" }));
+  // A translation file (up to 2 MB, JSON or XLIFF) is read whole by its route and told apart by content.
+  const json = express.json({ limit: "64kb" });
+  router.use((req, res, next) => (req.method === "POST" && TRANSLATION_IMPORT_PATH.test(req.path) ? next() : json(req, res, next)));
   router.use((_req, res, next) => {
     // Tip data must not linger in shared or browser caches.
     res.setHeader("Cache-Control", "no-store");

@@ -67,6 +67,7 @@ const LOGIN_REFUSALS: Record<string, string> = {
   disabled: "tài khoản đã bị khóa",
 };
 const FILE_FORMATS: Record<string, string> = { csv: "CSV", xlsx: "Excel" };
+const TRANSLATION_FORMATS: Record<string, string> = { json: "JSON i18next", xlf: "XLIFF 2.0" };
 /** "2026-07-01" → "01/07/2026". */
 const isoDay = (v: unknown) => /^(\d{4})-(\d{2})-(\d{2})$/.exec(text(v))?.slice(1).reverse().join("/") ?? "";
 const CHANNELS: Record<string, string> = { telegram: "Telegram", zalo: "Zalo", webchat: "trang web" };
@@ -127,6 +128,9 @@ export const AUDIT_SENTENCES = {
   "translation.save": (e) => `lưu bản nháp ${translationOf(e)}${e.data.clip ? " (có ghi âm)" : ""}${e.data.wasReviewed ? "; bản đã duyệt trước đó thôi không gửi cho người dân cho đến khi được duyệt lại" : ""}`,
   "translation.approve": (e) => `duyệt ${translationOf(e)}; từ nay người dân chọn tiếng này nhận được câu đã dịch`,
   "translation.send_back": (e) => `trả lại thành bản nháp ${translationOf(e)}${text(e.data.reason) ? ` (lý do: ${quoted(text(e.data.reason))})` : ""}`,
+  "translation.export": (e) => `tải tệp bản dịch ${text(e.data.language) || "tiếng dân tộc"} (${TRANSLATION_FORMATS[text(e.data.format)] ?? "tệp"}, ${e.data.state === "all" ? "cả bản nháp" : "chỉ câu đã duyệt"}: ${text(e.data.count) || 0} câu có bản dịch)`,
+  "translation.import": (e) =>
+    `nhập tệp bản dịch ${text(e.data.language) || "tiếng dân tộc"} (${TRANSLATION_FORMATS[text(e.data.format)] ?? "tệp"}): ${text(e.data.created) || 0} câu mới và ${text(e.data.updated) || 0} câu sửa thành bản nháp chờ duyệt, ${text(e.data.unchanged) || 0} câu giữ nguyên, ${text(e.data.refused) || 0} câu không nhận`,
   "campaign.create": (e, n) => `soạn ${campaignOf(e, n)}`,
   "campaign.update": (e, n) => `sửa ${campaignOf(e, n)}`,
   "campaign.submit": (e, n) => `gửi duyệt ${campaignOf(e, n)}`,

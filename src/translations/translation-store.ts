@@ -18,6 +18,7 @@ import { DEFAULT_LOCALES_DIR, loadLanguages, SOURCE_LANGUAGE, type Language } fr
 import { recordAudit } from "../officers/record-audit.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { normalizeText } from "../text/normalize.ts";
+import "./content-sources.ts"; // FAQ, quiz and campaign texts join the bot's prompts
 import {
   areaLabel,
   BUTTON_HARD_LIMIT,

@@ -191,6 +191,14 @@ const CASES: Record<string, RouteCase> = {
   // A recording for a string nobody touched yet (the same bytes each time: converted once, then the stored clip).
   "PUT /translations/:lang/:key/audio": { expect: allowedFor("admin", "translator"), raw: { type: "audio/mpeg", data: () => RECORDING } },
   "GET /translations/clips/:file": { expect: allowedFor("admin", "translator") },
+  // a language as a file: read by translators and administrators; the import makes drafts, so it needs the language too
+  "GET /translations/:lang/export.json": { expect: allowedFor("admin", "translator") },
+  "GET /translations/:lang/export.xlf": { expect: allowedFor("admin", "translator"), query: "state=all" },
+  "POST /translations/:lang/import": {
+    expect: allowedFor("admin", "translator"),
+    // A string with a {{variable}}: never one of the pool the other translation routes draw from.
+    raw: { type: "application/json", data: () => Buffer.from(JSON.stringify({ bot: { language: { saved: `[hre test] {{label}} nhập ${seq()}` } } })) },
+  },
 };
 
 function campaignInput() {

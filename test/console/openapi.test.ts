@@ -110,6 +110,9 @@ describe("the OpenAPI document", () => {
         "POST /api/translations/{lang}/{key}/send-back",
         "PUT /api/translations/{lang}/{key}/audio",
         "GET /api/translations/clips/{file}",
+        "GET /api/translations/{lang}/export.json",
+        "GET /api/translations/{lang}/export.xlf",
+        "POST /api/translations/{lang}/import",
       ].sort(),
     );
     expect(documented).toHaveLength(apiRoutes().length);

@@ -143,3 +143,56 @@ describe("the real locales/", () => {
     expect(run.stdout).toContain("i18n check passed");
   });
 });
+
+describe("with the workbench's database", () => {
+  it("counts reviewed database translations (bot strings and FAQ/quiz/campaign content) as translated, drafts apart, and --check stays file-only", async () => {
+    const { createTestContext } = await import("../support/context.ts");
+    const { seedFaqEntries } = await import("../../src/faq/faq-store.ts");
+    const { seedQuizQuestions } = await import("../../src/quiz/quiz-store.ts");
+    const ctx = await createTestContext();
+    try {
+      await seedFaqEntries(ctx.db);
+      await seedQuizQuestions(ctx.db);
+      const officer = await ctx.db.officer.findFirst();
+      const by = officer?.id ?? "test-officer";
+      const row = (key: string, state: "draft" | "reviewed", lang = "hre") =>
+        ctx.db.translation.create({ data: { lang, key, source: "x", text: `[${lang} test] ${key}`, state, draftedBy: by, ...(state === "reviewed" ? { reviewedBy: "another", reviewedAt: new Date() } : {}) } });
+      await row("menu.prompt", "reviewed");
+      await row("menu.report", "reviewed");
+      await row("nav.back", "draft");
+      await row("faq:goi-113", "reviewed");
+      await row("faq:goi-114", "draft");
+      await row("quiz:goi-113.question", "reviewed");
+      await row("menu.prompt", "draft", "cua");
+      await row("no.longer.a.key", "reviewed"); // a string since removed from the Vietnamese file: not counted
+
+      const env = { DATABASE_URL: ctx.config.databaseUrl, ...(ctx.config.encryptionKey ? { DATA_ENCRYPTION_KEY: Buffer.from(ctx.config.encryptionKey).toString("base64") } : {}) };
+      const { run } = await import("../../scripts/i18n-coverage.ts");
+      const withDb = await run([], env);
+      expect(withDb.exitCode, withDb.stderr).toBe(0);
+      const files = cli([]);
+      const botTotal = Number(/Tiếng Hrê \(hre\)\s+bot\s+0\/(\d+)/.exec(files.stdout)![1]);
+      const faqTotal = await ctx.db.faqEntry.count({ where: { disabled: false } });
+      const quizParts = (await ctx.db.quizQuestion.findMany()).reduce((n, q) => n + 2 + (JSON.parse(q.choicesJson) as unknown[]).length, 0);
+      expect(withDb.stdout).toContain("Tính cả bản dịch đã duyệt trên bàn dịch (cơ sở dữ liệu");
+      // Two reviewed bot strings; the draft only in the drafts column.
+      expect(withDb.stdout).toMatch(new RegExp(`Tiếng Hrê \\(hre\\)\\s+bot\\s+2/${botTotal}\\s+0%\\s+0/${botTotal}\\s+1\\n`));
+      expect(withDb.stdout).toMatch(new RegExp(`Tiếng Hrê \\(hre\\)\\s+faq\\s+1/${faqTotal}\\s+\\d+%\\s+0/${faqTotal}\\s+1\\n`));
+      expect(withDb.stdout).toMatch(new RegExp(`Tiếng Hrê \\(hre\\)\\s+quiz\\s+1/${quizParts}\\s+\\d+%\\s+0/${quizParts}\\s+0\\n`));
+      expect(withDb.stdout).toMatch(new RegExp(`Tiếng Co \\(Cor\\) \\(cua\\)\\s+bot\\s+0/${botTotal}\\s+0%\\s+0/${botTotal}\\s+1\\n`));
+      expect(withDb.stdout).toMatch(/Tiếng Hrê \(hre\)\s+campaign\s+0\/0\s+—/);
+      // --verbose lists what is still Vietnamese: a reviewed string is no longer there, a draft still is.
+      const verbose = (await run(["--verbose"], env)).stdout.split("Tiếng Co (Cor) (cua), bot:")[0]!;
+      expect(verbose).not.toMatch(/^ {2}menu\.prompt:/m);
+      expect(verbose).toMatch(/^ {2}nav\.back:/m);
+      expect(verbose).toMatch(/^ {2}goi-114: 114 là số/m);
+      // CI's --check reads the files only, even with DATABASE_URL set; --database asks for the database.
+      const check = await run(["--check"], env);
+      expect(check.exitCode).toBe(0);
+      expect(check.stdout).not.toContain("bàn dịch");
+      expect((await run(["--check", "--database"], env)).stdout).toMatch(/Tiếng Hrê \(hre\)\s+bot\s+2\//);
+    } finally {
+      await ctx.close();
+    }
+  }, 60_000);
+});

@@ -49,9 +49,9 @@ export async function imageExists(mediaDir: string, imageId: string): Promise<bo
  * Reads a raw request body of at most `maxBytes`: a larger declared length is refused before a byte is read, and
  * a body growing past the limit (chunked, or lying about its length) stops being read at once.
  */
-export function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBoundedBody(req: IncomingMessage, maxBytes: number, tooLarge: string = TOO_LARGE_MESSAGE): Promise<Buffer> {
   const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
-  if (declared !== undefined && declared > maxBytes) return Promise.reject(new AppError("payload_too_large", TOO_LARGE_MESSAGE));
+  if (declared !== undefined && declared > maxBytes) return Promise.reject(new AppError("payload_too_large", tooLarge));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -61,7 +61,7 @@ export function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise
         cleanup();
         req.unpipe();
         req.pause();
-        reject(new AppError("payload_too_large", TOO_LARGE_MESSAGE));
+        reject(new AppError("payload_too_large", tooLarge));
         return;
       }
       chunks.push(chunk);
