@@ -7,6 +7,7 @@
 import { api, qs } from './api.js';
 import { h, clear, fold, listScreen, select } from './dom.js';
 import { translationEditor } from './translation-editor.js';
+import { translationFiles } from './translation-files.js';
 import { STATES, put, stateBadge, variableChips } from './translation-parts.js';
 import { fmtClock } from './voice-recorder.js';
 
@@ -58,11 +59,18 @@ export function mount(main, app, { query }) {
     h('div', { class: 'field grow' }, h('label', { for: 'tr-q' }, 'Tìm kiếm'), search));
   filters.addEventListener('submit', (e) => e.preventDefault());
 
+  const files = translationFiles({
+    lang: () => state.lang,
+    langLabel,
+    sourceOf: (key) => (entries() ?? []).find((e) => e.key === key)?.source,
+    onImported: () => loadLanguage(state.lang),
+  });
+
   clear(main).append(h('section', { class: 'tr-page' },
     h('div', { class: 'page-head' }, h('h1', {}, 'Dịch tiếng dân tộc'), count),
     h('p', { class: 'muted' }, 'Các câu bot gửi cho người dân. Gõ bản dịch hoặc ghi âm bằng tiếng của bạn; không dùng máy dịch. ',
       'Bản dịch chỉ đến với người dân sau khi một người khác biết tiếng đó duyệt. Mỗi thay đổi đều được ghi lại.'),
-    progressBox, filters, list, more));
+    progressBox, files.el, filters, list, more));
 
   const onFilter = () => {
     state.filter = { state: statePick.value, area: areaPick.value, q: search.value };
@@ -75,6 +83,7 @@ export function mount(main, app, { query }) {
   search.addEventListener('input', onFilter);
   langPick.addEventListener('change', () => {
     state.lang = langPick.value;
+    files.update();
     closeAll();
     state.shown = PAGE;
     keepInAddress();

@@ -8,6 +8,7 @@
  *
  * Hre here is only obviously-marked test text ("[hre test] …") and a test tone: no word of the language is invented.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -209,6 +210,24 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
     await c.locator(".tr-duration", { hasText: "Thời lượng 0:03" }).waitFor({ timeout: 30_000 });
     expect(await c.locator(".tr-summary").innerText()).toContain("Ghi âm 0:03");
     expect(await c.locator(".tr-summary .tr-text").innerText()).toBe("(chỉ có ghi âm)");
+    expect(desk.problems).toEqual([]);
+  }, 60_000);
+
+  it("downloads the language as a JSON file and imports it back as drafts, naming what it refused", async () => {
+    const a = await desk.signIn("dich.a", "/console/translations?lang=hre");
+    await a.getByText("Làm việc ngoài trang: tải về, nhập tệp").click();
+    const [download] = await Promise.all([a.waitForEvent("download"), a.getByRole("link", { name: "Tải tệp JSON" }).click()]);
+    const file = JSON.parse(readFileSync((await download.path())!, "utf8")) as { bot: { menu: Record<string, string | null>; language: Record<string, string | null> } };
+    expect(file.bot.menu.report).toBeNull();
+    file.bot.menu.report = "[hre test] Báo tin (thử)";
+    file.bot.language.saved = "[hre test] đã chọn"; // drops {{label}}: refused, with the reason
+    await a.getByLabel("Nhập tệp bản dịch tiếng Hrê…").setInputFiles({ name: "hre.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+    const result = a.locator(".tr-import-result");
+    await result.waitFor();
+    expect(await result.innerText()).toContain("{{label}}");
+    await a.getByLabel("Tình trạng").selectOption({ label: "Bản nháp" });
+    await a.getByLabel("Tìm kiếm").fill("[hre test] Báo tin");
+    await card(a, "Báo tin").locator(".tr-text", { hasText: "[hre test] Báo tin (thử)" }).waitFor();
     expect(desk.problems).toEqual([]);
   }, 60_000);
 
