@@ -36,6 +36,7 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
         ["dich.a", "translator", null],
         ["dich.b", "translator", null],
         ["quantri", "admin", null],
+        ["dich.moi", "translator", null],
       ],
       { env: telegramWebhookEnv(url), browserArgs: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"] },
     );
@@ -228,6 +229,24 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
     await a.getByLabel("Tình trạng").selectOption({ label: "Bản nháp" });
     await a.getByLabel("Tìm kiếm").fill("[hre test] Báo tin");
     await card(a, "Báo tin").locator(".tr-text", { hasText: "[hre test] Báo tin (thử)" }).waitFor();
+    expect(desk.problems).toEqual([]);
+  }, 60_000);
+
+  it("lets an administrator record which languages a translator speaks, and the translator is told until then", async () => {
+    const fresh = await desk.signIn("dich.moi", "/console/translations?lang=hre");
+    const c = await open(fresh, CHOOSE_LANGUAGE);
+    await c.getByLabel("Bản dịch tiếng Hrê").fill("[hre test] tiếng nào");
+    await c.getByRole("button", { name: "Lưu bản nháp" }).click();
+    await c.getByText("chưa được ghi là biết Tiếng Hrê", { exact: false }).waitFor();
+
+    const admin = await desk.signIn("quantri", "/console/officers");
+    const row = admin.locator("tr", { hasText: "Cán bộ dich.moi" });
+    await row.getByLabel("Tiếng Hrê").check();
+    await row.getByRole("button", { name: "Lưu" }).click();
+    await expect.poll(async () => (await desk.svc.ctx.db.officer.findUniqueOrThrow({ where: { username: "dich.moi" } })).languages).toBe("vi,hre");
+
+    await c.getByRole("button", { name: "Lưu bản nháp" }).click();
+    await c.locator(".tr-summary .tr-state", { hasText: "Bản nháp" }).waitFor();
     expect(desk.problems).toEqual([]);
   }, 60_000);
 
