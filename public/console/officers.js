@@ -82,7 +82,7 @@ export function mount(main, app) {
     unit.addEventListener('change', changed);
     speaks.forEach((c) => c.addEventListener('change', changed));
     const languages = otherLanguages.length ? h('fieldset', { class: 'officer-langs' },
-      h('legend', { class: 'small' }, `Tiếng dân tộc ${o.displayName} biết`),
+      h('legend', { class: 'small' }, 'Biết tiếng', h('span', { class: 'sr-only' }, ` (${o.displayName})`)),
       otherLanguages.map((l, i) => h('span', { class: 'field check' }, speaks[i], h('label', { for: speaks[i].id }, l.label)))) : null;
     const tr = h('tr', { class: o.disabled ? 'disabled' : '' },
       h('td', {}, h('strong', {}, o.displayName), h('div', { class: 'small muted' }, `Tạo ${fmtDateTime(o.createdAt)}`), errs),
