@@ -9,7 +9,6 @@ import { listOfficers } from "../officers/list-officers.ts";
 import { registerOfficer } from "../officers/register-officer.ts";
 import { resetOfficerPassword } from "../officers/reset-officer-password.ts";
 import { ROLE_NAMES, type SignedInOfficer } from "../officers/roles.ts";
-import { loadLanguages } from "../i18n/index.ts";
 import { updateOfficer } from "../officers/update-officer.ts";
 import { normalizeText } from "../text/normalize.ts";
 import { canManageOfficers, visibleOfficersWhere } from "./permissions.ts";
@@ -28,7 +27,6 @@ export const officerAccountView = z
     disabled: z.boolean(),
     createdAt: dateTime(),
     passwordChangedAt: dateTime().nullable().meta({ description: "null: cán bộ vẫn dùng mật khẩu do quản trị cấp" }),
-    languages: z.array(z.string()).meta({ description: "Các tiếng cán bộ biết (vi, hre, cua): người dịch chỉ dịch và duyệt các tiếng này" }),
   })
   .meta({ id: "OfficerAccount" });
 
@@ -50,13 +48,8 @@ const patchBody = z
     role: z.enum(ROLE_NAMES).optional(),
     unitId: unitIdField.nullable().optional().meta({ description: "null: bỏ đơn vị (chỉ với vai trò không cần đơn vị)" }),
     disabled: z.boolean().optional().meta({ description: "true: khóa tài khoản, mọi phiên đăng nhập kết thúc ngay" }),
-    languages: z
-      .array(z.string().refine((code) => loadLanguages().some((l) => l.code === code), "Tiếng này không có trong danh sách tiếng của Tin Báo."))
-      .max(20)
-      .optional()
-      .meta({ description: "Các tiếng cán bộ biết; tiếng Việt luôn được giữ" }),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), "Không có gì để sửa: gửi ít nhất một trong displayName, role, unitId, disabled, languages.")
+  .refine((b) => Object.values(b).some((v) => v !== undefined), "Không có gì để sửa: gửi ít nhất một trong displayName, role, unitId, disabled.")
   .meta({ id: "OfficerChanges" });
 const passwordView = z
   .object({ password: z.string().meta({ description: "Mật khẩu mới tạo ngẫu nhiên, chỉ hiện một lần" }) })

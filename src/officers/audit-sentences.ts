@@ -10,7 +10,6 @@
 import type { Tx } from "../db/client.ts";
 import { STATUS_LABELS, type TipStatus } from "../tips/workflow.ts";
 import { ROLES, isRole } from "./roles.ts";
-import { loadLanguages } from "../i18n/index.ts";
 
 /** What a sentence may name, resolved from ids in one batch per page. */
 export interface AuditNames {
@@ -61,12 +60,7 @@ function loginName(e: AuditFacts): string {
 const statusOf = (v: unknown) => (typeof v === "string" && Object.hasOwn(STATUS_LABELS, v) ? STATUS_LABELS[v as TipStatus] : "");
 const roleLabel = (v: unknown) => (typeof v === "string" && isRole(v) ? ROLES[v].label : "vai trò khác");
 
-const OFFICER_FIELDS: Record<string, string> = { displayName: "họ tên", role: "vai trò", unitId: "đơn vị", disabled: "khóa/mở tài khoản", languages: "các tiếng biết" };
-/** ["vi", "hre"] → "Tiếng Việt, Tiếng Hrê". */
-function languageNames(codes: unknown): string {
-  const names = loadLanguages();
-  return (Array.isArray(codes) ? codes : []).map((c) => names.find((l) => l.code === c)?.label ?? "tiếng khác").join(", ");
-}
+const OFFICER_FIELDS: Record<string, string> = { displayName: "họ tên", role: "vai trò", unitId: "đơn vị", disabled: "khóa/mở tài khoản" };
 const LOGIN_REFUSALS: Record<string, string> = {
   unknown_user: "không có tài khoản này",
   wrong_password: "sai mật khẩu",
@@ -86,7 +80,6 @@ function officerChanges(e: AuditFacts, n: AuditNames): string {
     if (k === "unitId" && change) return [change.to ? `đơn vị thành ${unitOf(change.to, n)}` : "bỏ đơn vị"];
     if (k === "disabled" && change) return [change.to ? "khóa tài khoản" : "mở lại tài khoản"];
     if (k === "displayName" && change) return [`họ tên thành ${quoted(text(change.to))}`];
-    if (k === "languages" && change) return [`các tiếng biết thành ${languageNames(change.to)}`];
     return [OFFICER_FIELDS[k] ?? "thông tin khác"];
   });
   return parts.length ? ` (${parts.join(", ")})` : "";

@@ -15,8 +15,6 @@ export interface OfficerAccount {
   createdAt: string;
   /** null while the officer still uses the password an administrator generated. */
   passwordChangedAt: string | null;
-  /** Languages the officer speaks ("vi", "hre"…): a translator writes and reviews only these in the workbench. */
-  languages: string[];
 }
 
 export interface OfficerRow {
@@ -28,7 +26,6 @@ export interface OfficerRow {
   disabledAt: Date | null;
   createdAt: Date;
   passwordChangedAt: Date | null;
-  languages: string;
 }
 
 export function toOfficerAccount(row: OfficerRow): OfficerAccount {
@@ -37,13 +34,7 @@ export function toOfficerAccount(row: OfficerRow): OfficerAccount {
     disabled: row.disabledAt !== null,
     createdAt: row.createdAt.toISOString(),
     passwordChangedAt: row.passwordChangedAt?.toISOString() ?? null,
-    languages: languagesOf(row.languages),
   };
-}
-
-/** "vi,hre" → ["vi", "hre"] (the column is comma-separated, like PoliceUnit.languages). */
-export function languagesOf(column: string): string[] {
-  return column.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 /** The columns toOfficerAccount reads (so a query never selects the password hash by accident). */
@@ -56,5 +47,4 @@ export const OFFICER_ACCOUNT_SELECT = {
   disabledAt: true,
   createdAt: true,
   passwordChangedAt: true,
-  languages: true,
 } as const;

@@ -2,8 +2,7 @@
  * An administrator changes an officer account: name, role, unit, or disables it. Disabling ends
  * every session of that officer in the same transaction. The province never loses its last active
  * administrator: that change is refused (conflict). Audited as `officer.update` with each changed
- * field's old and new value. `languages` are the languages the officer speaks besides Vietnamese (every officer
- * speaks it): a translator writes and reviews only those in the workbench.
+ * field's old and new value.
  *
  * @example await updateOfficer(ctx, officerId, { role: "duty", unitId: null }, { officerId: admin.id, ip })
  */
@@ -20,8 +19,6 @@ export interface OfficerChanges {
   role?: Role;
   unitId?: string | null;
   disabled?: boolean;
-  /** Codes of languages.json ("hre", "cua"); Vietnamese is always kept. */
-  languages?: string[];
 }
 
 export const OFFICER_NOT_FOUND = "Không tìm thấy tài khoản cán bộ này (có thể mã tài khoản đã sai).";
@@ -54,7 +51,6 @@ export async function updateOfficer(
         ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(changes.unitId !== undefined ? { unitId: changes.unitId } : {}),
         ...(changes.disabled !== undefined ? { disabledAt: changes.disabled ? (before.disabledAt ?? ctx.now()) : null } : {}),
-        ...(changes.languages !== undefined ? { languages: languagesColumn(changes.languages) } : {}),
       },
       select: OFFICER_ACCOUNT_SELECT,
     });
@@ -73,14 +69,7 @@ export async function updateOfficer(
 
 function changedFields(was: OfficerAccount, now: OfficerAccount): Record<string, unknown> {
   const fields = ["displayName", "role", "unitId", "disabled"] as const;
-  const diff: Record<string, unknown> = Object.fromEntries(fields.filter((f) => was[f] !== now[f]).map((f) => [f, { from: was[f], to: now[f] }]));
-  if (was.languages.join(",") !== now.languages.join(",")) diff.languages = { from: was.languages, to: now.languages };
-  return diff;
-}
-
-/** ["hre", "vi", "hre"] → "vi,hre": Vietnamese first and always, each language once. */
-function languagesColumn(codes: string[]): string {
-  return [...new Set(["vi", ...codes])].join(",");
+  return Object.fromEntries(fields.filter((f) => was[f] !== now[f]).map((f) => [f, { from: was[f], to: now[f] }]));
 }
 
 function lastAdminMessage(self: boolean): string {

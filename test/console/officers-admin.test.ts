@@ -56,7 +56,6 @@ describe("adding officer accounts", () => {
       disabled: false,
       createdAt: expect.any(String),
       passwordChangedAt: null,
-      languages: ["vi"],
     });
     expect(text).not.toContain("scrypt");
     const session = await signIn(api.base, "moi.vao", body.password);
@@ -198,19 +197,6 @@ describe("changing and disabling accounts", () => {
       role: { from: "officer", to: "duty" },
       unitId: { from: "CAX-A", to: null },
     });
-  });
-
-  it("records the languages a translator speaks (Vietnamese always kept), audited in words, and refuses one Tin Báo does not have", async () => {
-    const officer = await addOfficer(api.ctx, "nguoi.dich", "translator");
-    const res = await send(admin, "PATCH", `/officers/${officer.id}`, { languages: ["hre", "hre"] });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ languages: ["vi", "hre"] });
-    expect((await api.ctx.db.officer.findUniqueOrThrow({ where: { id: officer.id } })).languages).toBe("vi,hre");
-    const [audit] = await auditRows("officer.update", officer.id);
-    expect(JSON.parse(audit!.data)).toEqual({ languages: { from: ["vi"], to: ["vi", "hre"] } });
-    const unknown = await send(admin, "PATCH", `/officers/${officer.id}`, { languages: ["kpy"] });
-    expect(unknown.status).toBe(400);
-    expect(JSON.stringify(await errorOf(unknown))).toContain("Tiếng này không có trong danh sách tiếng của Tin Báo.");
   });
 
   it("keeps a unit officer's unit: removing it, or making a unit-less account a viewer, is refused", async () => {
