@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../http/errors.ts";
-import { createOfficerSchema } from "../officers/create-officer.ts";
+import { createOfficerSchema, officerLanguagesSchema } from "../officers/create-officer.ts";
 import { listOfficers } from "../officers/list-officers.ts";
 import { registerOfficer } from "../officers/register-officer.ts";
 import { resetOfficerPassword } from "../officers/reset-officer-password.ts";
@@ -24,6 +24,7 @@ export const officerAccountView = z
     displayName: z.string(),
     role: z.enum(ROLE_NAMES),
     unitId: z.string().nullable(),
+    languages: z.array(z.string()).meta({ description: "Các tiếng cán bộ biết (vi, hre, cua): để chuyển tin tiếng Hrê, tiếng Co và để dịch, duyệt bản dịch" }),
     disabled: z.boolean(),
     createdAt: dateTime(),
     passwordChangedAt: dateTime().nullable().meta({ description: "null: cán bộ vẫn dùng mật khẩu do quản trị cấp" }),
@@ -37,7 +38,7 @@ const officerListQuery = z.object({
 const officerParams = z.object({ id: z.string().min(1).max(100) });
 
 const createBody = createOfficerSchema
-  .pick({ username: true, displayName: true, role: true, unitId: true })
+  .pick({ username: true, displayName: true, role: true, unitId: true, languages: true })
   .meta({ id: "OfficerCreate", description: "unitId bắt buộc với vai trò officer và viewer" });
 const createdView = z
   .object({ officer: officerAccountView, password: z.string().meta({ description: "Mật khẩu tạo ngẫu nhiên, chỉ hiện một lần" }) })
@@ -47,9 +48,10 @@ const patchBody = z
     displayName: z.string().transform(normalizeText).pipe(z.string().min(1).max(100)).optional(),
     role: z.enum(ROLE_NAMES).optional(),
     unitId: unitIdField.nullable().optional().meta({ description: "null: bỏ đơn vị (chỉ với vai trò không cần đơn vị)" }),
+    languages: officerLanguagesSchema.optional().meta({ description: "Các tiếng cán bộ biết, thay cả danh sách" }),
     disabled: z.boolean().optional().meta({ description: "true: khóa tài khoản, mọi phiên đăng nhập kết thúc ngay" }),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), "Không có gì để sửa: gửi ít nhất một trong displayName, role, unitId, disabled.")
+  .refine((b) => Object.values(b).some((v) => v !== undefined), "Không có gì để sửa: gửi ít nhất một trong displayName, role, unitId, languages, disabled.")
   .meta({ id: "OfficerChanges" });
 const passwordView = z
   .object({ password: z.string().meta({ description: "Mật khẩu mới tạo ngẫu nhiên, chỉ hiện một lần" }) })

@@ -60,7 +60,7 @@ function loginName(e: AuditFacts): string {
 const statusOf = (v: unknown) => (typeof v === "string" && Object.hasOwn(STATUS_LABELS, v) ? STATUS_LABELS[v as TipStatus] : "");
 const roleLabel = (v: unknown) => (typeof v === "string" && isRole(v) ? ROLES[v].label : "vai trò khác");
 
-const OFFICER_FIELDS: Record<string, string> = { displayName: "họ tên", role: "vai trò", unitId: "đơn vị", disabled: "khóa/mở tài khoản" };
+const OFFICER_FIELDS: Record<string, string> = { displayName: "họ tên", role: "vai trò", unitId: "đơn vị", languages: "các tiếng biết", disabled: "khóa/mở tài khoản" };
 const LOGIN_REFUSALS: Record<string, string> = {
   unknown_user: "không có tài khoản này",
   wrong_password: "sai mật khẩu",

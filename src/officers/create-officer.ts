@@ -18,6 +18,7 @@ import { hashPassword } from "../security/passwords.ts";
 import { normalizeText } from "../text/normalize.ts";
 import { generatePassword } from "./generate-password.ts";
 import { ROLE_NAMES, toSignedInOfficer, type Role, type SignedInOfficer } from "./roles.ts";
+import { loadLanguages } from "../i18n/index.ts";
 
 export const usernameSchema = z
   .string()
@@ -25,12 +26,23 @@ export const usernameSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, "2-32 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới");
 
+const LANGUAGE_CODES = loadLanguages().map((l) => l.code);
+
+/** Languages an officer speaks: codes of locales/languages.json, each once ("vi", "hre", "cua"). */
+export const officerLanguagesSchema = z
+  .array(z.string().refine((code) => LANGUAGE_CODES.includes(code), `Chỉ chọn trong các tiếng: ${LANGUAGE_CODES.join(", ")}`))
+  .min(1, "Chọn ít nhất một tiếng")
+  .max(LANGUAGE_CODES.length)
+  .transform((codes) => [...new Set(codes)]);
+
 export const createOfficerSchema = z.object({
   username: usernameSchema,
   displayName: z.string().transform(normalizeText).pipe(z.string().min(1).max(100)),
   role: z.enum(ROLE_NAMES),
   /** PoliceUnit.id ("CAX-BATO"); unit codes are upper case. */
   unitId: z.string().trim().toUpperCase().min(1).max(64).nullish(),
+  /** Languages the officer speaks; Vietnamese when left out. */
+  languages: officerLanguagesSchema.optional(),
   password: z.string().min(PASSWORD_MIN_LENGTH, `Mật khẩu cần ít nhất ${PASSWORD_MIN_LENGTH} ký tự`).max(PASSWORD_MAX_LENGTH).optional(),
 });
 
@@ -39,6 +51,7 @@ export interface CreateOfficerInput {
   displayName: string;
   role: Role;
   unitId?: string | null;
+  languages?: string[];
   password?: string;
   /** The password given is the officer's own choice: no change asked at first login. */
   passwordChosen?: boolean;
@@ -65,7 +78,15 @@ export async function createOfficer(
   const passwordHash = await hashPassword(password);
   const insert = (db: Tx) =>
     db.officer.create({
-      data: { username: data.username, displayName: data.displayName, role: data.role, unitId: data.unitId ?? null, passwordHash, passwordChangedAt },
+      data: {
+        username: data.username,
+        displayName: data.displayName,
+        role: data.role,
+        unitId: data.unitId ?? null,
+        ...(data.languages ? { languages: data.languages.join(",") } : {}),
+        passwordHash,
+        passwordChangedAt,
+      },
     });
   try {
     const row = alsoInTransaction

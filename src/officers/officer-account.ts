@@ -11,6 +11,8 @@ export interface OfficerAccount {
   displayName: string;
   role: Role;
   unitId: string | null;
+  /** Languages the officer speaks ("vi", "hre", "cua"): routing of Hre/Co tips, and what a translator may translate. */
+  languages: string[];
   disabled: boolean;
   createdAt: string;
   /** null while the officer still uses the password an administrator generated. */
@@ -23,6 +25,7 @@ export interface OfficerRow {
   displayName: string;
   role: string;
   unitId: string | null;
+  languages: string;
   disabledAt: Date | null;
   createdAt: Date;
   passwordChangedAt: Date | null;
@@ -31,10 +34,16 @@ export interface OfficerRow {
 export function toOfficerAccount(row: OfficerRow): OfficerAccount {
   return {
     ...toSignedInOfficer(row),
+    languages: languageList(row.languages),
     disabled: row.disabledAt !== null,
     createdAt: row.createdAt.toISOString(),
     passwordChangedAt: row.passwordChangedAt?.toISOString() ?? null,
   };
+}
+
+/** "vi,hre" → ["vi", "hre"]. */
+export function languageList(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 /** The columns toOfficerAccount reads (so a query never selects the password hash by accident). */
@@ -44,6 +53,7 @@ export const OFFICER_ACCOUNT_SELECT = {
   displayName: true,
   role: true,
   unitId: true,
+  languages: true,
   disabledAt: true,
   createdAt: true,
   passwordChangedAt: true,

@@ -22,6 +22,7 @@ export interface NewOfficer {
   displayName: string;
   role: Role;
   unitId?: string | null;
+  languages?: string[];
 }
 
 export async function registerOfficer(
@@ -39,7 +40,7 @@ export async function registerOfficer(
         action: "officer.create",
         targetType: "officer",
         targetId: created.id,
-        data: { username: created.username, displayName: created.displayName, role: created.role, unitId: created.unitId },
+        data: { username: created.username, displayName: created.displayName, role: created.role, unitId: created.unitId, ...(input.languages ? { languages: input.languages } : {}) },
         ip: actor.ip,
       },
       tx,

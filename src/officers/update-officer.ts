@@ -18,6 +18,7 @@ export interface OfficerChanges {
   displayName?: string;
   role?: Role;
   unitId?: string | null;
+  languages?: string[];
   disabled?: boolean;
 }
 
@@ -50,6 +51,7 @@ export async function updateOfficer(
         ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
         ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(changes.unitId !== undefined ? { unitId: changes.unitId } : {}),
+        ...(changes.languages !== undefined ? { languages: changes.languages.join(",") } : {}),
         ...(changes.disabled !== undefined ? { disabledAt: changes.disabled ? (before.disabledAt ?? ctx.now()) : null } : {}),
       },
       select: OFFICER_ACCOUNT_SELECT,
@@ -68,8 +70,9 @@ export async function updateOfficer(
 }
 
 function changedFields(was: OfficerAccount, now: OfficerAccount): Record<string, unknown> {
-  const fields = ["displayName", "role", "unitId", "disabled"] as const;
-  return Object.fromEntries(fields.filter((f) => was[f] !== now[f]).map((f) => [f, { from: was[f], to: now[f] }]));
+  const fields = ["displayName", "role", "unitId", "languages", "disabled"] as const;
+  const same = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? a.join(",") === b.join(",") : a === b);
+  return Object.fromEntries(fields.filter((f) => !same(was[f], now[f])).map((f) => [f, { from: was[f], to: now[f] }]));
 }
 
 function lastAdminMessage(self: boolean): string {

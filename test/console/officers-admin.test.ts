@@ -53,6 +53,7 @@ describe("adding officer accounts", () => {
       displayName: "Đ/c Nguyễn Văn Mới",
       role: "officer",
       unitId: "CAX-A",
+      languages: ["vi"],
       disabled: false,
       createdAt: expect.any(String),
       passwordChangedAt: null,
@@ -197,6 +198,19 @@ describe("changing and disabling accounts", () => {
       role: { from: "officer", to: "duty" },
       unitId: { from: "CAX-A", to: null },
     });
+  });
+
+  it("records the languages a translator speaks (what they may translate and approve), refusing a language the bot does not have", async () => {
+    const res = await send(admin, "POST", "/officers", { username: "nguoi.dich", displayName: "Đ/c Đinh Thị Dịch", role: "translator", languages: ["vi", "hre"] });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { officer } = (await res.json()) as { officer: { id: string; languages: string[] } };
+    expect(officer.languages).toEqual(["vi", "hre"]);
+    const changed = await send(admin, "PATCH", `/officers/${officer.id}`, { languages: ["vi", "hre", "cua"] });
+    expect(await changed.json()).toMatchObject({ languages: ["vi", "hre", "cua"] });
+    const [audit] = await auditRows("officer.update", officer.id);
+    expect(JSON.parse(audit!.data)).toEqual({ languages: { from: ["vi", "hre"], to: ["vi", "hre", "cua"] } });
+    const unknown = await send(admin, "PATCH", `/officers/${officer.id}`, { languages: ["vi", "xx"] });
+    expect(unknown.status).toBe(400);
   });
 
   it("keeps a unit officer's unit: removing it, or making a unit-less account a viewer, is refused", async () => {
