@@ -5,7 +5,7 @@
  * file costs no more than a long clip to convert.
  *
  * @example const info = await probeAudio(tools, "/…/clip.webm", "audio/webm");
- *          await convertClip(tools, "/…/clip.webm", "audio/webm", "/…/out.ogg", "ogg", { maxSeconds: 180 });
+ *          await convertClip(tools, "/…/clip.webm", "audio/webm", [{ file: "/…/out.ogg", copy: "ogg" }], { maxSeconds: 180 });
  */
 import { runTool, type AudioTools } from "./audio-tools.ts";
 
@@ -84,18 +84,24 @@ export interface ConvertOptions {
   timeoutMs?: number;
 }
 
-/** Writes the first audio track of `input` to `output` as `copy`; rejects with ToolError when ffmpeg cannot. */
-export async function convertClip(tools: AudioTools, input: string, mime: string, output: string, copy: "ogg" | "m4a", options: ConvertOptions): Promise<void> {
-  await runTool(
-    tools.ffmpeg,
-    [
-      "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-      ...inputArgs(input, mime),
-      "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1",
-      "-t", String(options.maxSeconds + 1),
-      ...OUTPUT_ARGS[copy],
-      `file:${output}`,
-    ],
-    { timeoutMs: options.timeoutMs ?? CONVERT_TIMEOUT_MS },
-  );
+/**
+ * Writes the first audio track of `input` once per output, in one ffmpeg run (the input is read and decoded once);
+ * rejects with ToolError when ffmpeg cannot.
+ */
+export async function convertClip(
+  tools: AudioTools,
+  input: string,
+  mime: string,
+  outputs: { file: string; copy: "ogg" | "m4a" }[],
+  options: ConvertOptions,
+): Promise<void> {
+  const each = outputs.flatMap(({ file, copy }) => [
+    "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1",
+    "-t", String(options.maxSeconds + 1),
+    ...OUTPUT_ARGS[copy],
+    `file:${file}`,
+  ]);
+  await runTool(tools.ffmpeg, ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...inputArgs(input, mime), ...each], {
+    timeoutMs: options.timeoutMs ?? CONVERT_TIMEOUT_MS,
+  });
 }

@@ -39,7 +39,9 @@ export const CLIP_MESSAGES = {
   tooShort: "Bản ghi âm ngắn quá (chưa đến nửa giây), chưa nghe được gì. Bạn ghi âm lại nhé.",
 } as const;
 
-const tooLong = (ms: number) => {
+/** `capped`: measured on the converted copy, which stops a second past the limit, so only known to be longer. */
+const tooLong = (ms: number, capped = false) => {
+  if (capped) return "Bản ghi âm dài hơn 3 phút. Bạn ghi đoạn ngắn hơn (tối đa 3 phút) nhé.";
   const seconds = Math.round(ms / 1000);
   const length = seconds >= 60 ? `${Math.floor(seconds / 60)} phút ${seconds % 60} giây` : `${seconds} giây`;
   return `Bản ghi âm dài ${length}, quá 3 phút. Bạn ghi đoạn ngắn hơn (tối đa 3 phút) nhé.`;
@@ -152,7 +154,7 @@ async function convert(tools: AudioTools, input: string, type: Sniffed, dir: str
   const ogg = path.join(dir, `.${randomUUID()}.ogg.part`);
   const m4a = path.join(dir, `.${randomUUID()}.m4a.part`);
   made.push(ogg, m4a);
-  await convertClip(tools, input, type.mime, ogg, "ogg", { maxSeconds: CLIP_MAX_SECONDS }).catch((err: unknown) => {
+  await convertClip(tools, input, type.mime, [{ file: ogg, copy: "ogg" }, { file: m4a, copy: "m4a" }], { maxSeconds: CLIP_MAX_SECONDS }).catch((err: unknown) => {
     throw refusal(err);
   });
   // What residents will hear decides the length: a browser's WebM recording often has no duration in its header.
@@ -160,11 +162,8 @@ async function convert(tools: AudioTools, input: string, type: Sniffed, dir: str
     throw refusal(err);
   });
   const durationMs = heard.durationMs ?? 0;
-  if (durationMs > CLIP_MAX_SECONDS * 1000 + 500) throw new AppError("unprocessable", tooLong(durationMs));
+  if (durationMs > CLIP_MAX_SECONDS * 1000 + 500) throw new AppError("unprocessable", tooLong(durationMs, true));
   if (durationMs < CLIP_MIN_MS) throw new AppError("unprocessable", durationMs === 0 ? CLIP_MESSAGES.damaged : CLIP_MESSAGES.tooShort);
-  await convertClip(tools, input, type.mime, m4a, "m4a", { maxSeconds: CLIP_MAX_SECONDS }).catch((err: unknown) => {
-    throw refusal(err);
-  });
   return { mime: audioMime(type), durationMs, ogg, m4a };
 }
 
@@ -175,11 +174,11 @@ function audioMime(type: Sniffed): string {
   return type.mime;
 }
 
-/** ffmpeg could not read the file: the translator's to fix. A timeout or a vanished ffmpeg is the server's. */
+/** ffmpeg could not read the file: the translator's to fix. A vanished ffmpeg is the server's. */
 function refusal(err: unknown): unknown {
   if (!(err instanceof ToolError)) return err instanceof SyntaxError ? new AppError("unprocessable", CLIP_MESSAGES.damaged) : err;
   if (err.reason === "missing") return new AppError("unavailable", CLIP_MESSAGES.converterMissing);
-  if (err.reason === "timeout") return new AppError("unprocessable", CLIP_MESSAGES.damaged);
+  // Failed or too slow (60 s for at most 3 minutes of sound: only a file built to choke the decoder): the file's fault.
   return new AppError("unprocessable", CLIP_MESSAGES.damaged);
 }
 

@@ -4,6 +4,7 @@
  * the file is read or converted; the clip joins the draft through the store's saveDraft (audited as translation.save).
  * Residents never use these routes: reviewed clips reach them through the channels (src/audio/public-clip.ts).
  */
+import { PassThrough } from "node:stream";
 import type { Request } from "express";
 import { z } from "zod";
 import { CLIP_MAX_BYTES, CLIP_MESSAGES, storeClip, type StoredClip } from "../audio/store-clip.ts";
@@ -59,7 +60,11 @@ async function receiveClip(ctx: AppContext, officer: SignedInOfficer, req: Reque
   }
   if (type.startsWith("audio/") || type === "application/octet-stream") {
     if (declared === 0) throw new AppError("unprocessable", CLIP_MESSAGES.notAudio);
-    return storeClip(ctx, officer, req, type);
+    // Through a pass-through: a refusal mid-body ends this stream, not the request's socket, so the answer still
+    // reaches the client (endRefusedBody then closes the connection).
+    const body = new PassThrough();
+    req.pipe(body);
+    return storeClip(ctx, officer, body, type);
   }
   throw new AppError("unsupported_media_type", "Bản ghi âm phải gửi thành tệp âm thanh (Content-Type: audio/…) hoặc biểu mẫu multipart/form-data với trường file.");
 }

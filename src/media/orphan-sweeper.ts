@@ -40,7 +40,7 @@ export function createOrphanSweeper(ctx: AppContext, options: { intervalMs?: num
     const pruned = await pruneLimits(ctx);
     await ctx.db.jobRun.update({ where: { id: `${PREFIX}${period.toISOString()}` }, data: { finishedAt: ctx.now(), data: JSON.stringify({ ...result, pruned }) } });
     await ctx.db.jobRun.deleteMany({ where: { id: { startsWith: PREFIX }, startedAt: { lt: new Date(now.getTime() - 7 * DAY_MS) } } });
-    if (result.rows || result.files || result.tmp || result.campaignImages) ctx.log.info({ ...result, pruned }, "orphan evidence swept");
+    if (result.rows || result.files || result.tmp || result.campaignImages || result.clips) ctx.log.info({ ...result, pruned }, "orphan evidence swept");
     return result;
   }
 

@@ -5,14 +5,16 @@
  * campaign names. A file is removed only
  * when no attachment row names its content-addressed key and it has not been written for that long
  * (storing the same content again renews it), so a sweep in one process cannot take a file another
- * process has just stored. Every step is idempotent: two processes sweeping at once do no harm.
+ * process has just stored. Translators' clips no translation uses go the same way. Every step is idempotent: two
+ * processes sweeping at once do no harm.
  *
- * @example const swept = await sweepOrphans(ctx); // { rows: 3, files: 2, tmp: 1, campaignImages: 0 }
+ * @example const swept = await sweepOrphans(ctx); // { rows: 3, files: 2, tmp: 1, campaignImages: 0, clips: 0 }
  */
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../context.ts";
 import { IMAGE_DIR, IMAGE_ID } from "../outreach/campaigns/campaign-image.ts";
+import { sweepUnusedClips } from "../audio/sweep-clips.ts";
 
 export interface SweepResult {
   /** Attachment rows removed. */
@@ -23,6 +25,8 @@ export interface SweepResult {
   tmp: number;
   /** Campaign images uploaded but named by no campaign (an editor picked another, or never saved). */
   campaignImages: number;
+  /** Translators' recorded clips no translation uses any more (src/audio/sweep-clips.ts). */
+  clips: number;
 }
 
 type Ctx = Pick<AppContext, "db" | "now" | "config">;
@@ -38,7 +42,8 @@ export async function sweepOrphans(ctx: Ctx): Promise<SweepResult> {
   const files = await removeUnnamedFiles(ctx, cutoff);
   const tmp = await removeOld(path.join(ctx.config.mediaDir, "tmp"), cutoff);
   const campaignImages = await removeUnusedCampaignImages(ctx, cutoff);
-  return { rows, files, tmp, campaignImages };
+  const clips = await sweepUnusedClips(ctx, cutoff);
+  return { rows, files, tmp, campaignImages, clips };
 }
 
 async function removeOrphanRows(ctx: Ctx, cutoff: Date): Promise<number> {

@@ -3,12 +3,14 @@
  * a desktop recorder sends becomes an OGG/Opus voice note and an M4A copy of the same length; the same file saved
  * twice is one clip; anything that is not a usable recording is refused in words the translator can act on.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIP_MESSAGES, storeClip } from "../../src/audio/store-clip.ts";
 import { AppError } from "../../src/http/errors.ts";
+import { sweepOrphans } from "../../src/media/sweep-orphans.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { makeRecording, probeFile } from "../support/recordings.ts";
 import { tinyPng } from "../support/images.ts";
@@ -73,7 +75,7 @@ describe("storing a recorded clip", () => {
     expect(readdirSync(path.join(ctx.config.mediaDir, "clips")).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
-  it("refuses a picture, a damaged recording, a clip over 3 minutes and a file over 10 MB, in words", async () => {
+  it("refuses a picture, text, a damaged recording, a video and a recording too short to hear, in words", async () => {
     const clipsBefore = await ctx.db.audioClip.count();
     expect(await refusal(storeClip(ctx, officer, tinyPng(), "audio/mpeg"))).toEqual({ status: 422, message: CLIP_MESSAGES.notAudio });
     expect(await refusal(storeClip(ctx, officer, Buffer.from("đây là một đoạn chữ, không phải tiếng"), "audio/ogg"))).toEqual({ status: 422, message: CLIP_MESSAGES.notAudio });
@@ -82,8 +84,21 @@ describe("storing a recorded clip", () => {
     const cut = Buffer.concat([good.subarray(0, 200), Buffer.alloc(4000, 0x55)]);
     expect(await refusal(storeClip(ctx, officer, cut, "audio/webm"))).toEqual({ status: 422, message: CLIP_MESSAGES.damaged });
 
+    const video = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=5:duration=2", "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "mpeg4", "-c:a", "aac", "-f", "mp4", "-movflags", "frag_keyframe+empty_moov", "pipe:1"]);
+    expect(await refusal(storeClip(ctx, officer, video, "video/mp4"))).toEqual({ status: 422, message: CLIP_MESSAGES.video });
+    expect(await refusal(storeClip(ctx, officer, makeRecording("wav", 0.1), "audio/wav"))).toEqual({ status: 422, message: CLIP_MESSAGES.tooShort });
+
+    expect(await ctx.db.audioClip.count()).toBe(clipsBefore);
+  });
+
+  it("refuses a clip over 3 minutes (stated or not) and a file over 10 MB, in words", { timeout: 90_000 }, async () => {
+    const clipsBefore = await ctx.db.audioClip.count();
     const long = await refusal(storeClip(ctx, officer, makeRecording("ogg", 200), "audio/ogg"));
     expect(long).toEqual({ status: 422, message: "Bản ghi âm dài 3 phút 20 giây, quá 3 phút. Bạn ghi đoạn ngắn hơn (tối đa 3 phút) nhé." });
+
+    // Written as a stream, like a browser's MediaRecorder: the WebM header states no length.
+    const unstated = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=200", "-ac", "1", "-c:a", "libopus", "-b:a", "16k", "-f", "webm", "pipe:1"], { maxBuffer: 10 * 1024 * 1024 });
+    expect(await refusal(storeClip(ctx, officer, unstated, "audio/webm"))).toEqual({ status: 422, message: "Bản ghi âm dài hơn 3 phút. Bạn ghi đoạn ngắn hơn (tối đa 3 phút) nhé." });
 
     const huge = Readable.from((function* () {
       const chunk = makeRecording("wav", 1);
@@ -92,6 +107,20 @@ describe("storing a recorded clip", () => {
     expect(await refusal(storeClip(ctx, officer, huge, "audio/wav"))).toEqual({ status: 413, message: CLIP_MESSAGES.tooLarge });
     expect(await ctx.db.audioClip.count()).toBe(clipsBefore);
     expect(readdirSync(path.join(ctx.config.mediaDir, "clips")).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it("sweeps a clip no translation uses once it is older than UPLOAD_ORPHAN_HOURS, and keeps one a translation uses", async () => {
+    const unused = (await storeClip(ctx, officer, makeRecording("mp3", 1, 880), "audio/mpeg")).clip;
+    const used = (await storeClip(ctx, officer, makeRecording("mp3", 1, 990), "audio/mpeg")).clip;
+    await ctx.db.translation.create({ data: { lang: "hre", key: "menu.prompt", source: "Bạn cần gì?", text: null, clipId: used.id, state: "draft", draftedBy: officer.id } });
+    expect((await sweepOrphans(ctx)).clips).toBe(0);
+    const later = new Date(Date.now() + (ctx.config.uploads.orphanHours + 1) * 3600_000);
+    const swept = await sweepOrphans({ db: ctx.db, config: ctx.config, now: () => later });
+    expect(swept.clips).toBeGreaterThanOrEqual(1);
+    expect(await ctx.db.audioClip.findUnique({ where: { id: unused.id } })).toBeNull();
+    expect(readdirSync(path.join(ctx.config.mediaDir, "clips")).filter((f) => f.startsWith(unused.sha256))).toEqual([]);
+    expect(await ctx.db.audioClip.findUnique({ where: { id: used.id } })).not.toBeNull();
+    expect(statSync(inMedia(used.oggFile)).isFile()).toBe(true);
   });
 
   it("says the server lacks the converter when ffmpeg is not installed", async () => {

@@ -106,6 +106,20 @@ describe("recording a string in the workbench", () => {
     expect(huge.status).toBe(413);
     expect(await errorOf(huge)).toBe(CLIP_MESSAGES.tooLarge);
 
+    // Chunked, with no stated length: cut off at 10 MB, and the answer still arrives.
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 30) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const chunked = await fetch(`${svc.url}/api/translations/hre/menu.news/audio`, { method: "PUT", headers: headers(hien, { "content-type": "audio/wav" }), body: endless, duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await errorOf(chunked)).toBe(CLIP_MESSAGES.tooLarge);
+    expect(sent).toBeLessThan(30);
+
     const notHers = await fetch(`${svc.url}/api/translations/hre/menu.news/audio`, { method: "PUT", headers: headers(onlyCo, { "content-type": "audio/mpeg" }), body: new Uint8Array(makeRecording("mp3", 1)) });
     expect(notHers.status).toBe(403);
     expect(await errorOf(notHers)).toContain("chưa được ghi là biết");

@@ -65,11 +65,11 @@ describe("the orphan evidence sweep", () => {
     writeFileSync(fileOf("tmp/5d0c1c2e-partial"), randomBytes(64));
 
     // Young: nothing goes.
-    expect(await svc.sweeper.tick()).toEqual({ rows: 0, files: 0, tmp: 0, campaignImages: 0 });
+    expect(await svc.sweeper.tick()).toEqual({ rows: 0, files: 0, tmp: 0, campaignImages: 0, clips: 0 });
 
     const start = Date.now();
     svc.ctx.now = () => new Date(start + 73 * HOUR);
-    expect(await svc.sweeper.tick()).toEqual({ rows: 2, files: 2, tmp: 1, campaignImages: 0 });
+    expect(await svc.sweeper.tick()).toEqual({ rows: 2, files: 2, tmp: 1, campaignImages: 0, clips: 0 });
 
     expect(await svc.ctx.db.attachment.count({ where: { tipId: null } })).toBe(0);
     expect(existsSync(fileOf(onlyKey))).toBe(false);
