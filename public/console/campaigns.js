@@ -517,8 +517,17 @@ export function mount(main, app, { params }) {
       return t;
     };
     const vi = textArea('vi', 7);
-    const hre = textArea('hre', 4);
-    const cua = textArea('cua', 4);
+    // Hre and Co texts are written and approved by a second speaker on the translators' workbench (Bàn dịch), which
+    // writes them into the campaign; here they are only shown.
+    const translated = (lang, name) => {
+      const text = c?.variants?.[lang]?.text;
+      return h('div', { class: 'field', id: uid(`text-${lang}`) },
+        h('strong', {}, `Nội dung tiếng ${name}`),
+        text ? h('p', { class: 'native camp-translated' }, text) : null,
+        h('small', { class: 'hint' }, text
+          ? `Bản dịch đã được người thứ hai biết tiếng ${name} duyệt trên Bàn dịch. Muốn sửa, người dịch sửa trên Bàn dịch.`
+          : `Chưa có bản dịch đã duyệt: người đọc tiếng ${name} nhận bản tiếng Việt. Sau khi lưu, người biết tiếng ${name} dịch trên Bàn dịch và một người khác duyệt.`));
+    };
     const counter = h('p', { class: 'small camp-counter', id: uid('counter'), 'aria-live': 'polite' });
     vi.setAttribute('aria-describedby', counter.id);
     const updateCounter = () => {
@@ -536,7 +545,7 @@ export function mount(main, app, { params }) {
 
     // Placeholders left from a ready template ("[địa điểm]"): listed under the text, and saving is refused.
     const placeholderWarn = h('div', { class: 'notice camp-placeholders', id: uid('placeholders'), role: 'status', 'aria-live': 'polite', hidden: true });
-    const remaining = () => placeholdersIn(title.value, vi.value, hre.value, cua.value);
+    const remaining = () => placeholdersIn(title.value, vi.value);
     const updatePlaceholders = () => {
       const left = remaining();
       placeholderWarn.hidden = !left.length;
@@ -545,7 +554,7 @@ export function mount(main, app, { params }) {
           h('p', { class: 'small' }, 'Thay từng chỗ trong ngoặc vuông bằng thông tin thật (bỏ cả dấu ngoặc). Chưa thay hết thì chưa lưu được.')]
         : []);
     };
-    for (const el of [title, vi, hre, cua]) el.addEventListener('input', updatePlaceholders);
+    for (const el of [title, vi]) el.addEventListener('input', updatePlaceholders);
     updatePlaceholders();
 
     // Image: uploaded as soon as it is chosen; the campaign keeps its id.
@@ -715,8 +724,6 @@ export function mount(main, app, { params }) {
         title.value = k.title;
         topic.value = k.topic;
         vi.value = k.variants.vi.text;
-        hre.value = k.variants.hre?.text ?? '';
-        cua.value = k.variants.cua?.text ?? '';
         const kinds = (k.buttons ?? []).map((b) => b.kind);
         btnReport.checked = kinds.includes('report');
         btnQuiz.checked = kinds.includes('quiz');
@@ -753,8 +760,8 @@ export function mount(main, app, { params }) {
         field('Chủ đề', topic)),
       h('section', { class: 'stack' }, h('h2', {}, '2. Nội dung'),
         field('Nội dung tiếng Việt (bắt buộc)', vi), counter, placeholderWarn,
-        field('Nội dung tiếng Hrê (không bắt buộc)', hre, 'Chỉ điền khi có người nói tiếng Hrê viết; để trống thì người nhận đọc tiếng Việt.'),
-        field('Nội dung tiếng Co (không bắt buộc)', cua, 'Chỉ điền khi có người nói tiếng Co viết; để trống thì người nhận đọc tiếng Việt.'),
+        translated('hre', 'Hrê'),
+        translated('cua', 'Co'),
         field('Ảnh (JPG hoặc PNG, tối đa 1 MB)', imageInput, 'Không bắt buộc. Ảnh được gửi trước nội dung, trên mọi kênh.'), imageStatus, imageThumb),
       h('section', { class: 'stack' }, h('h2', {}, '3. Nút bấm dưới tin'),
         h('div', { class: 'field check' }, btnReport, h('label', { for: btnReport.id }, 'Nút Báo tin')),
@@ -816,8 +823,6 @@ export function mount(main, app, { params }) {
       if (!viText) problems.push('Nội dung tiếng Việt là bắt buộc.');
       else if (viText.normalize('NFC').length > TEXT_MAX) problems.push(`Nội dung tiếng Việt dài quá ${num(TEXT_MAX)} ký tự.`);
       body.variants.vi = { text: viText };
-      if (hre.value.trim()) body.variants.hre = { text: hre.value.trim() };
-      if (cua.value.trim()) body.variants.cua = { text: cua.value.trim() };
       if (btnReport.checked) body.buttons.push({ kind: 'report' });
       if (btnQuiz.checked) body.buttons.push({ kind: 'quiz' });
       if (btnLink.checked) {

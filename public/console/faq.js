@@ -4,6 +4,8 @@ import { api } from './api.js';
 import { h, clear, field, fmtDate, fmtDateTime, fold, errorBox, busy, announce, banner, listScreen } from './dom.js';
 import { dateField } from './date-input.js';
 
+// Hre and Co answers are written and approved by a second speaker on the translators' workbench (Bàn dịch), which
+// writes them into the entry; this editor only shows them.
 const LANGS = [
   { code: 'hre', label: 'Câu trả lời tiếng Hrê' },
   { code: 'cua', label: 'Câu trả lời tiếng Co' },
@@ -104,9 +106,13 @@ export function mount(main, app, { query }) {
     const vi = h('textarea', { id: 'faq-vi', rows: 5 });
     vi.value = entry?.answer?.vi ?? '';
     const others = LANGS.map((l) => {
-      const t = h('textarea', { id: `faq-${l.code}`, rows: 3, class: 'native' });
-      t.value = entry?.answer?.[l.code] ?? '';
-      return { ...l, el: t };
+      const text = entry?.answer?.[l.code];
+      return h('div', { class: 'field', id: `faq-${l.code}` },
+        h('strong', {}, l.label),
+        text ? h('p', { class: 'answer-text native' }, text) : null,
+        h('small', { class: 'hint' }, text
+          ? 'Bản dịch đã được người thứ hai biết tiếng duyệt trên Bàn dịch. Muốn sửa, người dịch sửa trên Bàn dịch.'
+          : 'Chưa có bản dịch đã duyệt: người dân nhận câu trả lời tiếng Việt. Người dịch biết tiếng viết trên Bàn dịch, một người khác biết tiếng duyệt.'));
     });
     const tags = h('input', { id: 'faq-tags', value: (entry?.tags ?? []).join(', '), spellcheck: 'false' });
     const links = h('textarea', { id: 'faq-links', rows: 2 });
@@ -118,7 +124,7 @@ export function mount(main, app, { query }) {
       h('h2', { id: 'faq-editor-title' }, isNew ? 'Thêm mục hỏi đáp' : `Sửa mục «${entry.questions[0] ?? ''}»`), errs,
       field('Các cách hỏi (mỗi dòng một câu)', questions),
       field('Câu trả lời tiếng Việt (bắt buộc)', vi),
-      others.map((o) => field(`${o.label} — chỉ người bản ngữ đã được duyệt nhập`, o.el, 'Để trống nếu chưa có bản dịch đã duyệt: người dân sẽ nhận câu trả lời tiếng Việt.')),
+      others,
       field('Đường dẫn tham khảo (mỗi dòng: Tên | https://…)', links),
       h('div', { class: 'two' }, field('Người duyệt nội dung', reviewedBy), reviewedAtField),
       // Codes the matching uses: made from the first question, changed only by someone who knows them.
@@ -144,7 +150,6 @@ export function mount(main, app, { query }) {
       if (!reviewedDay) return errs.show({ message: reviewedDay === null ? 'Ngày duyệt chưa đúng: xem dòng báo dưới ô ngày.' : 'Nhập ngày duyệt.' });
       if (isNew && !id.value.trim()) id.value = slugOf(qs[0]);
       const answer = { vi: vi.value.trim() };
-      for (const o of others) answer[o.code] = o.el.value.trim() || null;
       const body = {
         tags: tags.value.split(',').map((s) => s.trim()).filter(Boolean),
         questions: qs,

@@ -7,7 +7,7 @@ import type { SignedInOfficer } from "../officers/roles.ts";
 import { canEditFaq } from "./permissions.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
-const answerView = z.record(z.string(), z.string().nullable()).meta({ description: "Câu trả lời theo ngôn ngữ; vi bắt buộc" });
+const answerView = z.record(z.string(), z.string().nullable()).meta({ description: "Câu trả lời theo ngôn ngữ; vi bắt buộc. hre, cua do Bàn dịch ghi khi bản dịch được duyệt: gửi null hoặc bỏ qua (giữ nguyên), gửi chữ khác thì bị từ chối" });
 
 export const faqEntryView = z
   .object({

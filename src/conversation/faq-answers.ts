@@ -36,10 +36,13 @@ export async function answerMessages(turn: Turn, entry: FaqEntry, data: Record<s
   const picked = pickAnswer(entry, turn.lng);
   const links = (entry.links ?? []).map((l) => `${l.label}: ${l.url}`);
   const text = [picked.text, ...links].join("\n");
+  // The answer recorded on the translators' workbench ("faq:<id>"), approved by a second speaker, goes with it.
+  const clip = turn.i18n.audio(turn.lng, `faq:${entry.id}`);
+  const answer: OutboundMessage = { text, ...(clip ? { audio: { file: clip.path, mime: clip.mime, label: picked.text.slice(0, 60) } } : {}) };
   if (picked.fallback && !data[NOTE_FLAG]) {
-    return { say: [say(turn, "question.fallbackNote"), { text }], set: { [NOTE_FLAG]: true } };
+    return { say: [say(turn, "question.fallbackNote"), answer], set: { [NOTE_FLAG]: true } };
   }
-  return { say: [{ text }], set: {} };
+  return { say: [answer], set: {} };
 }
 
 /** Files a question for an officer (once per inbound event) and returns the message telling the resident. */

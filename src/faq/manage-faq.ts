@@ -32,9 +32,32 @@ export async function exportFaq(ctx: Ctx) {
   return toFaqFile(rows.map(toFaqEntry));
 }
 
+/**
+ * The Hre and Co answers belong to the translators' workbench (src/translations/faq-source.ts writes an answer a
+ * second speaker approved): an editor's save or a staff file keeps them; a different text given here is refused,
+ * a null or a missing one leaves the approved answer as it is.
+ */
+export function keepWorkbenchAnswers(entry: Pick<FaqEntry, "answer" | "questions">, stored: FaqEntry["answer"] | undefined): FaqEntry["answer"] {
+  const kept: FaqEntry["answer"] = { vi: entry.answer.vi };
+  for (const [lang, text] of Object.entries(entry.answer)) {
+    if (lang === "vi") continue;
+    const approved = stored?.[lang] ?? null;
+    if (text !== null && text !== undefined && text !== approved) {
+      const name = lang === "hre" ? "tiếng Hrê" : lang === "cua" ? "tiếng Co" : "tiếng dân tộc";
+      throw new AppError(
+        "validation_failed",
+        `Mục «${entry.questions[0] ?? ""}»: câu trả lời ${name} được viết và duyệt trên Bàn dịch (một người biết tiếng viết, một người khác biết tiếng duyệt), không nhập ở đây. Hãy để trống phần ${name}.`,
+      );
+    }
+    kept[lang] = null;
+  }
+  for (const [lang, text] of Object.entries(stored ?? {})) if (lang !== "vi") kept[lang] = text ?? null;
+  return kept;
+}
+
 export async function createFaqEntry(ctx: Ctx, entry: FaqEntry, officer: SignedInOfficer, ip: string | null, tx: Tx = ctx.db): Promise<FaqEntryView> {
   if (await tx.faqEntry.findUnique({ where: { id: entry.id } })) throw new AppError("conflict", `Đã có mục hỏi đáp mã ${entry.id}.`);
-  const row = await tx.faqEntry.create({ data: toFaqRow(entry) });
+  const row = await tx.faqEntry.create({ data: toFaqRow({ ...entry, answer: keepWorkbenchAnswers(entry, undefined) }) });
   await recordAudit(ctx, { officerId: officer.id, action: "faq.create", targetType: "faq", targetId: row.id, ip }, tx);
   return toView(row);
 }
@@ -59,6 +82,7 @@ export async function updateFaqEntry(ctx: Ctx, id: string, changes: FaqChanges, 
     const defined = Object.fromEntries(Object.entries(content).filter(([, v]) => v !== undefined));
     const contentChanged = Object.keys(defined).length > 0;
     const next: FaqEntry = { ...current, ...defined, version: contentChanged ? current.version + 1 : current.version };
+    next.answer = keepWorkbenchAnswers(next, current.answer);
     const updated = await tx.faqEntry.update({
       where: { id },
       data: { ...toFaqRow(next), ...(disabled !== undefined ? { disabled } : {}) },
@@ -77,7 +101,7 @@ export async function importFaq(ctx: Ctx, file: unknown, officer: SignedInOffice
     let unchanged = 0;
     for (const entry of entries) {
       const row = await tx.faqEntry.findUnique({ where: { id: entry.id } });
-      const data = toFaqRow(entry);
+      const data = toFaqRow({ ...entry, answer: keepWorkbenchAnswers(entry, row ? toFaqEntry(row).answer : undefined) });
       if (!row) {
         await tx.faqEntry.create({ data });
         created++;

@@ -106,7 +106,9 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     const text = "Công an không bao giờ gọi điện yêu cầu chuyển tiền hay cài ứng dụng. Ai gọi như vậy là kẻ lừa đảo: hãy cúp máy và báo ngay.";
     await editor.getByLabel("Nội dung tiếng Việt (bắt buộc)").fill(text);
     expect(await editor.locator("#camp-counter").innerText()).toContain(`${text.length} ký tự. Telegram: tối đa 4.096 ký tự một tin. Zalo: tối đa 2.000 ký tự một tin.`);
-    await editor.getByText("Chỉ điền khi có người nói tiếng Hrê viết; để trống thì người nhận đọc tiếng Việt.").waitFor();
+    // Hre and Co are not typed here: a speaker writes them on the translators' workbench and another approves.
+    await editor.getByText("Chưa có bản dịch đã duyệt: người đọc tiếng Hrê nhận bản tiếng Việt. Sau khi lưu, người biết tiếng Hrê dịch trên Bàn dịch và một người khác duyệt.").waitFor();
+    expect(await editor.locator("textarea.native").count()).toBe(0);
     await editor.getByLabel("Nút Báo tin").check();
     await editor.getByLabel("Nút Làm bài thi").check();
     await editor.getByLabel("Nút mở một trang web").check();

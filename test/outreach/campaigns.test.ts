@@ -9,6 +9,9 @@ import { UpdateFactory } from "../fakes/telegram-updates.ts";
 import { chat, payloadOf, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { postUpdate, TEST_BOT_TOKEN, telegramWebhookEnv } from "../support/telegram-webhook.ts";
 import { unsubscribe } from "../../src/outreach/consent.ts";
+import { toSignedInOfficer } from "../../src/officers/roles.ts";
+import { approveTranslation, saveDraft } from "../../src/translations/translation-store.ts";
+import { createReadyOfficer } from "../support/officers.ts";
 import { addEditors, addSubscribers, api, finished, launch, waitFor, type CampaignView, type Editors } from "./support.ts";
 
 const sentTo = (fake: FakeTelegramBotApi, text: string) =>
@@ -181,9 +184,25 @@ describe("a campaign on Telegram at the free rate (30 messages/s)", () => {
     const draft = await api<CampaignView>(svc, who.editor, "POST", "/campaigns", {
       title: "Thử gửi",
       topic: "scam",
-      variants: { vi: { text: "Nội dung thử của chiến dịch." }, hre: { text: "Hre text from a speaker" } },
+      variants: { vi: { text: "Nội dung thử của chiến dịch." } },
       buttons: [{ kind: "report" }],
     });
+    // The Hre text is not typed by the editor: a speaker writes it on the translators' workbench, another approves.
+    const typed = await api<{ error: { message: string } }>(svc, who.editor, "PATCH", `/campaigns/${draft.body.id}`, {
+      title: "Thử gửi",
+      topic: "scam",
+      variants: { vi: { text: "Nội dung thử của chiến dịch." }, hre: { text: "[hre test] typed by the editor" } },
+      buttons: [{ kind: "report" }],
+    });
+    expect(typed.status).toBe(400);
+    expect(typed.body.error.message).toContain("Nội dung tiếng Hrê được viết và duyệt trên Bàn dịch");
+    const speaker = async (username: string) => {
+      const { officer } = await createReadyOfficer(svc.ctx, { username, displayName: username, role: "translator", unitId: null });
+      await svc.ctx.db.officer.update({ where: { id: officer.id }, data: { languages: "vi,hre" } });
+      return toSignedInOfficer({ ...officer, role: "translator" });
+    };
+    await saveDraft(svc.ctx, await speaker("dich.mot"), "hre", `campaign:${draft.body.id}`, { text: "Hre text from a speaker" });
+    await approveTranslation(svc.ctx, await speaker("dich.hai"), "hre", `campaign:${draft.body.id}`);
     const notLinked = await api<{ error: { message: string } }>(svc, who.editor, "POST", `/campaigns/${draft.body.id}/test-send`);
     expect(notLinked.status).toBe(409);
     expect(notLinked.body.error.message).toContain("Chưa liên kết máy của bạn");

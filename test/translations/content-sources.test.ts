@@ -15,6 +15,7 @@ import { createCampaign, parseCampaign } from "../../src/outreach/campaigns/mana
 import { composeCampaignMessage } from "../../src/outreach/campaigns/compose.ts";
 import { approveTranslation, listTranslations, saveDraft, sendBackTranslation } from "../../src/translations/translation-store.ts";
 import { AppError } from "../../src/http/errors.ts";
+import { exportFaq, importFaq, updateFaqEntry } from "../../src/faq/manage-faq.ts";
 
 let h: TurnHarness;
 let lan: SignedInOfficer;
@@ -120,6 +121,54 @@ describe("database content in the workbench", () => {
     expect(labels).toContain(q[1]!.vi); // the refused one stays Vietnamese
     await r.tap(labels.find((l) => l === "[hre test] đáp án 1" || l === q[1]!.vi)!);
     expect(r.text()).toContain("[hre test] giải thích 113");
+  });
+
+  it("sends a clip recorded for a FAQ answer or a quiz question with it, once a second speaker approved it", async () => {
+    const clip = await h.ctx.db.audioClip.create({
+      data: { sha256: "c".repeat(64), mime: "audio/webm", bytes: 10, durationMs: 2400, file: "clips/ccc.webm", oggFile: "clips/ccc.ogg", m4aFile: "clips/ccc.m4a", createdBy: lan.id },
+    });
+    const recorded = async (key: string) => {
+      const draft = await saveDraft(h.ctx, lan, "hre", key, { clipId: clip.id });
+      await h.i18n.refresh!(h.ctx.db, { mediaDir: h.ctx.config.mediaDir });
+      return draft;
+    };
+    const r = await h.resident("telegram", "hre");
+    const draft = await recorded("faq:goi-115");
+    await r.press("menu:question");
+    await r.say("Số cấp cứu là số mấy?");
+    expect(r.last.some((m) => m.audio)).toBe(false); // a draft clip never reaches a resident
+    await approveTranslation(h.ctx, ha, "hre", "faq:goi-115", { version: draft.version });
+    await h.i18n.refresh!(h.ctx.db);
+    await r.press("menu:question");
+    await r.say("Số cấp cứu là số mấy?");
+    const answer = r.last.find((m) => m.text.includes("115 là số cấp cứu"))!;
+    expect(answer.audio).toMatchObject({ mime: "audio/ogg" });
+    expect(answer.audio!.file.endsWith("clips/ccc.ogg")).toBe(true);
+
+    const q = await recorded("quiz:goi-113.explanation");
+    await approveTranslation(h.ctx, ha, "hre", "quiz:goi-113.explanation", { version: q.version });
+    await h.i18n.refresh!(h.ctx.db);
+    const player = await h.resident("telegram", "hre");
+    await player.command("start", "quiz");
+    await player.tap("Bỏ qua");
+    await player.press(player.buttons().find((b) => b.payload.startsWith("quiz:a:goi-113:"))!.payload);
+    expect(player.last.find((m) => m.text.includes("[hre test] giải thích 113"))?.audio?.file.endsWith("clips/ccc.ogg")).toBe(true);
+  });
+
+  it("keeps an approved Hre FAQ answer when an editor saves the entry or imports a staff file, and refuses one typed there", async () => {
+    await translate("faq:goi-114", "[hre test] 114");
+    const editor = await officer("bien.tap.faq", "admin", "vi");
+    const vi = "114 là số của lực lượng phòng cháy, chữa cháy (sửa thử).";
+    // The FAQ screen now sends only Vietnamese; an older form may still send null for Hre.
+    await updateFaqEntry(h.ctx, "goi-114", { answer: { vi, hre: null } }, editor, null);
+    const answers = async () => JSON.parse((await h.ctx.db.faqEntry.findUniqueOrThrow({ where: { id: "goi-114" } })).answersJson) as Record<string, string | null>;
+    expect(await answers()).toMatchObject({ vi, hre: "[hre test] 114" });
+    const typed = await updateFaqEntry(h.ctx, "goi-114", { answer: { vi, hre: "[hre test] typed by the editor" } }, editor, null).catch((e: unknown) => e as AppError);
+    expect(typed).toBeInstanceOf(AppError);
+    expect((typed as AppError).message).toContain("câu trả lời tiếng Hrê được viết và duyệt trên Bàn dịch");
+    // A staff export imported back unchanged keeps it too.
+    await importFaq(h.ctx, await exportFaq(h.ctx), editor, null);
+    expect((await answers()).hre).toBe("[hre test] 114");
   });
 
   it("makes an approved campaign text the Hre variant residents are sent, and takes it out on a send-back", async () => {

@@ -128,7 +128,8 @@ async function questionPrompt(turn: Turn, session: Session): Promise<OutboundMes
   if (!attempt || !question) return say(turn, "quiz.notOpen", {}, { buttons: buttons(turn, [{ payload: "nav:menu", labelKey: "nav.menu" }]) });
   const rows = question.choices.map((choice, i) => [{ label: textIn(choice, turn.lng).text, payload: `${ANSWER_PREFIX}${question.id}:${i}` }]);
   const text = turn.t("quiz.question", { n: attempt.answers.length + 1, total: attempt.questionIds.length, question: textIn(question.question, turn.lng).text });
-  const clip = turn.i18n.audio(turn.lng, `quiz.bank.${question.id}`);
+  // A clip recorded on the workbench ("quiz:<id>.question"), else one shipped in locales/<lng>/audio.json.
+  const clip = turn.i18n.audio(turn.lng, `quiz:${question.id}.question`) ?? turn.i18n.audio(turn.lng, `quiz.bank.${question.id}`);
   return { text, buttons: [...rows, ...stopButton(turn)], ...(clip ? { audio: { file: clip.path, mime: clip.mime, label: text.slice(0, 60) } } : {}) };
 }
 
@@ -158,7 +159,7 @@ function verdict(turn: Turn, question: QuizQuestion, choice: number): OutboundMe
     textIn(question.explanation, turn.lng).text,
     ...(question.source ? [turn.t("quiz.source", { source: question.source })] : []),
   ];
-  const clip = turn.i18n.audio(turn.lng, `quiz.bank.${question.id}.explanation`);
+  const clip = turn.i18n.audio(turn.lng, `quiz:${question.id}.explanation`) ?? turn.i18n.audio(turn.lng, `quiz.bank.${question.id}.explanation`);
   return { text: lines.join("\n"), ...(clip ? { audio: { file: clip.path, mime: clip.mime, label: lines[0]!.slice(0, 60) } } : {}) };
 }
 

@@ -22,7 +22,7 @@ const variant = z.object({ text }).strict();
 export const variantsSchema = z
   .object({ vi: variant, hre: variant.optional(), cua: variant.optional() })
   .strict()
-  .meta({ description: "Nội dung theo ngôn ngữ: vi bắt buộc; hre, cua nếu có người nói tiếng đó viết" });
+  .meta({ description: "Nội dung theo ngôn ngữ: vi bắt buộc; hre, cua do Bàn dịch ghi khi bản dịch được duyệt: bỏ qua (giữ nguyên), gửi chữ khác thì bị từ chối" });
 
 const linkButton = z
   .object({

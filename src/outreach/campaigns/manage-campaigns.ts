@@ -88,10 +88,31 @@ async function checkImage(ctx: AppContext, input: CampaignInput): Promise<void> 
   }
 }
 
+const LANGUAGE_NAMES = { hre: "tiếng Hrê", cua: "tiếng Co" } as const;
+
+/**
+ * The Hre and Co texts belong to the translators' workbench (src/translations/campaign-source.ts writes a text a
+ * second speaker approved): an editor's save keeps them, and one that tries to set or change them is refused.
+ */
+export function keepWorkbenchVariants(given: Variants, stored: Variants | undefined): Variants {
+  for (const lang of ["hre", "cua"] as const) {
+    const text = given[lang]?.text;
+    if (text !== undefined && text !== stored?.[lang]?.text) {
+      throw new AppError(
+        "validation_failed",
+        `Nội dung ${LANGUAGE_NAMES[lang]} được viết và duyệt trên Bàn dịch (một người biết tiếng viết, một người khác biết tiếng duyệt), không nhập ở đây. Hãy bỏ phần ${LANGUAGE_NAMES[lang]} rồi lưu lại.`,
+      );
+    }
+  }
+  const { vi: _vi, ...translations } = stored ?? { vi: given.vi };
+  return { ...translations, vi: given.vi };
+}
+
 export async function createCampaign(ctx: AppContext, officer: SignedInOfficer, input: CampaignInput, ip: string | null) {
   await checkImage(ctx, input);
+  const variants = keepWorkbenchVariants(input.variants, undefined);
   return ctx.db.$transaction(async (tx) => {
-    const row = await tx.campaign.create({ data: { ...fields(input), createdById: officer.id } });
+    const row = await tx.campaign.create({ data: { ...fields({ ...input, variants }), createdById: officer.id } });
     await recordAudit(ctx, { officerId: officer.id, action: "campaign.create", targetType: "campaign", targetId: row.id, data: { title: row.title }, ip }, tx);
     return row;
   });
@@ -105,7 +126,8 @@ export async function updateCampaign(ctx: AppContext, officer: SignedInOfficer, 
     if (before.status !== "draft" && before.status !== "submitted") {
       throw new AppError("conflict", "Chiến dịch đã được duyệt hoặc đã gửi thì không sửa được nữa. Hãy hủy và tạo chiến dịch mới.");
     }
-    const row = await tx.campaign.update({ where: { id }, data: { ...fields(input), status: "draft", submittedAt: null, version: { increment: 1 } } });
+    const variants = keepWorkbenchVariants(input.variants, variantsSchema.parse(JSON.parse(before.variantsJson)));
+    const row = await tx.campaign.update({ where: { id }, data: { ...fields({ ...input, variants }), status: "draft", submittedAt: null, version: { increment: 1 } } });
     await recordAudit(ctx, { officerId: officer.id, action: "campaign.update", targetType: "campaign", targetId: id, data: { title: row.title }, ip }, tx);
     return row;
   });
