@@ -27,9 +27,11 @@ const pathOf = (lang, key, rest = '') => `/translations/${encodeURIComponent(lan
  */
 export function translationEditor({ entry, lang, langLabel, officer, buttonLabel, onChanged, reload, idPrefix }) {
   let current = entry;
-  let recorder = null;
   const el = h('div', { class: 'tr-editor', id: `${idPrefix}-editor` });
   const lower = langLabel.replace(/^Tiếng/, 'tiếng');
+  // One recorder for the editor's life: a save or review redraws the rest, never a recording in progress.
+  const voiceErrors = errorBox();
+  const recorder = voiceRecorder({ label: lower, idPrefix, onError: (err) => voiceErrors.show(err), onSave: saveClip });
 
   /**
    * Sends a change; a stale form reloads the entry and says so in plain words. The editor is drawn again from the
@@ -67,8 +69,6 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
   }
 
   function render() {
-    recorder?.dispose();
-    recorder = null;
     put(el,
       h('p', { class: 'notice warn tr-stale', role: 'alert', tabindex: '-1', hidden: true }),
       current.sourceChanged ? h('p', { class: 'notice warn' }, 'Câu tiếng Việt đã đổi sau khi bản dịch này được làm. Đọc lại câu tiếng Việt rồi sửa bản dịch cho khớp.') : null,
@@ -152,43 +152,40 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
   }
 
   // ---------- voice ----------
-  function voiceSection() {
-    const errs = errorBox();
-    recorder = voiceRecorder({
-      label: lower,
-      idPrefix,
-      onError: (err) => errs.show(err),
-      onSave: async (blob) => {
-        errs.hide();
-        try {
-          const next = await api(pathOf(lang, current.key, '/audio'), { method: 'PUT', body: blob, query: { version: current.version } });
-          current = next;
-          onChanged(next);
-          announce('Đã lưu đoạn ghi âm.');
-          // Redrawn a moment later so the recorder can say it saved before it is replaced; the focus goes to the clip.
-          setTimeout(() => {
-            render();
-            /** @type {HTMLElement | null} */ (el.querySelector('.tr-voice h3'))?.focus();
-          }, 0);
-        } catch (err) {
-          if (/** @type {any} */ (err).status === 409) {
-            const fresh = await reload(current.key).catch(() => null);
-            if (fresh) {
-              current = fresh;
-              onChanged(fresh);
-            }
-            throw { message: STALE };
-          }
-          throw err;
+  /** Sends the recording heard back; the recorder shows what went wrong (a stale form says so and reloads). */
+  async function saveClip(blob) {
+    voiceErrors.hide();
+    try {
+      const next = await api(pathOf(lang, current.key, '/audio'), { method: 'PUT', body: blob, query: { version: current.version } });
+      current = next;
+      onChanged(next);
+      announce('Đã lưu đoạn ghi âm.');
+      // Redrawn a moment later so the recorder can say it saved first; the focus goes to the clip.
+      setTimeout(() => {
+        render();
+        /** @type {HTMLElement | null} */ (el.querySelector('.tr-voice h3'))?.focus();
+      }, 0);
+    } catch (err) {
+      if (/** @type {any} */ (err).status === 409) {
+        const fresh = await reload(current.key).catch(() => null);
+        if (fresh) {
+          current = fresh;
+          onChanged(fresh);
         }
-      },
-    });
+        render();
+        throw { message: `${STALE} Bấm «Lưu đoạn ghi âm» lại nếu vẫn muốn lưu đoạn này.` };
+      }
+      throw err;
+    }
+  }
+
+  function voiceSection() {
     return h('section', { class: 'tr-voice', 'aria-labelledby': `${idPrefix}-voice-title` },
       h('h3', { id: `${idPrefix}-voice-title`, tabindex: '-1' }, `Ghi âm ${lower}`),
       current.audio
         ? savedClip(current.audio, lower)
         : h('p', { class: 'small muted' }, 'Chưa có đoạn ghi âm. Người dân nghe được lời nói dễ hơn đọc chữ: hãy ghi âm câu này.'),
-      errs,
+      voiceErrors,
       recorder.el);
   }
 
@@ -248,8 +245,7 @@ export function translationEditor({ entry, lang, langLabel, officer, buttonLabel
       /** @type {HTMLElement | null} */ (el.querySelector('textarea'))?.focus();
     },
     dispose() {
-      recorder?.dispose();
-      recorder = null;
+      recorder.dispose();
     },
   };
 }
