@@ -18,7 +18,12 @@ export class ApiError extends Error {
 
 const NETWORK = 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.';
 
-/** api('/tips', { query: {q:'ma tuy'} }) · api('/tips/1/claim', { method: 'POST', body: {version} }) · body: a File/Blob is sent as is */
+/**
+ * api('/tips', { query: {q:'ma tuy'} }) · api('/tips/1/claim', { method: 'POST', body: {version} }) · body: a File/Blob is sent as is
+ * @param {string} path
+ * @param {{ method?: string, body?: any, query?: Record<string, unknown>, quiet401?: boolean }} [options]
+ * @returns {Promise<any>}
+ */
 export async function api(path, { method = 'GET', body, query, quiet401 = false } = {}) {
   let url = `/api${path}`;
   if (query) {

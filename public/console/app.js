@@ -16,6 +16,7 @@ import * as officers from './officers.js';
 import * as audit from './audit.js';
 import * as campaigns from './campaigns.js';
 import * as reports from './reports.js';
+import * as translations from './translations.js';
 import { showFirstPassword } from './first-password.js';
 
 const BASE = '/console';
@@ -76,7 +77,10 @@ const SCREENS = [
   { path: 'reports', module: reports, perm: 'canReadReports', nav: 'Báo cáo' },
   { path: 'audit', module: audit, perm: 'canReadAudit', nav: 'Nhật ký' },
   { path: 'campaigns', module: campaigns, roles: campaigns.ROLES, nav: 'Tuyên truyền' },
+  { path: 'translations', module: translations, roles: translations.ROLES, nav: 'Dịch tiếng dân tộc' },
 ];
+/** A role without tips opens on its own work: a translator on the workbench (others on the first screen they may use). */
+const FIRST_SCREEN = { translator: 'translations' };
 
 /** A screen is shown when the account has its permission (from /api/meta) or, for `roles`, one of those roles. */
 function allowed(s) {
@@ -245,7 +249,9 @@ $('btn-help').addEventListener('click', () => $('dlg-help').showModal());
 // ---------- navigation ----------
 
 function visibleScreens() {
-  return SCREENS.filter(allowed);
+  const visible = SCREENS.filter(allowed);
+  const first = visible.find((s) => s.path === FIRST_SCREEN[app.officer?.role]);
+  return first ? [first, ...visible.filter((s) => s !== first)] : visible;
 }
 
 function renderNav() {

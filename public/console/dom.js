@@ -90,9 +90,9 @@ export function fmtSize(n) {
   return `${n} byte`;
 }
 
-/** Folded text for client-side search: no marks, đ→d, lower case. */
+/** Folded text for client-side search: no marks, đ→d and Hre ƀ→b (neither decomposes), lower case. */
 export function fold(s) {
-  return String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().replace(/\s+/g, ' ').trim();
+  return String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').replace(/[ƀɃ]/g, 'b').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 export function safeHttpUrl(u) {

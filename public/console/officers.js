@@ -14,6 +14,8 @@ export function mount(main, app) {
   const tbody = h('tbody');
   const search = h('input', { id: 'q', type: 'search', placeholder: 'Tên, tên đăng nhập, đơn vị', autocomplete: 'off' });
   const roles = app.meta.roles ?? [];
+  /** Languages an officer may speak besides Vietnamese (everyone speaks it): translators work in these. */
+  const otherLanguages = (app.meta.languages ?? []).filter((l) => l.value !== 'vi');
   const unitOptions = () => state.units.map((u) => ({ value: u.id, label: u.name }));
   const createSlot = h('div');
 
@@ -72,13 +74,20 @@ export function mount(main, app) {
     const role = select({ id: `role-${o.id}`, 'aria-label': `Vai trò của ${o.displayName}` }, roles, { value: o.role });
     const unit = select({ id: `unit-${o.id}`, 'aria-label': `Đơn vị của ${o.displayName}` }, unitOptions(), { empty: 'Không thuộc đơn vị', value: o.unitId ?? '' });
     const save = h('button', { type: 'button', class: 'btn small', hidden: true }, 'Lưu');
-    const changed = () => (save.hidden = role.value === o.role && (unit.value || null) === o.unitId);
+    const had = (o.languages ?? []).filter((c) => c !== 'vi').sort().join(',');
+    const speaks = otherLanguages.map((l) => h('input', { type: 'checkbox', id: `lang-${l.value}-${o.id}`, value: l.value, checked: (o.languages ?? []).includes(l.value) }));
+    const spoken = () => speaks.filter((c) => c.checked).map((c) => c.value).sort().join(',');
+    const changed = () => (save.hidden = role.value === o.role && (unit.value || null) === o.unitId && spoken() === had);
     role.addEventListener('change', changed);
     unit.addEventListener('change', changed);
+    speaks.forEach((c) => c.addEventListener('change', changed));
+    const languages = otherLanguages.length ? h('fieldset', { class: 'officer-langs' },
+      h('legend', { class: 'small' }, 'Biết tiếng', h('span', { class: 'sr-only' }, ` (${o.displayName})`)),
+      otherLanguages.map((l, i) => h('span', { class: 'field check' }, speaks[i], h('label', { for: speaks[i].id }, l.label)))) : null;
     const tr = h('tr', { class: o.disabled ? 'disabled' : '' },
       h('td', {}, h('strong', {}, o.displayName), h('div', { class: 'small muted' }, `Tạo ${fmtDateTime(o.createdAt)}`), errs),
       h('td', {}, h('code', {}, o.username)),
-      h('td', {}, role),
+      h('td', {}, role, languages),
       h('td', {}, unit, ' ', save,
         UNIT_ROLES.has(o.role) && !o.unitId ? h('div', { class: 'small late' }, 'Chưa có đơn vị: cán bộ này chưa thấy tin báo nào. Chọn đơn vị rồi bấm Lưu.') : null),
       h('td', {}, o.disabled ? h('span', { class: 'badge' }, 'Đã khóa') : 'Đang dùng'),
@@ -95,6 +104,7 @@ export function mount(main, app) {
       const body = {};
       if (role.value !== o.role) body.role = role.value;
       if ((unit.value || null) !== o.unitId) body.unitId = unit.value || null;
+      if (spoken() !== had) body.languages = ['vi', ...speaks.filter((c) => c.checked).map((c) => c.value)];
       try {
         await busy(tr, () => api(`/officers/${encodeURIComponent(o.id)}`, { method: 'PATCH', body }));
         announce(`Đã lưu ${o.displayName}.`);

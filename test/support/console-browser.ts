@@ -36,8 +36,14 @@ export interface ConsoleDesk {
   close(): Promise<void>;
 }
 
-export async function openConsoleDesk(accounts: Account[]): Promise<ConsoleDesk> {
-  const svc = await startTestService();
+/** `env`: more service settings (a fake Bot API's address…); `browserArgs`: more Chromium switches (a fake microphone…). */
+export interface DeskOptions {
+  env?: Record<string, string>;
+  browserArgs?: string[];
+}
+
+export async function openConsoleDesk(accounts: Account[], settings: DeskOptions = {}): Promise<ConsoleDesk> {
+  const svc = await startTestService(settings.env);
   await ensureDemoSetup(svc.ctx);
   const passwords = new Map<string, string>();
   for (const [username, role, unitId, options] of accounts) {
@@ -45,7 +51,7 @@ export async function openConsoleDesk(accounts: Account[]): Promise<ConsoleDesk>
     const { password } = options?.firstLogin ? await createOfficer(svc.ctx, input) : await createReadyOfficer(svc.ctx, input);
     passwords.set(username, password);
   }
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(settings.browserArgs);
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
 
