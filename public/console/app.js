@@ -69,7 +69,7 @@ const app = {
 const SCREENS = [
   { path: 'dashboard', module: dashboard, perm: 'canReadReports', nav: 'Tổng quan' },
   { path: 'tips', module: queue, perm: 'canListTips', nav: 'Tin báo' },
-  { path: 'questions', module: questions, nav: 'Câu hỏi' },
+  { path: 'questions', module: questions, perm: 'canReadQuestions', nav: 'Câu hỏi' },
   { path: 'faq', module: faq, nav: 'Hỏi đáp' },
   { path: 'quiz', module: quiz, nav: 'Cuộc thi 19/8' },
   { path: 'outreach-progress', module: outreachProgress, perm: 'canReadCampaigns', nav: 'Tiến độ 19/8' },

@@ -4,7 +4,7 @@ import { loadLanguages } from "../i18n/index.ts";
 import { ROLES, ROLE_NAMES } from "../officers/roles.ts";
 import { TIP_CATEGORIES } from "../tips/categories.ts";
 import { OPEN_STATUSES, OUTCOMES, STATUS_LABELS, TIP_STATUSES, TRANSITIONS } from "../tips/workflow.ts";
-import { canAnswerQuestions, canApproveQuiz, canEditFaq, canReadCampaigns, canListTips, canManageOfficers, canManageUnits, canReadAudit, canReadReports } from "./permissions.ts";
+import { canAnswerQuestions, canReadQuestions, canApproveQuiz, canEditFaq, canReadCampaigns, canListTips, canManageOfficers, canManageUnits, canReadAudit, canReadReports } from "./permissions.ts";
 import { CHANNEL_LABELS, categoryLabel } from "./labels.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
@@ -25,6 +25,7 @@ export const consoleMeta = z
       canManageOfficers: z.boolean(),
       canReadAudit: z.boolean(),
       canEditFaq: z.boolean(),
+      canReadQuestions: z.boolean(),
       canAnswerQuestions: z.boolean(),
       canApproveQuiz: z.boolean(),
       canReadCampaigns: z.boolean(),
@@ -62,6 +63,7 @@ export const metaRoutes: ApiRoute[] = [
           canManageOfficers: canManageOfficers(officer),
           canReadAudit: canReadAudit(officer),
           canEditFaq: canEditFaq(officer),
+          canReadQuestions: canReadQuestions(officer),
           canAnswerQuestions: canAnswerQuestions(officer),
           canApproveQuiz: canApproveQuiz(officer),
           canReadCampaigns: canReadCampaigns(officer),

@@ -57,6 +57,14 @@ export function canManageUnits(officer: SignedInOfficer): boolean {
 }
 
 /**
+ * May this officer read residents' questions? Every police account; not translators, who work on the bot's own words
+ * and need no resident's message to do it.
+ */
+export function canReadQuestions(officer: SignedInOfficer): boolean {
+  return officer.role !== "translator";
+}
+
+/**
  * May this officer answer residents' questions? Everyone but read-only accounts and translators (everyone reads the
  * list): a translator's words reach residents only after a second speaker's review, and an answer goes out at once.
  */

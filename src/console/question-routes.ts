@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError } from "../http/errors.ts";
 import { answerQuestion } from "../questions/answer-question.ts";
 import { listQuestions } from "../questions/list-questions.ts";
-import { canAnswerQuestions, canEditFaq } from "./permissions.ts";
+import { canAnswerQuestions, canEditFaq, canReadQuestions } from "./permissions.ts";
 import { defineRoute, type ApiRoute } from "./route.ts";
 
 const questionStatus = z.enum(["open", "answered", "closed"]);
@@ -46,12 +46,13 @@ export const questionRoutes: ApiRoute[] = [
     path: "/questions",
     tag: "questions",
     summary: "Danh sách câu hỏi chờ công an trả lời",
-    description: "Câu hỏi chưa trả lời trước, rồi mới nhất trước. Tìm kiếm không phân biệt dấu. Mọi tài khoản đều xem được.",
+    description: "Câu hỏi chưa trả lời trước, rồi mới nhất trước. Tìm kiếm không phân biệt dấu. Mọi tài khoản công an đều xem được (tài khoản người dịch thì không).",
     auth: true,
     query: questionListQuery,
     response: { status: 200, description: "Các câu hỏi", schema: questionList },
-    errors: ["validation_failed", "bad_request", "unauthorized"],
-    async run({ ctx, query }) {
+    errors: ["validation_failed", "bad_request", "unauthorized", "forbidden"],
+    async run({ ctx, query, auth }) {
+      if (!canReadQuestions(auth.officer)) throw new AppError("forbidden", "Tài khoản người dịch không xem câu hỏi của người dân.");
       return listQuestions(ctx, query);
     },
   }),

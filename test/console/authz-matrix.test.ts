@@ -132,7 +132,7 @@ const CASES: Record<string, RouteCase> = {
   // A name read aloud by the reporter: the same rule as the reveal (never the administrator, never another unit).
   "GET /tips/:id/identity/files/:attachmentId": { expect: tipOfUnitB("duty") },
   // questions and the knowledge base
-  "GET /questions": { expect: signedIn },
+  "GET /questions": { expect: { ...signedIn, translator: 403 } },
   "POST /questions/:id/answer": { expect: { ...signedIn, viewerA: 403, translator: 403 }, body: () => ({ answer: "Bạn đến công an xã mang theo căn cước." }) },
   "GET /faq": { expect: signedIn },
   "GET /faq/export": { expect: signedIn },
