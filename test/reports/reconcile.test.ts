@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Turn } from "../../src/conversation/types.ts";
 import { answerMessages } from "../../src/conversation/faq-answers.ts";
 import type { FaqEntry } from "../../src/faq/index.ts";
+import { createTranslator } from "../../src/i18n/index.ts";
 import { subscribe, unsubscribe } from "../../src/outreach/consent.ts";
 import type { ReportSummary } from "../../src/reports/summary-types.ts";
 import { createTip, type TipDraft } from "../../src/tips/create-tip.ts";
@@ -120,8 +121,9 @@ beforeAll(async () => {
 
   // ── questions: two answered by the bot (one in October), one handed to officers and answered, one still open ──
   const entry = { id: "mat-can-cuoc", questions: ["Mất căn cước?"], answer: { vi: "Đến công an xã." } } as unknown as FaqEntry;
+  const i18n = await createTranslator();
   for (const at of [vn("2026-11-03T08:00:00"), vn("2026-11-20T08:00:00"), vn("2026-10-20T08:00:00")]) {
-    const turn = { tx: db, app: api.ctx, now: at, lng: "vi", eventKey: `telegram:${randomBytes(6).toString("hex")}`, contact: { id: contactId, channel: "telegram", language: "vi" } };
+    const turn = { tx: db, app: api.ctx, i18n, now: at, lng: "vi", eventKey: `telegram:${randomBytes(6).toString("hex")}`, contact: { id: contactId, channel: "telegram", language: "vi" } };
     await answerMessages(turn as unknown as Turn, entry, {});
   }
   for (const [status, at] of [
