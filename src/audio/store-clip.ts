@@ -9,16 +9,16 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AppContext } from "../context.ts";
 import type { AudioClip } from "../db/generated/sqlite/client.ts";
 import { AppError } from "../http/errors.ts";
-import { MediaUnavailableError } from "../media/store.ts";
+import { makeFolder, unavailable } from "../media/store.ts";
 import { sniff, type Sniffed } from "../media/sniff.ts";
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../security/private-files.ts";
+import { PRIVATE_FILE_MODE } from "../security/private-files.ts";
 import { findAudioTools, ToolError, type AudioTools } from "./audio-tools.ts";
 import { CLIP_DIR, clipFileNames } from "./clip-files.ts";
 import { conversionGate } from "./conversion-gate.ts";
@@ -206,22 +206,4 @@ async function recordClip(
     if (row) return { clip: row, created: false };
     throw err;
   }
-}
-
-async function makeFolder(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE }).catch((err: unknown) => {
-    throw unavailable(err) instanceof MediaUnavailableError ? unavailable(err) : new MediaUnavailableError("unwritable", (err as { code?: string }).code);
-  });
-}
-
-const NO_SPACE = new Set(["ENOSPC", "EDQUOT"]);
-const UNWRITABLE = new Set(["EROFS", "EACCES", "EPERM"]);
-
-/** A file-system error of the media folder as a MediaUnavailableError (503 in words); anything else unchanged. */
-function unavailable(err: unknown): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== "string") return err;
-  if (NO_SPACE.has(code)) return new MediaUnavailableError("no_space", code);
-  if (UNWRITABLE.has(code)) return new MediaUnavailableError("unwritable", code);
-  return err;
 }

@@ -52,7 +52,7 @@ const NO_SPACE = new Set(["ENOSPC", "EDQUOT"]);
 const UNWRITABLE = new Set(["EROFS", "EACCES", "EPERM"]);
 
 /** A file-system error of the evidence folder as a MediaUnavailableError; other errors unchanged. */
-function unavailable(err: unknown): unknown {
+export function unavailable(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return err;
   if (NO_SPACE.has(code)) return new MediaUnavailableError("no_space", code);
@@ -61,7 +61,7 @@ function unavailable(err: unknown): unknown {
 }
 
 /** Creates an evidence folder; failing to is the folder's fault (a recursive mkdir on a read-only disk says ENOENT). */
-async function makeFolder(dir: string): Promise<void> {
+export async function makeFolder(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (err) {
