@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Translation_clipId_state_idx" ON "Translation"("clipId", "state");
+
