@@ -22,7 +22,7 @@ describe("a resident reports a tip through the web chat", () => {
     expect(bot?.text).toContain("Bạn muốn báo về việc gì?");
     bot = await say(v, { button: payloadOf(bot, "Ma túy") });
     expect(bot?.text).toContain("Chuyện gì đã xảy ra?");
-    bot = await say(v, { text: "Có nhóm thanh niên bán ma túy ở quán nước đầu thôn 3 vào buổi tối." });
+    bot = await say(v, { text: "Có nhóm thanh niên bán ma túy ở quán nước đầu thôn 3." });
     expect(bot?.text).toContain("ảnh, video");
 
     const up = await v.upload(new Blob([PNG], { type: "image/png" }), "anh-hien-truong.png");

@@ -23,7 +23,7 @@ function filesIn(dir: string): string[] {
 }
 
 /** A new visitor at the report's evidence step ("Bạn có ảnh, video…"). */
-async function atEvidenceStep(svc: TestService, story = "Có người bán ma túy ở quán nước đầu thôn 3 vào buổi tối."): Promise<WebchatVisitor> {
+async function atEvidenceStep(svc: TestService, story = "Có người bán ma túy ở quán nước đầu thôn 3."): Promise<WebchatVisitor> {
   const v = new WebchatVisitor(svc.url);
   await v.open();
   for (const b of ["lang:vi", "menu:report", "cat:drugs"]) await chat(svc, v, { button: b });
@@ -120,7 +120,7 @@ describe("upload quotas", () => {
     // The next report has its whole quota again.
     await chat(svc, v, { button: "menu:report" });
     await chat(svc, v, { button: "cat:drugs" });
-    await chat(svc, v, { text: "Lại có người bán ma túy ở quán nước, tối nay." });
+    await chat(svc, v, { text: "Lại có người bán ma túy ở quán nước đầu thôn 3." });
     const again = await rawUpload(`${svc.url}/chat/api/upload`, { cookie: v.cookie, fileName: "moi.png", head: png(9 * KB) });
     expect(again.status).toBe(202);
   });
