@@ -59,6 +59,26 @@ const BASE = '/console/campaigns';
 /** Where a campaign image is served (src/channels/webchat/routes.ts); the largest file Zalo takes. */
 const IMAGE_URL = /^\/chat\/campaign-images\/[0-9a-f]{64}\.(jpg|png)$/;
 const IMAGE_MAX = 1024 * 1024;
+/** Where a reviewed workbench recording is served to anyone (src/channels/webchat/routes.ts): only those are played here. */
+const CLIP_URL = /^\/chat\/audio\/clip\/[0-9a-f]{64}\.(ogg|m4a)$/;
+const CLIP_TYPES = { ogg: 'audio/ogg; codecs=opus', m4a: 'audio/mp4' };
+/** "4 giây", "1 phút 20 giây". */
+function fmtDuration(ms) {
+  const s = Math.max(1, Math.round((ms ?? 0) / 1000));
+  return s < 60 ? `${s} giây` : `${Math.floor(s / 60)} phút${s % 60 ? ` ${s % 60} giây` : ''}`;
+}
+/** A player for a recording's public copies (OGG/Opus first, M4A for Safari); null if an address is not a clip's. */
+function player(sources, label) {
+  const ok = (sources ?? []).filter((x) => typeof x?.url === 'string' && CLIP_URL.test(x.url));
+  if (!ok.length) return null;
+  return h('audio', { class: 'camp-audio', controls: true, preload: 'none', 'aria-label': label },
+    ok.map((x) => h('source', { src: x.url, type: x.type ?? CLIP_TYPES[x.url.slice(-3)] })));
+}
+/** A recording bubble of the preview (a Telegram voice note, a Zalo file or link), playing the copy that channel gets. */
+function clipBubble(url, what) {
+  const audio = player([{ url }], what);
+  return audio ? h('div', { class: 'camp-msg' }, h('div', { class: 'camp-bubble clip' }, h('p', {}, `🔊 ${what}`), audio)) : null;
+}
 /** Empties `el` and puts `kids` in it (nested lists flattened, null and false left out). */
 function put(el, ...kids) {
   clear(el).append(...kids.flat(Infinity).filter((k) => k != null && k !== false));
@@ -450,11 +470,17 @@ export function mount(main, app, { params }) {
     const lang = labelOf(LANGUAGES, item.language);
     const inSentence = lang.charAt(0).toLowerCase() + lang.slice(1);
     const bubbles = item.requests.map((req) => bubble(ch.value, req)).filter(Boolean);
+    const messages = item.messages ?? bubbles.length;
+    // Hre and Co: whether a recording goes with the message (only one reviewed on the workbench), or none yet.
+    const recording = item.language === 'vi' ? null : item.audio
+      ? h('p', { class: 'notice camp-recording' }, `Kèm bản ghi âm ${inSentence} (${fmtDuration(item.audio.durationMs)}), đã được người thứ hai biết ${inSentence} duyệt trên Bàn dịch.${ch.value === 'webchat' ? ' Khung chat hiện nút nghe ngay trong tin.' : ' Bản ghi âm được gửi thành một tin riêng, trước phần chữ.'}`)
+      : h('p', { class: 'small muted camp-recording' }, `Chưa có bản ghi âm ${inSentence} đã duyệt: người dùng ${inSentence} chỉ nhận phần chữ.`);
     return h('div', { class: 'camp-lang', dataset: { language: item.language } },
       h('h3', {}, lang),
       item.fallback ? h('p', { class: 'notice camp-fallback' }, `Chưa có bản ${inSentence}: người đọc ${inSentence} sẽ nhận bản tiếng Việt dưới đây.`) : null,
+      recording,
       item.error ? h('p', { class: 'error', role: 'alert' }, `Không gửi được trên ${ch.label}: ${item.error}`) : null,
-      bubbles.length > 1 ? h('p', { class: 'small muted' }, `Gửi thành ${num(bubbles.length)} tin.`) : null,
+      messages > 1 ? h('p', { class: 'small muted camp-count' }, `Gửi thành ${num(messages)} tin.`) : null,
       h('div', { class: `camp-chat ch-${ch.value}` }, bubbles));
   }
 
@@ -471,6 +497,13 @@ export function mount(main, app, { params }) {
     let buttons = [];
     if (channel === 'telegram' && req?.method === 'sendPhoto') return imageBubble(req.payload?.photo?.source);
     if (channel === 'zalo' && req?.kind === 'image') return imageBubble(req.file);
+    if (channel === 'telegram' && req?.method === 'sendVoice') return clipBubble(req.payload?.voice?.source, 'Tin ghi âm (nghe ngay trong Telegram)');
+    if (channel === 'zalo' && req?.kind === 'clip') return clipBubble(req.file, 'Tệp ghi âm (bấm để nghe)');
+    if (channel === 'webchat' && req?.audio) {
+      const rest = bubble(channel, { ...req, audio: undefined });
+      const audio = player(req.audio.sources, 'Nghe bản ghi âm');
+      return audio ? h('div', { class: 'camp-msg-group' }, h('div', { class: 'camp-bubble clip' }, audio), rest) : rest;
+    }
     if (channel === 'webchat' && req?.image) {
       const img = imageBubble(req.image.url);
       const rest = bubble(channel, { ...req, image: undefined });
@@ -481,7 +514,6 @@ export function mount(main, app, { params }) {
       text = p.text ?? p.caption ?? '';
       for (const rowBtns of p.reply_markup?.inline_keyboard ?? []) for (const b of rowBtns) buttons.push({ label: b.text, url: b.url });
     } else if (channel === 'zalo') {
-      if (req?.kind === 'clip') return h('div', { class: 'camp-bubble clip' }, `Tệp ghi âm${req.label ? `: ${req.label}` : ''}`);
       const m = req?.message ?? {};
       text = m.text ?? '';
       for (const b of m.attachment?.payload?.buttons ?? []) buttons.push({ label: b.title, url: b.type === 'oa.open.url' ? b.payload?.url : undefined });
@@ -519,14 +551,20 @@ export function mount(main, app, { params }) {
     const vi = textArea('vi', 7);
     // Hre and Co texts are written and approved by a second speaker on the translators' workbench (Bàn dịch), which
     // writes them into the campaign; here they are only shown.
+    // So are their recordings: a native speaker records on the workbench and another approves; here they are played.
     const translated = (lang, name) => {
       const text = c?.variants?.[lang]?.text;
+      const recording = c?.recordings?.[lang];
+      const audio = recording ? player(recording.sources, `Bản ghi âm tiếng ${name}`) : null;
       return h('div', { class: 'field', id: uid(`text-${lang}`) },
         h('strong', {}, `Nội dung tiếng ${name}`),
         text ? h('p', { class: 'native camp-translated' }, text) : null,
         h('small', { class: 'hint' }, text
           ? `Bản dịch đã được người thứ hai biết tiếng ${name} duyệt trên Bàn dịch. Muốn sửa, người dịch sửa trên Bàn dịch.`
-          : `Chưa có bản dịch đã duyệt: người đọc tiếng ${name} nhận bản tiếng Việt. Sau khi lưu, người biết tiếng ${name} dịch trên Bàn dịch và một người khác duyệt.`));
+          : `Chưa có bản dịch đã duyệt: người đọc tiếng ${name} nhận bản tiếng Việt. Sau khi lưu, người biết tiếng ${name} dịch trên Bàn dịch và một người khác duyệt.`),
+        h('div', { class: 'camp-recording', id: uid(`recording-${lang}`) }, audio
+          ? [h('p', { class: 'small' }, `Bản ghi âm tiếng ${name} (${fmtDuration(recording.durationMs)}) đã được duyệt: người dùng tiếng ${name} nhận bản ghi âm này cùng tin.`), audio]
+          : h('p', { class: 'small muted' }, `Chưa có bản ghi âm tiếng ${name} đã duyệt. Bản ghi âm chỉ do người biết tiếng ${name} ghi trên Bàn dịch và một người khác duyệt; chưa có thì chỉ gửi phần chữ.`)));
     };
     const counter = h('p', { class: 'small camp-counter', id: uid('counter'), 'aria-live': 'polite' });
     vi.setAttribute('aria-describedby', counter.id);

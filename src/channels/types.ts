@@ -136,6 +136,12 @@ export interface Channel {
   /** Sends one message; throws SendError (see src/outbox/send-error.ts) on failure. */
   send(chatId: string, message: OutboundMessage): Promise<SentReceipt>;
   /**
+   * How many platform messages `send` makes of this message (an image or a clip sent on its own counts, so does each
+   * part of a split text): each one is a message against the platform's rate, which the campaign lanes reserve.
+   * Channels that show a message as one bubble whatever it carries leave it out (1).
+   */
+  messagesIn?(message: OutboundMessage): number;
+  /**
    * Sends an approved template message by user id (Zalo ZBS), for campaigns outside the reply window. Channels
    * without templates leave it out.
    */

@@ -12,7 +12,9 @@ import { createTranslator } from "../i18n/index.ts";
 import type { SignedInOfficer } from "../officers/roles.ts";
 import { audienceSchema, CAMPAIGN_CHANNELS, CAMPAIGN_LANGUAGES, campaignInputSchema, type Audience } from "../outreach/campaigns/campaign-input.ts";
 import { CAMPAIGN_IMAGE_MAX_BYTES, campaignImageUrl, imageMime, NOT_AN_IMAGE_MESSAGE, readBoundedBody, storeCampaignImage } from "../outreach/campaigns/campaign-image.ts";
-import { composeCampaignMessage } from "../outreach/campaigns/compose.ts";
+import { campaignClip, composeCampaignMessage } from "../outreach/campaigns/compose.ts";
+import { recordingView, reviewedRecordings } from "../outreach/campaigns/campaign-recordings.ts";
+import { clipOfFile, publicClipUrl } from "../audio/clip-files.ts";
 import { recordAudit } from "../officers/record-audit.ts";
 import {
   CAMPAIGN_STATUSES,
@@ -51,6 +53,13 @@ const countsView = z
 
 const personView = z.object({ id: z.string(), displayName: z.string() }).nullable();
 
+const recordingSchema = z
+  .object({
+    durationMs: z.number().int(),
+    sources: z.array(z.object({ url: z.string(), type: z.string() })).meta({ description: "Địa chỉ nghe bản ghi (OGG/Opus, rồi M4A cho Safari)" }),
+  })
+  .meta({ id: "CampaignRecording" });
+
 export const campaignView = z
   .object({
     id: z.string(),
@@ -59,6 +68,9 @@ export const campaignView = z
     variants: z.record(z.string(), z.object({ text: z.string() })),
     buttons: z.array(z.record(z.string(), z.string())),
     image: z.object({ id: z.string(), url: z.string() }).nullable().meta({ description: "Ảnh gửi trước nội dung; url xem được không cần đăng nhập" }),
+    recordings: z
+      .object({ hre: recordingSchema.nullable(), cua: recordingSchema.nullable() })
+      .meta({ description: "Bản ghi âm tiếng Hrê / tiếng Co đã duyệt trên Bàn dịch, gửi kèm tin cho người dùng tiếng đó; null: chưa có" }),
     audience: audienceSchema,
     scheduledAt: z.string().nullable(),
     recurrence: z.record(z.string(), z.unknown()).nullable(),
@@ -108,6 +120,7 @@ type Row = NonNullable<Awaited<ReturnType<AppContext["db"]["campaign"]["findUniq
 
 async function views(ctx: AppContext, rows: Row[]): Promise<z.input<typeof campaignView>[]> {
   const counts = await countDeliveries(ctx.db, rows.map((r) => r.id));
+  const recordings = await reviewedRecordings(ctx.db, rows.map((r) => r.id));
   const people = await ctx.db.officer.findMany({
     where: { id: { in: [...new Set(rows.flatMap((r) => [r.createdById, r.approvedById].filter((x): x is string => !!x)))] } },
     select: { id: true, displayName: true },
@@ -123,6 +136,7 @@ async function views(ctx: AppContext, rows: Row[]): Promise<z.input<typeof campa
       variants: c.variants,
       buttons: c.buttons,
       image: row.imageId ? { id: row.imageId, url: campaignImageUrl(row.imageId) } : null,
+      recordings: { hre: recordings.get(row.id)?.hre ?? null, cua: recordings.get(row.id)?.cua ?? null },
       audience: c.audience,
       scheduledAt: iso(row.scheduledAt),
       recurrence: c.recurrence,
@@ -167,6 +181,10 @@ const previewView = z
         fallback: z.boolean(),
         /** The platform calls exactly as they will be made (Telegram Bot API, Zalo OA), or the web chat bubble. */
         requests: z.array(z.unknown()),
+        /** Messages the resident receives (the recording on its own where the channel sends it so, each text part). */
+        messages: z.number().int(),
+        /** The reviewed recording sent with the message in this language, or null (none yet, or Vietnamese). */
+        audio: recordingSchema.nullable(),
         error: z.string().optional(),
       }),
     ),
@@ -354,8 +372,16 @@ export const campaignRoutes: ApiRoute[] = [
       for (const channel of CAMPAIGN_CHANNELS) {
         for (const language of CAMPAIGN_LANGUAGES) {
           const composed = composeCampaignMessage(i18n, c, language, { mediaDir: ctx.config.mediaDir });
-          // The editor sees the image's address, never a path on the server.
-          const message = composed.image && c.imageId ? { ...composed, image: { ...composed.image, file: campaignImageUrl(c.imageId) } } : composed;
+          // The editor sees the image's and the recording's public addresses, never a path on the server. Telegram
+          // gets the OGG/Opus copy as a voice note, Zalo the M4A copy (or its link), web chat both.
+          const clip = composed.audio ? clipOfFile(ctx.config.mediaDir, composed.audio.file) : undefined;
+          const stored = clip ? campaignClip(i18n, c.row.id, language) : undefined;
+          const audio = clip && stored ? recordingView({ sha256: clip.sha256, durationMs: stored.durationMs ?? 0, m4aFile: stored.m4a ?? null }) : null;
+          const message = {
+            ...composed,
+            ...(composed.image && c.imageId ? { image: { ...composed.image, file: campaignImageUrl(c.imageId) } } : {}),
+            ...(composed.audio && clip ? { audio: { ...composed.audio, file: publicClipUrl(clip.sha256, channel === "zalo" && stored?.m4a ? "m4a" : "ogg") } } : {}),
+          };
           const fallback = language !== "vi" && !c.variants[language];
           try {
             const requests =
@@ -363,10 +389,10 @@ export const campaignRoutes: ApiRoute[] = [
                 ? planRequests("123456789", message)
                 : channel === "zalo"
                   ? planMessages(message, { buttonPrefix: "#tb:", sendAudio: true, maxButtonsPerMessage: 5, buttonShape: "text_with_buttons", moreChoicesText: "Thêm lựa chọn:" })
-                  : [{ ...(c.imageId ? { image: { url: campaignImageUrl(c.imageId) } } : {}), text: message.text, buttons: message.buttons, links: message.links }];
-            channels.push({ channel, language, fallback, requests });
+                  : [{ ...(c.imageId ? { image: { url: campaignImageUrl(c.imageId) } } : {}), ...(audio ? { audio } : {}), text: message.text, buttons: message.buttons, links: message.links }];
+            channels.push({ channel, language, fallback, requests, messages: requests.length, audio });
           } catch (err) {
-            channels.push({ channel, language, fallback, requests: [], error: (err as Error).message });
+            channels.push({ channel, language, fallback, requests: [], messages: 0, audio, error: (err as Error).message });
           }
         }
       }

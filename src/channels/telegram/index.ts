@@ -12,7 +12,7 @@ import type { Channel } from "../types.ts";
 import { telegramCapabilities } from "./capabilities.ts";
 import { createBotApi } from "./client.ts";
 import { downloadMedia } from "./download.ts";
-import { DEFAULT_KEYBOARD_LABELS, type KeyboardLabels } from "./plan.ts";
+import { DEFAULT_KEYBOARD_LABELS, planRequests, type KeyboardLabels } from "./plan.ts";
 import { startPolling, type Poller } from "./polling.ts";
 import { receiveUpdate } from "./receive.ts";
 import { createPhotoCache, sendMessage } from "./send.ts";
@@ -63,6 +63,15 @@ export function createTelegramChannel(
     receive: (payload) => receiveUpdate(payload),
 
     send: (chatId, message) => sendMessage(api, chatId, message, labels, photos),
+
+    // The plan is the calls `send` makes; a message it refuses makes none, and fails when sent.
+    messagesIn(message) {
+      try {
+        return Math.max(1, planRequests("0", message, labels).length);
+      } catch {
+        return 1;
+      }
+    },
 
     download: (media, maxBytes) => downloadMedia(api, media, maxBytes, options.downloadTimeoutMs ?? 120_000),
 

@@ -58,7 +58,7 @@ export function planRequests(chatId: string, message: OutboundMessage, labels: K
   const requests: BotApiRequest[] = [];
   // The picture first, without a caption (1,024 characters at most): the text follows with its buttons.
   if (message.image) requests.push({ method: "sendPhoto", payload: { chat_id, photo: { source: message.image.file }, ...protect, ...paid } });
-  if (message.audio) requests.push(audioRequest(chat_id, message.audio, protect));
+  if (message.audio) requests.push(audioRequest(chat_id, message.audio, { ...protect, ...paid }));
   texts.forEach((text, index) => {
     const isLast = index === texts.length - 1;
     const reply_markup = isLast && inline ? inline : index === 0 && reply ? reply : reply ? undefined : { remove_keyboard: true };

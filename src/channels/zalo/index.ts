@@ -17,7 +17,7 @@ import { zaloCapabilities } from "./capabilities.ts";
 import { createOaApi, type OaApi } from "./client.ts";
 import { downloadAttachment } from "./download.ts";
 import { DEFAULT_ERROR_POLICY, type ErrorPolicy } from "./errors.ts";
-import type { ButtonShape, PlanOptions } from "./plan.ts";
+import { planMessages, type ButtonShape, type PlanOptions } from "./plan.ts";
 import { receiveEvent } from "./receive.ts";
 import { createClipCache, sendMessage, sendTemplate, type RecordedClip } from "./send.ts";
 import { createTokenKeeper, type TokenKeeper } from "./tokens.ts";
@@ -125,6 +125,15 @@ export function createZaloChannel(config: ZaloConfig, deps: ZaloDeps, options: Z
     receive: (payload) => receiveEvent(payload, { buttonPrefix, keyOf, now: deps.now }),
 
     send: (userId, message) => sendMessage(api, clips, userId, message, plan, log, options.recordedClip),
+
+    // One message per planned step: the image, the clip (as a file, or its "▶ 🔊" link), each text part.
+    messagesIn(message) {
+      try {
+        return Math.max(1, planMessages(message, plan).length);
+      } catch {
+        return 1;
+      }
+    },
 
     sendTemplate: (userId, templateId, data) => sendTemplate(api, userId, templateId, data),
 

@@ -3,8 +3,10 @@
  * transaction that moves the campaign on, so two processes cannot both start it), then drains the rows lane by
  * lane (one lane per channel), by each channel's rules as data in its capabilities (`bulk`):
  *
- * - rate: slots reserved from a rate shared by every process (shared-rate.ts); a 429 moves the shared rate on by
- *   `retry_after`; replies to residents (the outbox) do not wait for campaigns, they only move the rate on;
+ * - rate: slots reserved from a rate shared by every process (shared-rate.ts), one per platform message a delivery
+ *   makes (`Channel.messagesIn`: a Hre/Co recording sent as its own voice note, an image, a split text each count);
+ *   a 429 moves the shared rate on by `retry_after`; replies to residents (the outbox) do not wait for campaigns,
+ *   they only move the rate on;
  * - consent, checked again right before each send: an opt-out or a block since the run started skips the row;
  * - a reply window (Zalo 7 days): outside it, the topic's approved template where one is configured, else skipped
  *   `window_closed`; quiet hours (Zalo 22:00–06:00 Vietnam time): held until they end.
@@ -14,6 +16,10 @@
  * offer no idempotency key: it is not sent again but counted as failed `interrupted` (a duplicate broadcast costs
  * residents' trust; a missed one is visible and small, at most the calls in flight at the crash). A claimed row
  * never marked "sending" is simply claimed again once its lease runs out.
+ *
+ * A delivery is one row whatever it carries: a recording and the text (two Telegram calls, sendVoice then
+ * sendMessage) are one `channel.send`. A crash between the two leaves the row "sending": it is counted `interrupted`
+ * and not sent again, so that resident has heard the recording without the text, never gets the recording twice.
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -240,7 +246,8 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     });
   }
 
-  type Ready = { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string };
+  /** `cost`: the platform messages this delivery makes (slots it takes from the rate). */
+  type Ready = { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string; cost: number };
   interface Prepared {
     ready: Ready[];
   }
@@ -291,10 +298,10 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
           skips.set("window_closed", [...(skips.get("window_closed") ?? []), row.id]);
           continue;
         }
-        ready.push({ id: row.id, chatId, message, via: "template", templateId, attempts: row.attempts, contactId: row.contactId });
+        ready.push({ id: row.id, chatId, message, via: "template", templateId, attempts: row.attempts, contactId: row.contactId, cost: 1 });
         continue;
       }
-      ready.push({ id: row.id, chatId, message, attempts: row.attempts, contactId: row.contactId });
+      ready.push({ id: row.id, chatId, message, attempts: row.attempts, contactId: row.contactId, cost: Math.max(1, channel.messagesIn?.(message) ?? 1) });
     }
     for (const [reason, ids] of skips) {
       await db.campaignDelivery.updateMany({ where: { id: { in: ids }, lockedBy: owner }, data: { state: "skipped", reason, lockedBy: null, lockedUntil: null } });
@@ -315,18 +322,21 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   async function send(name: ChannelName, channel: Channel, { ready }: Prepared): Promise<boolean> {
     const interval = intervalOf(name);
     const stepMs = Number(interval) / 1000;
-    // A group is what the rate allows in ~20 ms (1 at 30/s, 20 at 1,000/s); its slots are reserved from the shared
-    // rate just before it goes, so a process that fell behind never sends into slots another process holds.
+    // A group is what the rate allows in ~20 ms (1 message at 30/s, 20 at 1,000/s; always at least one delivery,
+    // with all its messages); its slots, one per message, are reserved from the shared rate just before it goes, so a
+    // process that fell behind never sends into slots another process holds.
     const groupSize = Math.max(1, Math.floor(20 / stepMs));
     let halt: "stopped" | number | undefined;
     let haltAt = ready.length;
     let lateTries = 0;
     for (let i = 0; i < ready.length && !stopping && halt === undefined; ) {
-      const j = Math.min(ready.length, i + groupSize);
-      const slot = await reserveSlots(db, `bulk:${name}`, j - i, interval, Date.now());
+      let j = i + 1;
+      let messages = ready[i]!.cost;
+      while (j < ready.length && messages + ready[j]!.cost <= groupSize) messages += ready[j++]!.cost;
+      const slot = await reserveSlots(db, `bulk:${name}`, messages, interval, Date.now());
       // Never more than the rate in any second from this process either (the window is checked again right
       // before the calls, after the write that marks the group).
-      const at = Math.max(slot, windowOpensAt(windowOf(name), j - i, windowLimit(name)));
+      const at = Math.max(slot, windowOpensAt(windowOf(name), messages, windowLimit(name)));
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
       const group = ready.slice(i, j);
@@ -359,7 +369,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   async function sendGroup(
     name: ChannelName,
     channel: Channel,
-    group: { id: number; chatId: string; message: OutboundMessage; via?: "template"; templateId?: string; attempts: number; contactId: string }[],
+    group: Ready[],
     slot: number,
   ): Promise<number | "stopped" | "late"> {
     const ids = group.map((g) => g.id);
@@ -376,7 +386,8 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     }
     // The window is checked again right before the calls: a slow write above must not turn into a burst below.
     const window = windowOf(name);
-    const opens = windowOpensAt(window, group.length, windowLimit(name)) - Date.now();
+    const messages = group.reduce((n, g) => n + g.cost, 0);
+    const opens = windowOpensAt(window, messages, windowLimit(name)) - Date.now();
     if (opens > 0) await sleep(opens);
     if (Date.now() - slot > LATE_MS) {
       // The write above was slow: not sent, so back to the queue as it was, to be sent in new slots.
@@ -384,7 +395,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       return "late";
     }
     const callAt = Date.now();
-    for (let k = 0; k < group.length; k++) window.push(callAt);
+    for (let k = 0; k < messages; k++) window.push(callAt);
     if (window.length > 4_000) window.splice(0, window.length - 2_000);
     const results = await Promise.all(
       group.map(async (g) => {
@@ -498,7 +509,9 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
 }
 
 /** When `n` more sends fit in the last second's `limit` (ms since the epoch). */
-function windowOpensAt(sent: number[], n: number, limit: number): number {
+function windowOpensAt(sent: number[], wanted: number, limit: number): number {
+  // A delivery of more messages than a whole second holds waits for an empty window.
+  const n = Math.min(wanted, limit);
   const over = sent.length + n - limit;
   if (over <= 0) return 0;
   // The send that must have left the window: the over-th oldest of the last `limit`.

@@ -15,7 +15,7 @@ import { recordAudit } from "../../officers/record-audit.ts";
 import type { SignedInOfficer } from "../../officers/roles.ts";
 import { enqueueMessages, PRIORITY } from "../../outbox/enqueue.ts";
 import type { Vault } from "../../security/crypto.ts";
-import { composeCampaignMessage } from "./compose.ts";
+import { campaignClip, composeCampaignMessage } from "./compose.ts";
 import { parseCampaign } from "./manage-campaigns.ts";
 
 export const TEST_LINK_CODE = /^kt(\d{6})$/i;
@@ -51,7 +51,8 @@ export async function testSend(ctx: AppContext, i18n: Translator, officer: Signe
   const row = await ctx.db.campaign.findUnique({ where: { id: campaignId } });
   if (!row) throw new AppError("not_found", "Không tìm thấy chiến dịch này.");
   const c = parseCampaign(row);
-  const languages = (["vi", "hre", "cua"] as const).filter((l) => l === "vi" || c.variants[l]);
+  // A language with its own text, or only a reviewed recording (then the recording with the Vietnamese text).
+  const languages = (["vi", "hre", "cua"] as const).filter((l) => l === "vi" || c.variants[l] || campaignClip(i18n, campaignId, l));
   const channel = contact.channel as ChannelName;
   const at = ctx.now().getTime();
   await ctx.db.$transaction(async (tx) => {
