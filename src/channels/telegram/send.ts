@@ -1,7 +1,8 @@
 /**
  * Sends one OutboundMessage: plans the requests (plan.ts), then makes them in order. A failure part-way
  * throws; the outbox retries the whole message, so earlier parts (the voice clip, the first text part) may be
- * sent twice. Rare, and better than losing the rest. A photo is uploaded once per process, then sent by file_id.
+ * sent twice. Rare, and better than losing the rest. A photo or a voice note is uploaded once per process, then sent
+ * by file_id.
  */
 import { SendError } from "../../outbox/send-error.ts";
 import type { OutboundMessage, SentReceipt } from "../types.ts";
@@ -16,16 +17,18 @@ export async function sendMessage(api: BotApi, chatId: string, message: Outbound
   const requests = planRequests(chatId, message, labels);
   let providerMessageId: string | undefined;
   for (const request of requests) {
-    const result = request.method === "sendPhoto" && photos ? await sendPhoto(api, request.payload, photos) : await api.call(request.method, request.payload);
+    const cached = photos ? UPLOADED[request.method] : undefined;
+    const result = cached ? await sendUploaded(api, request.method, cached, request.payload, photos!) : await api.call(request.method, request.payload);
     providerMessageId = messageIdOf(result, request.method, api);
   }
   return providerMessageId === undefined ? {} : { providerMessageId };
 }
 
 /**
- * Telegram file ids of photos already uploaded, by local file: a campaign image goes to thousands of chats, and
- * uploading it once (then sending its file_id) saves a megabyte per recipient. Campaign images are named by
- * their content, so a path always means the same picture.
+ * Telegram file ids of photos and voice notes already uploaded, by local file: a campaign image or a campaign's
+ * Hre/Co recording goes to thousands of chats, and uploading it once (then sending its file_id) saves up to a
+ * megabyte per recipient. Campaign images and workbench clips are named by their content, so a path always means
+ * the same file.
  */
 export interface PhotoCache {
   get(file: string): string | undefined;
@@ -46,24 +49,30 @@ export function createPhotoCache(max = 200): PhotoCache {
   };
 }
 
-async function sendPhoto(api: BotApi, payload: Record<string, unknown>, photos: PhotoCache): Promise<unknown> {
-  const photo = payload["photo"] as { source?: unknown } | string;
-  const file = typeof photo === "object" && typeof photo.source === "string" ? photo.source : undefined;
-  if (!file) return api.call("sendPhoto", payload);
-  const known = photos.get(file);
+/** Methods whose uploaded file is sent again by file_id: the field it goes in, and the file id Telegram answers. */
+const UPLOADED: Record<string, { field: string; fileId: (result: Record<string, unknown>) => unknown }> = {
+  // The largest size of the photo.
+  sendPhoto: { field: "photo", fileId: (r) => (Array.isArray(r["photo"]) ? (r["photo"].at(-1) as { file_id?: unknown } | undefined)?.file_id : undefined) },
+  sendVoice: { field: "voice", fileId: (r) => (r["voice"] as { file_id?: unknown } | undefined)?.file_id },
+};
+
+async function sendUploaded(api: BotApi, method: string, how: (typeof UPLOADED)[string], payload: Record<string, unknown>, files: PhotoCache): Promise<unknown> {
+  const input = payload[how.field] as { source?: unknown } | string;
+  const file = typeof input === "object" && typeof input.source === "string" ? input.source : undefined;
+  if (!file) return api.call(method, payload);
+  const known = files.get(file);
   if (known) {
     try {
-      return await api.call("sendPhoto", { ...payload, photo: known });
+      return await api.call(method, { ...payload, [how.field]: known });
     } catch (error) {
       // A file id Telegram no longer takes: upload the file again.
       if (!(error instanceof SendError && error.kind === "invalid_message")) throw error;
-      photos.delete(file);
+      files.delete(file);
     }
   }
-  const result = await api.call("sendPhoto", payload);
-  const sizes = typeof result === "object" && result !== null ? (result as { photo?: { file_id?: unknown }[] }).photo : undefined;
-  const largest = Array.isArray(sizes) ? sizes.at(-1)?.file_id : undefined;
-  if (typeof largest === "string" && largest !== "") photos.set(file, largest);
+  const result = await api.call(method, payload);
+  const id = typeof result === "object" && result !== null ? how.fileId(result as Record<string, unknown>) : undefined;
+  if (typeof id === "string" && id !== "") files.set(file, id);
   return result;
 }
 
