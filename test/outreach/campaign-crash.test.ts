@@ -15,7 +15,9 @@ import { startTestService, type TestService } from "../support/service.ts";
 import { telegramWebhookEnv, TEST_BOT_TOKEN } from "../support/telegram-webhook.ts";
 import { openDatabase, type Database } from "../../src/db/client.ts";
 import { createVault } from "../../src/security/crypto.ts";
-import { addSubscribers, waitFor } from "./support.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { addSubscribers, recordCampaign, waitFor } from "./support.ts";
 
 const hasSpec = specAvailable();
 if (!hasSpec && process.env.CI) throw new Error("Telegram Bot API spec missing: expected ../shared/data/telegram-bot-api-10.1.json");
@@ -105,6 +107,61 @@ describe.runIf(hasSpec)("a campaign when its process is killed half-way", () => 
     expect(interrupted).toBeLessThanOrEqual(25);
     expect(count("sent") + interrupted).toBe(RECIPIENTS);
     expect(got.size + missed).toBe(RECIPIENTS);
+  }, 240_000);
+});
+
+describe.runIf(hasSpec)("a campaign with a Hre recording when its process is killed between the voice note and the text", () => {
+  const fake = new FakeTelegramBotApi({ token: TEST_BOT_TOKEN });
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tinbao-campaign-voice-crash-"));
+  let svc: ChildService | undefined;
+  let database: Awaited<ReturnType<typeof freshDatabaseUrl>> | undefined;
+  let opened: Database | undefined;
+  afterAll(async () => {
+    await svc?.kill();
+    await opened?.close();
+    await fake.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is one delivery, counted interrupted and never sent again: the resident has the voice note once and no second copy; the others get theirs after the restart", async () => {
+    const { url } = await fake.start();
+    database = await freshDatabaseUrl(dir);
+    const key = randomBytes(32);
+    const env = { DATABASE_URL: database.url, MEDIA_DIR: path.join(dir, "media"), DATA_ENCRYPTION_KEY: key.toString("base64"), ...telegramWebhookEnv(url) };
+    svc = await startChildService(env);
+    opened = await openDatabase(database.url);
+    const db = opened.db;
+    // The Hre resident comes first (deliveries go in contact order), then two Vietnamese residents.
+    const as = { ctx: { db, vault: createVault(key) } } as unknown as TestService;
+    const [hre] = await addSubscribers(as, 1, { language: "hre" });
+    const vi = await addSubscribers(as, 2);
+    const text = "Cảnh báo có ghi âm tiếng Hrê";
+    const campaign = await approvedCampaign(db, text);
+    await db.campaign.update({ where: { id: campaign.id }, data: { nextRunAt: null } });
+    await recordCampaign({ db, config: loadConfig(env), log: createLogger("silent") }, campaign.id, "hre", { seconds: 1 });
+    // Telegram takes the voice note, then never answers the text: the process dies while waiting for it.
+    fake.failNext("sendMessage", { kind: "hang" });
+    await db.campaign.update({ where: { id: campaign.id }, data: { nextRunAt: new Date() } });
+    const toHre = () => fake.calls.filter((c) => String(c.params["chat_id"]) === hre!.chatId);
+    await waitFor("the voice note, then the text hanging", async () => toHre().map((c) => c.method).join() === "sendVoice,sendMessage", 60_000);
+    await svc.kill("SIGKILL");
+
+    svc = await startChildService(env);
+    await waitFor("the campaign to finish after the restart", async () => (await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status === "done", 120_000);
+    const rows = await db.campaignDelivery.findMany({ where: { campaignId: campaign.id }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.language, r.state, r.reason])).toEqual([
+      ["hre", "failed", "interrupted"],
+      ["vi", "sent", null],
+      ["vi", "sent", null],
+    ]);
+    // The voice note went once; the text never arrived and was not tried again (Telegram has no idempotency key).
+    expect(toHre().map((c) => [c.method, c.status])).toEqual([
+      ["sendVoice", 200],
+      ["sendMessage", undefined],
+    ]);
+    for (const p of vi) expect(receivedBy(fake, text).get(p.chatId)).toBe(1);
+    expect(fake.callsTo("sendVoice")).toHaveLength(1);
   }, 240_000);
 });
 

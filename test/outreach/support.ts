@@ -5,6 +5,10 @@
 import { addOfficer, postJson, signIn, type SignedIn } from "../console/support.ts";
 import type { TestContext } from "../support/context.ts";
 import type { TestService } from "../support/service.ts";
+import type { AppContext } from "../../src/context.ts";
+import type { AudioClip } from "../../src/db/generated/sqlite/client.ts";
+import { storeClip } from "../../src/audio/store-clip.ts";
+import { makeRecording } from "../support/recordings.ts";
 
 export interface SubscriberSpec {
   channel?: "telegram" | "zalo" | "webchat";
@@ -115,4 +119,24 @@ export function finished(svc: TestService, who: SignedIn, id: string, timeoutMs 
     },
     timeoutMs,
   );
+}
+
+/**
+ * A recording of a campaign in Hre or Co, stored for real (ffmpeg converts a generated tone, as the workbench does)
+ * and attached to the campaign's workbench entry, reviewed by a second speaker or still a draft. The workbench's own
+ * routes are exercised in campaign-audio.test.ts; this is for tests about what a channel does with the clip.
+ */
+export async function recordCampaign(
+  ctx: Pick<AppContext, "db" | "config" | "log">,
+  campaignId: string,
+  lang: "hre" | "cua",
+  options: { state?: "reviewed" | "draft"; seconds?: number; text?: string | null } = {},
+): Promise<AudioClip> {
+  const { clip } = await storeClip(ctx, { id: "translator-test" }, makeRecording("webm", options.seconds ?? 3, lang === "hre" ? 440 : 523), "audio/webm");
+  const state = options.state ?? "reviewed";
+  const reviewed = state === "reviewed" ? { reviewedBy: "reviewer-test", reviewedAt: new Date() } : { reviewedBy: null, reviewedAt: null };
+  const key = `campaign:${campaignId}`;
+  const fields = { source: "(campaign text)", text: options.text ?? null, state, clipId: clip.id, draftedBy: "translator-test", ...reviewed };
+  await ctx.db.translation.upsert({ where: { lang_key: { lang, key } }, create: { lang, key, ...fields }, update: { ...fields, version: { increment: 1 } } });
+  return clip;
 }
