@@ -12,6 +12,7 @@ import { openConsoleDesk, type ConsoleDesk } from "../support/console-browser.ts
 import { chat, WebchatVisitor } from "../support/service.ts";
 import { createCampaign } from "../../src/outreach/campaigns/manage-campaigns.ts";
 import { toSignedInOfficer } from "../../src/officers/roles.ts";
+import { recordCampaign } from "../outreach/support.ts";
 
 const BATO = "21484";
 const SONHA = "21289";
@@ -346,6 +347,65 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
     expect(await officer.getByRole("navigation", { name: "Chức năng" }).innerText()).not.toContain("Tuyên truyền");
     await officer.goto(`${desk.svc.url}/console/campaigns`);
     await officer.getByText("Tài khoản của bạn không dùng được chức năng này.").waitFor();
+    expect(desk.problems).toEqual([]);
+  }, 60_000);
+
+  it("shows the editor a reviewed Hre recording with a player and counts it as a message; says Co has none while its clip is a draft", async () => {
+    const { db } = desk.svc.ctx;
+    const author = await db.officer.findUniqueOrThrow({ where: { username: "tt.bientap" } });
+    const c = await createCampaign(desk.svc.ctx, toSignedInOfficer(author), { title: "Cảnh báo có ghi âm", topic: "scam", variants: { vi: { text: "Công an không gọi điện đòi tiền." } } }, null);
+    const hre = await recordCampaign(desk.svc.ctx, c.id, "hre", { seconds: 3 });
+    await recordCampaign(desk.svc.ctx, c.id, "cua", { state: "draft" });
+
+    const editor = await desk.signIn("tt.bientap");
+    await editor.goto(`${desk.svc.url}/console/campaigns/${encodeURIComponent(c.id)}`);
+    const telegram = editor.locator("#camp-panel-telegram");
+    await telegram.waitFor();
+    const tgHre = telegram.locator('.camp-lang[data-language="hre"]');
+    expect(await tgHre.locator(".camp-recording").innerText()).toBe(
+      "Kèm bản ghi âm tiếng Hrê (3 giây), đã được người thứ hai biết tiếng Hrê duyệt trên Bàn dịch. Bản ghi âm được gửi thành một tin riêng, trước phần chữ.",
+    );
+    expect(await tgHre.locator(".camp-count").innerText()).toBe("Gửi thành 2 tin.");
+    // The voice note's bubble plays the very copy Telegram gets, from its public address.
+    const voice = tgHre.locator("audio");
+    expect(await voice.locator("source").getAttribute("src")).toBe(`/chat/audio/clip/${hre.sha256}.ogg`);
+    const seconds = await voice.evaluate(
+      (el: HTMLAudioElement) =>
+        new Promise<number>((resolve, reject) => {
+          el.addEventListener("loadedmetadata", () => resolve(el.duration), { once: true });
+          el.addEventListener("error", () => reject(new Error("the recording did not load")), { once: true });
+          el.preload = "metadata";
+          el.load();
+        }),
+    );
+    expect(Math.abs(seconds - 3)).toBeLessThan(0.2);
+    const tgCo = telegram.locator('.camp-lang[data-language="cua"]');
+    expect(await tgCo.locator(".camp-recording").innerText()).toBe("Chưa có bản ghi âm tiếng Co đã duyệt: người dùng tiếng Co chỉ nhận phần chữ.");
+    expect(await tgCo.locator("audio").count()).toBe(0);
+    expect(await tgCo.locator(".camp-count").count()).toBe(0);
+    expect(await telegram.locator('.camp-lang[data-language="vi"] .camp-recording').count()).toBe(0);
+
+    // The web chat shows the player inside the message: one message.
+    await editor.getByRole("tab", { name: "Trò chuyện trên trang web" }).click();
+    const webHre = editor.locator('#camp-panel-webchat .camp-lang[data-language="hre"]');
+    await webHre.waitFor({ state: "visible" });
+    expect(await webHre.locator(".camp-recording").innerText()).toContain("Khung chat hiện nút nghe ngay trong tin.");
+    expect(await webHre.locator(".camp-msg-group audio source").evaluateAll((els) => els.map((e) => e.getAttribute("src")))).toEqual([
+      `/chat/audio/clip/${hre.sha256}.ogg`,
+      `/chat/audio/clip/${hre.sha256}.m4a`,
+    ]);
+    expect(await webHre.locator(".camp-count").count()).toBe(0);
+    await shot(editor, "campaigns-5-recording-preview");
+
+    // The editor: recordings are shown, never attached here (only the workbench records, a second speaker approves).
+    await editor.getByRole("button", { name: "Sửa nội dung" }).click();
+    const hreField = editor.locator("#camp-recording-hre");
+    await hreField.waitFor();
+    expect(await hreField.innerText()).toContain("Bản ghi âm tiếng Hrê (3 giây) đã được duyệt: người dùng tiếng Hrê nhận bản ghi âm này cùng tin.");
+    expect(await hreField.locator("audio").count()).toBe(1);
+    expect(await editor.locator("#camp-recording-cua").innerText()).toContain("Chưa có bản ghi âm tiếng Co đã duyệt.");
+    expect(await editor.locator('input[type="file"][accept^="audio"]').count()).toBe(0);
+    await shot(editor, "campaigns-6-recording-editor");
     expect(desk.problems).toEqual([]);
   }, 60_000);
 });
