@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeZaloApi, ZALO_PATHS, zaloServiceEnv } from "../fakes/zalo-api.ts";
 import { startTestService, type TestService } from "../support/service.ts";
+import { campaignSource } from "../../src/translations/campaign-source.ts";
 import { addEditors, addSubscribers, api, waitFor, type CampaignView, type Editors } from "./support.ts";
 
 const ARTICLE = "4402c73f7e7a9724ce6b";
@@ -60,7 +61,7 @@ describe("a Zalo article campaign where it is not switched on", () => {
   });
 });
 
-describe("a Zalo article campaign", () => {
+describe("a Zalo article campaign", { timeout: 60_000 }, () => {
   const fake = new FakeZaloApi();
   let svc: TestService;
   let who: Editors;
@@ -124,6 +125,9 @@ describe("a Zalo article campaign", () => {
     const testSend = await api<{ error: { message: string } }>(svc, who.editor, "POST", `/campaigns/${test.id}/test-send`);
     expect(testSend.status).toBe(409);
     expect(testSend.body.error.message).toContain("không gửi thử");
+    // The summary is for the approver, never sent: nothing for the translators' workbench.
+    expect((await campaignSource.entries(svc.ctx.db)).map((e) => e.key)).not.toContain(`campaign:${test.id}`);
+    expect(await campaignSource.find!(svc.ctx.db, `campaign:${test.id}`)).toBeUndefined();
     await api(svc, who.editor, "POST", `/campaigns/${test.id}/cancel`);
   });
 
@@ -260,6 +264,35 @@ describe("a Zalo article campaign", () => {
     expect(settled.broadcasts).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1_200));
     expect(broadcasts()).toHaveLength(0);
+  });
+
+  it("a restart finds the broadcast a previous process left mid-call: uncertain, not sent again", async () => {
+    clock = daytime();
+    fake.reset();
+    const d = await create(undefined, { scheduledAt: new Date(daytime().getTime() + 48 * HOUR).toISOString() });
+    await approve(d.id);
+    // What a process killed during the call leaves: the row marked "sending", its lease still running. On SQLite (one
+    // process) only the restart can settle it within the wait below; on PostgreSQL any process does once the lease ends.
+    const lease = svc.ctx.config.dialect === "sqlite" ? 120_000 : 3_000;
+    await svc.ctx.db.$transaction(async (tx) => {
+      await tx.campaign.update({ where: { id: d.id }, data: { status: "sending", nextRunAt: null, nextRun: 1 } });
+      await tx.campaignBroadcast.create({ data: { campaignId: d.id, run: 0, state: "sending", attempts: 1, lockedBy: "the-killed-process", lockedUntil: new Date(Date.now() + lease) } });
+    });
+    const restarted = await startTestService(
+      { ...zaloServiceEnv(fake, fake.url), ZALO_ARTICLE_BROADCAST: "on" },
+      {},
+      { dir: svc.dir, url: svc.ctx.config.databaseUrl, key: svc.ctx.config.encryptionKey!.toString("base64") },
+    );
+    try {
+      // SQLite (one process): settled at start; PostgreSQL: once the lease is over.
+      const settled = await stateIs(d.id, "uncertain");
+      expect(settled.broadcasts[0]!.note).toContain("không tự gửi lại");
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(broadcasts()).toHaveLength(0);
+      expect(await restarted.ctx.db.campaignBroadcast.count({ where: { campaignId: d.id } })).toBe(1);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it("a cancel while held at night means no call; an unknown article is Zalo's refusal, recorded as failed", async () => {
