@@ -82,6 +82,27 @@ const envSchema = z.object({
   ZALO_REFRESH_TOKEN: optional,
   // Zalo retries a failed delivery for about 2 hours with the original timestamp; duplicates are dropped by msg_id.
   ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(7200),
+  // The "Bài viết Zalo gửi người quan tâm" campaign kind (one OA broadcast of an Article by Zalo's own follower
+  // filters; src/outreach/campaigns/zalo-article.ts). Off unless the OA has Zalo's broadcast permission.
+  ZALO_ARTICLE_BROADCAST: z.enum(["on", "off"]).default("off"),
+  // Zalo's city codes for the broadcast's "cities" filter, by the Vietnamese name shown to the editor:
+  // {"Quảng Ngãi":"<code>"}. UNCONFIRMED: the only public list (a third-party SDK) predates the 2025 merger of
+  // provinces, so no code is built in; without this setting the editor has no city filter.
+  ZALO_ARTICLE_CITIES: optional.pipe(
+    z
+      .string()
+      .refine((s) => {
+        try {
+          const v = JSON.parse(s) as unknown;
+          return !!v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string" && /^\d{1,4}$/.test(x));
+        } catch {
+          return false;
+        }
+      }, 'a JSON object from a province name to Zalo\'s city code, e.g. {"Quảng Ngãi":"47"}')
+      .optional(),
+  ),
+  // The broadcast endpoint (UNCONFIRMED beyond two public SDKs): change it without a release if Zalo moves it.
+  ZALO_ARTICLE_BROADCAST_PATH: z.string().regex(/^\/v\d\.\d\/[a-z/]+$/, "an OA API path like /v2.0/oa/message").default("/v2.0/oa/message"),
   // --- Limits on what a stranger can repeat or fill (see SECURITY.md) ---
   TRUST_PROXY: optional.pipe(
     z
@@ -131,6 +152,8 @@ export interface ZaloConfig {
   refreshToken?: string;
   /** Webhook events older than this are refused as replays. */
   webhookMaxAgeSeconds: number;
+  /** The Article broadcast to followers (ZALO_ARTICLE_BROADCAST=on), its city codes by name and its path. */
+  articleBroadcast?: { enabled: boolean; cities: Record<string, string>; path: string };
 }
 
 export interface Config {
@@ -241,6 +264,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             oauthBase: e.ZALO_OAUTH_BASE,
             refreshToken: e.ZALO_REFRESH_TOKEN,
             webhookMaxAgeSeconds: e.ZALO_WEBHOOK_MAX_AGE_SECONDS,
+            articleBroadcast: {
+              enabled: e.ZALO_ARTICLE_BROADCAST === "on",
+              cities: e.ZALO_ARTICLE_CITIES ? (JSON.parse(e.ZALO_ARTICLE_CITIES) as Record<string, string>) : {},
+              path: e.ZALO_ARTICLE_BROADCAST_PATH,
+            },
           }
         : undefined,
   };

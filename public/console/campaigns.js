@@ -202,6 +202,24 @@ const statusBadge = (c) => h('span', { class: `camp-status st-${c.status}` }, c.
 
 // ---------- screen ----------
 
+/** The one broadcast of each run of a Zalo article campaign: what Zalo answered, and that the reach is unknown. */
+function broadcastBlock(c) {
+  const runs = c.broadcasts ?? [];
+  const reach = h('p', { class: 'small muted' }, 'Số người nhận được: Zalo không cho biết. Tin Báo chỉ ghi được Zalo đã nhận lệnh gửi hay chưa.');
+  if (!runs.length) {
+    return [h('p', { class: 'muted' }, c.status === 'cancelled' ? 'Chiến dịch đã hủy trước khi gửi.' : 'Chưa gửi. Bài viết được gửi một lần, bằng một lệnh gửi tới Zalo.'), reach];
+  }
+  return [
+    h('ul', { class: 'camp-broadcasts' }, runs.map((b) => h('li', { class: `camp-broadcast ${b.state}` },
+      h('strong', {}, b.stateLabel),
+      b.sentAt ? h('div', { class: 'small' }, `Lúc: ${fmtDateTime(b.sentAt)}`) : null,
+      b.state === 'queued' && b.nextAttemptAt ? h('div', { class: 'small' }, `Gửi lúc: ${fmtDateTime(b.nextAttemptAt)}`) : null,
+      b.messageId ? h('div', { class: 'small' }, `Mã tin Zalo trả về (để đối chiếu với Zalo): ${b.messageId}`) : null,
+      b.note ? h('p', { class: b.state === 'uncertain' || b.state === 'failed' ? 'notice' : 'small muted' }, b.note) : null))),
+    reach,
+  ];
+}
+
 export function mount(main, app, { params }) {
   addCss();
   const state = { disposed: false, timer: null };
@@ -266,7 +284,9 @@ export function mount(main, app, { params }) {
       h('td', {}, h('div', {}, describeSchedule(c)),
         c.startedAt ? h('div', { class: 'small muted' }, `Bắt đầu gửi: ${fmtDateTime(c.startedAt)}`) : null,
         c.finishedAt ? h('div', { class: 'small muted' }, `Gửi xong: ${fmtDateTime(c.finishedAt)}`) : null),
-      h('td', {}, c.counts?.total || ['sending', 'done', 'paused'].includes(c.status) ? countsBlock(c) : h('span', { class: 'muted' }, 'Chưa gửi')));
+      h('td', {}, c.kind === 'zalo_article'
+        ? h('span', {}, c.broadcasts?.length ? c.broadcasts.map((b) => b.stateLabel).join(', ') : 'Bài viết Zalo, chưa gửi')
+        : c.counts?.total || ['sending', 'done', 'paused'].includes(c.status) ? countsBlock(c) : h('span', { class: 'muted' }, 'Chưa gửi')));
   }
 
   // ---------- one campaign ----------
@@ -294,8 +314,13 @@ export function mount(main, app, { params }) {
 
     const render = () => {
       clear(head).append(h('h1', {}, c.title), statusBadge(c));
+      const article = c.kind === 'zalo_article';
       clear(facts).append(...[
+        ['Loại chiến dịch', c.kindLabel],
         ['Chủ đề', labelOf(TOPICS, c.topic)],
+        article && c.article ? ['Mã bài viết Zalo', c.article.articleId] : null,
+        article && c.article ? ['Người quan tâm nhận bài', c.article.targetLabel] : null,
+        article ? ['Tóm tắt cho người duyệt', c.variants?.vi?.text] : null,
         ['Người soạn', c.createdBy?.displayName],
         c.submittedAt ? ['Gửi duyệt lúc', fmtDateTime(c.submittedAt)] : null,
         c.approvedBy ? ['Người duyệt', c.approvedBy.displayName] : null,
@@ -304,8 +329,13 @@ export function mount(main, app, { params }) {
         c.nextRunAt && !['cancelled', 'done'].includes(c.status) ? ['Lần gửi tới', fmtDateTime(c.nextRunAt)] : null,
         c.startedAt ? ['Bắt đầu gửi', fmtDateTime(c.startedAt)] : null,
         c.finishedAt ? ['Gửi xong', fmtDateTime(c.finishedAt)] : null,
-        ['Người nhận', describeAudience(c.audience, c.topic, state.names)],
+        article ? null : ['Người nhận', describeAudience(c.audience, c.topic, state.names)],
       ].filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '')]));
+      if (article) {
+        put(results, h('h2', { id: 'camp-results-title' }, 'Kết quả gửi'), broadcastBlock(c));
+        renderActions();
+        return;
+      }
       put(results, h('h2', { id: 'camp-results-title' }, 'Kết quả gửi'),
         c.counts?.total || ['sending', 'done', 'paused'].includes(c.status)
           ? [h('p', { class: 'small muted' }, `Tổng số tin: ${num(c.counts.total)}`), countsBlock(c)]
@@ -325,7 +355,7 @@ export function mount(main, app, { params }) {
       if (canWrite && (c.status === 'draft' || c.status === 'submitted')) {
         buttons.push(h('button', { type: 'button', class: 'btn', onclick: () => showEditor(c) }, 'Sửa nội dung'));
       }
-      if (canWrite && (c.status === 'draft' || c.status === 'submitted')) {
+      if (canWrite && (c.status === 'draft' || c.status === 'submitted') && c.kind !== 'zalo_article') {
         buttons.push(h('button', { type: 'button', class: 'btn', onclick: (e) => testSend(e.currentTarget) }, 'Gửi thử đến máy của tôi'));
       }
       if (canWrite && c.status === 'draft') {
@@ -436,6 +466,14 @@ export function mount(main, app, { params }) {
       return;
     }
     if (state.disposed) return;
+    if (preview.broadcast) {
+      put(slot, h('h2', { id: 'camp-preview-title' }, 'Xem trước lệnh gửi tới Zalo'),
+        h('p', { class: 'muted' }, 'Zalo gửi chính bài viết đã soạn trong Zalo OA Manager tới người quan tâm khớp bộ lọc. Hãy mở bài viết trong Zalo OA Manager để đọc trước khi duyệt.'),
+        h('p', {}, h('strong', {}, 'Người quan tâm nhận bài: '), preview.broadcast.targetLabel),
+        h('details', { class: 'camp-runs' }, h('summary', {}, 'Lệnh gửi đúng như Tin Báo sẽ gửi tới Zalo (cho người quản trị kỹ thuật)'),
+          h('pre', { class: 'small camp-request' }, JSON.stringify(preview.broadcast.request, null, 2))));
+      return;
+    }
     const tabs = h('div', { class: 'camp-tabs', role: 'tablist', 'aria-label': 'Kênh gửi' });
     const panels = [];
     for (const ch of CHANNELS) {
@@ -787,34 +825,100 @@ export function mount(main, app, { params }) {
       });
     }
 
+    const scheduleTitle = h('h2', {}, '5. Lịch gửi');
+    const messageParts = [];
+    const messageOnly = (el) => (messageParts.push(el), el);
+    const viLabel = h('label', { for: vi.id }, 'Nội dung tiếng Việt (bắt buộc)');
+    const viField = h('div', { class: 'field' }, viLabel, vi);
+    const contentTitle = h('h2', {}, '2. Nội dung');
+    const contentSection = h('section', { class: 'stack' }, contentTitle,
+      viField, counter, placeholderWarn,
+      messageOnly(h('div', { class: 'stack' },
+        translated('hre', 'Hrê'),
+        translated('cua', 'Co'),
+        field('Ảnh (JPG hoặc PNG, tối đa 1 MB)', imageInput, 'Không bắt buộc. Ảnh được gửi trước nội dung, trên mọi kênh.'), imageStatus, imageThumb)));
+
+    // The kind: a message to subscribers, or a Zalo article broadcast to the OA's followers (only where switched on).
+    const kindRadio = (value, label) => {
+      const r = h('input', { type: 'radio', name: 'camp-kind', id: uid(`kind-${value}`), value, checked: (c?.kind ?? 'message') === value });
+      return { r, el: h('div', { class: 'field check' }, r, h('label', { for: r.id }, label)) };
+    };
+    const kindMessage = kindRadio('message', 'Tin nhắn tới người đã đăng ký nhận tin (Telegram, Zalo, trang web)');
+    const kindArticle = kindRadio('zalo_article', 'Bài viết Zalo gửi người quan tâm Zalo OA');
+    kindArticle.r.disabled = c?.kind !== 'zalo_article';
+    const kindNote = h('p', { class: 'small muted', id: uid('kind-note'), role: 'status' }, 'Đang kiểm tra chức năng gửi bài viết Zalo…');
+    kindArticle.r.setAttribute('aria-describedby', kindNote.id);
+    const kindBox = h('fieldset', { class: 'camp-when' }, h('legend', {}, 'Loại chiến dịch'), kindMessage.el, kindArticle.el, kindNote);
+    const isArticle = () => kindArticle.r.checked;
+
+    const articleId = h('input', { id: uid('article-id'), value: c?.article?.articleId ?? '', maxlength: 64, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'none' });
+    const articleFilters = h('div', { class: 'stack' });
+    const reachNote = h('p', { class: 'small muted' });
+    const articleSection = h('section', { class: 'stack', hidden: true }, h('h2', {}, '2. Bài viết Zalo'),
+      field('Mã bài viết', articleId, 'Bài viết do người quản trị Zalo OA soạn trong Zalo OA Manager; chép mã của bài viết vào đây.'),
+      articleFilters, reachNote);
+    const target = c?.article?.target ?? {};
+    api('/campaigns/zalo-article/options').then((o) => {
+      if (state.disposed) return;
+      kindArticle.r.disabled = !o.available && c?.kind !== 'zalo_article';
+      kindNote.textContent = o.available
+        ? 'Bài viết Zalo: một lệnh gửi tới Zalo, Zalo gửi bài viết tới người quan tâm Zalo OA khớp bộ lọc của Zalo (không theo danh sách người đăng ký).'
+        : `Chưa dùng được “Bài viết Zalo gửi người quan tâm”: ${o.reason}`;
+      reachNote.textContent = o.reachNote;
+      const group = (name, legend, list, chosen, hint) => h('fieldset', { class: 'camp-checks' }, h('legend', {}, legend), checks(name, list, chosen), h('small', { class: 'hint' }, hint));
+      put(articleFilters,
+        group('z-genders', 'Giới tính', o.genders, target.genders, 'Không chọn: mọi giới tính.'),
+        group('z-ages', 'Độ tuổi', o.ages, target.ages, 'Không chọn: mọi độ tuổi.'),
+        o.cities.length ? group('z-cities', 'Tỉnh, thành phố', o.cities, target.cities, 'Không chọn: mọi nơi.') : h('p', { class: 'small muted' }, 'Chưa cài mã tỉnh, thành phố của Zalo: bài viết gửi tới người quan tâm ở mọi nơi.'),
+        group('z-platforms', 'Điện thoại của người nhận', o.platforms, target.platforms, 'Không chọn: mọi loại điện thoại.'));
+    }).catch((err) => { kindNote.textContent = `Chưa kiểm tra được chức năng gửi bài viết Zalo: ${err.message}`; });
+
     const form = h('form', { class: 'panel stack editor camp-editor', novalidate: true, 'aria-labelledby': uid('editor-title') },
       h('h1', { id: uid('editor-title') }, isNew ? 'Soạn chiến dịch mới' : `Sửa chiến dịch “${c.title}”`),
       !isNew && c.status === 'submitted' ? h('p', { class: 'notice' }, 'Chiến dịch này đang chờ duyệt. Lưu thay đổi thì chiến dịch trở lại bản nháp và phải gửi duyệt lại.') : null,
       errors,
+      kindBox,
       h('section', { class: 'stack' }, h('h2', {}, '1. Tên và chủ đề'),
         templatePick ? field('Dùng mẫu Ngày hội 19/8', templatePick, 'Chọn một mẫu soạn sẵn cho đợt cao điểm 01/08 – 30/09; nội dung được điền vào để bạn sửa tiếp.') : null,
         templatePick ? templateNote : null,
         field('Tên chiến dịch (chỉ cán bộ thấy)', title),
         field('Chủ đề', topic)),
-      h('section', { class: 'stack' }, h('h2', {}, '2. Nội dung'),
-        field('Nội dung tiếng Việt (bắt buộc)', vi), counter, placeholderWarn,
-        translated('hre', 'Hrê'),
-        translated('cua', 'Co'),
-        field('Ảnh (JPG hoặc PNG, tối đa 1 MB)', imageInput, 'Không bắt buộc. Ảnh được gửi trước nội dung, trên mọi kênh.'), imageStatus, imageThumb),
-      h('section', { class: 'stack' }, h('h2', {}, '3. Nút bấm dưới tin'),
+      articleSection,
+      contentSection,
+      messageOnly(h('section', { class: 'stack' }, h('h2', {}, '3. Nút bấm dưới tin'),
         h('div', { class: 'field check' }, btnReport, h('label', { for: btnReport.id }, 'Nút Báo tin')),
         h('div', { class: 'field check' }, btnQuiz, h('label', { for: btnQuiz.id }, 'Nút Làm bài thi')),
         h('div', { class: 'field check' }, btnLink, h('label', { for: btnLink.id }, 'Nút mở một trang web')),
         linkFields,
-        h('small', { class: 'hint' }, 'Tin nào cũng có thêm nút “Dừng nhận tin” để người nhận hủy đăng ký.')),
-      h('section', { class: 'stack' }, h('h2', {}, '4. Người nhận'),
+        h('small', { class: 'hint' }, 'Tin nào cũng có thêm nút “Dừng nhận tin” để người nhận hủy đăng ký.'))),
+      messageOnly(h('section', { class: 'stack' }, h('h2', {}, '4. Người nhận'),
         topicsBox, langsBox, chansBox,
         h('fieldset', { class: 'camp-checks' }, h('legend', {}, 'Xã, phường'), field('Tìm xã, phường', communeSearch), communeHits, communeList),
-        audienceCount),
-      h('section', { class: 'stack' }, h('h2', {}, '5. Lịch gửi'), whenBox),
+        audienceCount)),
+      h('section', { class: 'stack' }, scheduleTitle, whenBox),
       h('div', { class: 'row-actions' },
         h('button', { type: 'submit', class: 'btn primary' }, isNew ? 'Lưu bản nháp' : 'Lưu thay đổi'),
         isNew ? h('a', { class: 'btn', href: BASE }, 'Hủy') : h('button', { type: 'button', class: 'btn', onclick: () => showCampaign(c.id) }, 'Hủy')));
+
+    const weeklyRadio = whenBox.querySelector('input[name="camp-when"][value="weekly"]').closest('.field');
+    const syncKind = () => {
+      const art = isArticle();
+      articleSection.hidden = !art;
+      for (const el of messageParts) el.hidden = art;
+      weeklyRadio.hidden = art;
+      counter.hidden = art; // Telegram and Zalo lengths: the summary is not sent
+      if (art && currentMode() === 'weekly') {
+        whenBox.querySelector('input[name="camp-when"][value="now"]').checked = true;
+        syncWhen();
+      }
+      if (art) weeklyFields.hidden = true;
+      contentTitle.textContent = art ? '3. Tóm tắt cho người duyệt' : '2. Nội dung';
+      scheduleTitle.textContent = art ? '4. Lịch gửi' : '5. Lịch gửi';
+      viLabel.textContent = art ? 'Tóm tắt bài viết (bắt buộc; chỉ người duyệt đọc, không gửi đi)' : 'Nội dung tiếng Việt (bắt buộc)';
+      if (templatePick) templatePick.closest('.field').hidden = art;
+    };
+    kindBox.addEventListener('change', syncKind);
+    syncKind();
 
     const chosen = (group) => [...form.querySelectorAll(`input[data-group="${group}"]:checked`)].map((x) => x.value);
     const audience = () => {
@@ -892,6 +996,22 @@ export function mount(main, app, { params }) {
         if (!time) problems.push('Giờ gửi chưa đúng: ghi theo dạng giờ:phút, ví dụ 08:00.');
         body.recurrence = { weekdays, from, to, time };
       }
+      if (isArticle()) {
+        // One broadcast by Zalo's own filters: no buttons, image, subscribers' audience or weekly reminders.
+        const id = articleId.value.trim();
+        if (!/^[A-Za-z0-9_-]{6,64}$/.test(id)) problems.push('Mã bài viết chưa đúng: chép mã bài viết (chữ và số) từ Zalo OA Manager.');
+        const t = {};
+        for (const [g, key] of [['z-genders', 'genders'], ['z-ages', 'ages'], ['z-cities', 'cities'], ['z-platforms', 'platforms']]) {
+          const v = chosen(g);
+          if (v.length) t[key] = v;
+        }
+        body.kind = 'zalo_article';
+        body.article = { articleId: id, target: t };
+        body.buttons = [];
+        body.audience = {};
+        body.image = null;
+        body.recurrence = null;
+      }
       if (problems.length) {
         errors.show({ message: 'Chưa lưu được, vì:', details: problems });
         errors.scrollIntoView({ block: 'nearest' });
@@ -928,6 +1048,8 @@ const FIELD_NAMES = [
   [/^audience/, 'Người nhận'],
   [/^scheduledAt/, 'Ngày giờ gửi'],
   [/^recurrence/, 'Lịch nhắc lại hằng tuần'],
+  [/^article\.articleId/, 'Mã bài viết Zalo'],
+  [/^article/, 'Bài viết Zalo'],
 ];
 export function readableDetails(details) {
   if (!Array.isArray(details)) return undefined;

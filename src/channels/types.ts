@@ -146,6 +146,11 @@ export interface Channel {
    * without templates leave it out.
    */
   sendTemplate?(chatId: string, templateId: string, data: Record<string, string>): Promise<SentReceipt>;
+  /**
+   * Zalo OA only: one broadcast of an Article to the OA's followers by Zalo's own filters (the "zalo_article"
+   * campaign kind). `body` is the request as built by broadcastBody (src/channels/zalo/broadcast.ts).
+   */
+  broadcastArticle?(body: object): Promise<SentReceipt>;
   /** Opens a download of inbound media; must reject sizes over `maxBytes` with a MediaTooLargeError. */
   download(media: InboundMedia, maxBytes: number): Promise<Readable>;
   /** Best-effort acknowledgement after processing (e.g. answerCallbackQuery). */

@@ -31,6 +31,21 @@ import {
 import { occurrences } from "../outreach/campaigns/schedule.ts";
 import { newTestLinkCode, testSend } from "../outreach/campaigns/test-send.ts";
 import { TOPICS } from "../outreach/topics.ts";
+import { broadcastBody, ZALO_AGE_CODES, ZALO_GENDER_CODES, ZALO_PLATFORM_CODES } from "../channels/zalo/broadcast.ts";
+import {
+  AGE_LABELS,
+  articleAvailabilityOf,
+  articleCities,
+  articleSchema,
+  BROADCAST_STATE_LABELS,
+  broadcastReasonLabel,
+  CAMPAIGN_KINDS,
+  describeTarget,
+  GENDER_LABELS,
+  KIND_LABELS,
+  PLATFORM_LABELS,
+  type BroadcastState,
+} from "../outreach/campaigns/zalo-article.ts";
 import type { AppContext } from "../context.ts";
 import { campaignTemplatesRoute } from "./campaign-template-routes.ts";
 import { canApproveCampaigns, canWriteCampaigns } from "./permissions.ts";
@@ -59,6 +74,18 @@ const recordingSchema = z
     sources: z.array(z.object({ url: z.string(), type: z.string() })).meta({ description: "Địa chỉ nghe bản ghi (OGG/Opus, rồi M4A cho Safari)" }),
   })
   .meta({ id: "CampaignRecording" });
+const broadcastView = z
+  .object({
+    run: z.number().int(),
+    state: z.enum(["queued", "sending", "sent", "failed", "uncertain", "skipped"]),
+    stateLabel: z.string(),
+    note: z.string().nullable().meta({ description: "Điều cán bộ cần biết (giữ lại ban đêm, không rõ đã gửi, Zalo từ chối…)" }),
+    messageId: z.string().nullable().meta({ description: "Mã tin Zalo trả về khi nhận lệnh gửi" }),
+    sentAt: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    reach: z.null().meta({ description: "Số người nhận được: Zalo không cho biết, luôn null" }),
+  })
+  .meta({ id: "CampaignBroadcast" });
 
 export const campaignView = z
   .object({
@@ -87,6 +114,10 @@ export const campaignView = z
     version: z.number().int(),
     createdAt: z.string(),
     counts: countsView,
+    kind: z.enum(CAMPAIGN_KINDS),
+    kindLabel: z.string(),
+    article: articleSchema.extend({ targetLabel: z.string() }).nullable().meta({ description: "Chỉ với kind = zalo_article" }),
+    broadcasts: z.array(broadcastView).meta({ description: "Chỉ với kind = zalo_article: mỗi lần gửi là một lệnh gửi tới Zalo" }),
   })
   .meta({ id: "Campaign" });
 
@@ -121,6 +152,8 @@ type Row = NonNullable<Awaited<ReturnType<AppContext["db"]["campaign"]["findUniq
 async function views(ctx: AppContext, rows: Row[]): Promise<z.input<typeof campaignView>[]> {
   const counts = await countDeliveries(ctx.db, rows.map((r) => r.id));
   const recordings = await reviewedRecordings(ctx.db, rows.map((r) => r.id));
+  const articleIds = rows.filter((r) => r.kind === "zalo_article").map((r) => r.id);
+  const broadcasts = articleIds.length ? await ctx.db.campaignBroadcast.findMany({ where: { campaignId: { in: articleIds } }, orderBy: [{ campaignId: "asc" }, { run: "asc" }] }) : [];
   const people = await ctx.db.officer.findMany({
     where: { id: { in: [...new Set(rows.flatMap((r) => [r.createdById, r.approvedById].filter((x): x is string => !!x)))] } },
     select: { id: true, displayName: true },
@@ -153,6 +186,21 @@ async function views(ctx: AppContext, rows: Row[]): Promise<z.input<typeof campa
       version: row.version,
       createdAt: row.createdAt.toISOString(),
       counts: counts.get(row.id) as CampaignCounts,
+      kind: c.kind,
+      kindLabel: KIND_LABELS[c.kind],
+      article: c.article ? { ...c.article, targetLabel: describeTarget(c.article.target) } : null,
+      broadcasts: broadcasts
+        .filter((b) => b.campaignId === row.id)
+        .map((b) => ({
+          run: b.run,
+          state: b.state as BroadcastState,
+          stateLabel: BROADCAST_STATE_LABELS[b.state as BroadcastState] ?? b.state,
+          note: broadcastReasonLabel(b.state, b.reason, b.heldReason),
+          messageId: b.providerMessageId,
+          sentAt: iso(b.sentAt),
+          nextAttemptAt: b.state === "queued" ? iso(b.nextAttemptAt) : null,
+          reach: null,
+        })),
     };
   });
 }
@@ -188,6 +236,10 @@ const previewView = z
         error: z.string().optional(),
       }),
     ),
+    broadcast: z
+      .object({ channel: z.literal("zalo"), request: z.unknown(), targetLabel: z.string() })
+      .optional()
+      .meta({ description: "Chỉ với kind = zalo_article: lệnh gửi tới Zalo đúng như sẽ gửi (mã bài viết, bộ lọc)" }),
     runs: z.array(z.string()).meta({ description: "Các lần gửi theo lịch (ISO), tối đa 100" }),
   })
   .meta({ id: "CampaignPreview" });
@@ -242,6 +294,46 @@ export const campaignRoutes: ApiRoute[] = [
       permitRead(auth.officer);
       const rows = await ctx.db.campaign.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
       return { campaigns: await views(ctx, rows) };
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/campaigns/zalo-article/options",
+    tag: "campaigns",
+    summary: "Gửi bài viết Zalo: có dùng được không, và các bộ lọc của Zalo",
+    description:
+      "Loại chiến dịch «Bài viết Zalo gửi người quan tâm» chỉ dùng được khi Zalo OA đã kết nối và chức năng được bật; nếu không, reason nói vì sao. " +
+      "Các bộ lọc (tuổi, giới tính, tỉnh thành, hệ điều hành) là nhóm người quan tâm của chính Zalo; tỉnh thành chỉ có những nơi đã cài mã.",
+    auth: true,
+    response: {
+      status: 200,
+      description: "Có dùng được không và các lựa chọn",
+      schema: z
+        .object({
+          available: z.boolean(),
+          reason: z.string().nullable(),
+          ages: z.array(z.object({ value: z.enum(Object.keys(ZALO_AGE_CODES) as [keyof typeof ZALO_AGE_CODES]), label: z.string() })),
+          genders: z.array(z.object({ value: z.enum(Object.keys(ZALO_GENDER_CODES) as [keyof typeof ZALO_GENDER_CODES]), label: z.string() })),
+          platforms: z.array(z.object({ value: z.enum(Object.keys(ZALO_PLATFORM_CODES) as [keyof typeof ZALO_PLATFORM_CODES]), label: z.string() })),
+          cities: z.array(z.object({ value: z.string(), label: z.string() })),
+          reachNote: z.string(),
+        })
+        .meta({ id: "ZaloArticleOptions" }),
+    },
+    errors: ["unauthorized", "forbidden"],
+    async run({ ctx, auth }) {
+      permitRead(auth.officer);
+      const availability = articleAvailabilityOf(ctx);
+      const options = <K extends string>(labels: Record<K, string>) => (Object.entries(labels) as [K, string][]).map(([value, label]) => ({ value, label }));
+      return {
+        available: availability.available,
+        reason: availability.reason ?? null,
+        ages: options(AGE_LABELS),
+        genders: options(GENDER_LABELS),
+        platforms: options(PLATFORM_LABELS),
+        cities: articleCities(ctx.config).map((name) => ({ value: name, label: name })),
+        reachNote: "Zalo gửi bài viết tới những người quan tâm Zalo OA khớp bộ lọc và không cho biết số người nhận được; Tin Báo chỉ ghi được Zalo đã nhận lệnh gửi hay chưa.",
+      };
     },
   }),
   defineRoute({
@@ -367,6 +459,14 @@ export const campaignRoutes: ApiRoute[] = [
       const row = await ctx.db.campaign.findUnique({ where: { id: params.id } });
       if (!row) throw new AppError("not_found", "Không tìm thấy chiến dịch này.");
       const c = parseCampaign(row);
+      const runs = c.recurrence ? occurrences(c.recurrence).map((d) => d.toISOString()) : [(row.scheduledAt ?? row.nextRunAt ?? new Date()).toISOString()];
+      if (c.kind === "zalo_article" && c.article) {
+        return {
+          channels: [],
+          broadcast: { channel: "zalo" as const, request: broadcastBody(c.article, ctx.config.zalo?.articleBroadcast?.cities ?? {}), targetLabel: describeTarget(c.article.target) },
+          runs,
+        };
+      }
       const i18n = await liveTranslator(ctx);
       const channels: z.input<typeof previewView>["channels"] = [];
       for (const channel of CAMPAIGN_CHANNELS) {
@@ -396,7 +496,7 @@ export const campaignRoutes: ApiRoute[] = [
           }
         }
       }
-      return { channels, runs: c.recurrence ? occurrences(c.recurrence).map((d) => d.toISOString()) : [(row.scheduledAt ?? row.nextRunAt ?? new Date()).toISOString()] };
+      return { channels, runs };
     },
   }),
   defineRoute({

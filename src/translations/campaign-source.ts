@@ -50,13 +50,14 @@ export const campaignSource: TranslationSource = {
   area: "campaign",
   label: "Chiến dịch tuyên truyền",
   async entries(db) {
-    const rows = await db.campaign.findMany({ where: { status: { in: OPEN_STATUSES } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: SELECT });
+    const rows = await db.campaign.findMany({ where: { status: { in: OPEN_STATUSES }, kind: "message" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: SELECT });
     return rows.map(entryOf);
   },
   async find(db, key) {
     if (!key.startsWith(PREFIX)) return undefined;
-    const row = await db.campaign.findUnique({ where: { id: key.slice(PREFIX.length) }, select: SELECT });
-    return row && (OPEN_STATUSES as string[]).includes(row.status) ? entryOf(row) : undefined;
+    const row = await db.campaign.findUnique({ where: { id: key.slice(PREFIX.length) }, select: { ...SELECT, kind: true } });
+    // A Zalo article's summary is for the approver only: nothing to translate.
+    return row && row.kind === "message" && (OPEN_STATUSES as string[]).includes(row.status) ? entryOf(row) : undefined;
   },
   async applyReviewed(tx, lang, key, text) {
     await writeVariant(tx, lang, key, text);

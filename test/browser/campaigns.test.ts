@@ -94,6 +94,9 @@ describe.runIf(browserAvailable)("outreach campaigns in the console", () => {
 
     await editor.getByRole("link", { name: "Soạn chiến dịch mới" }).click();
     await editor.getByRole("heading", { name: "Soạn chiến dịch mới" }).waitFor();
+    // The Zalo article kind is not switched on here (no Zalo OA): offered, disabled, and the editor is told why.
+    await expect.poll(() => editor.locator("#camp-kind-note").innerText()).toContain("Chưa dùng được “Bài viết Zalo gửi người quan tâm”: Chưa kết nối Zalo OA");
+    expect(await editor.getByLabel("Bài viết Zalo gửi người quan tâm Zalo OA").isDisabled()).toBe(true);
     // The count before anything is narrowed: every scam subscriber still consenting.
     await expect.poll(() => audience(editor).innerText()).toContain("4 người");
 

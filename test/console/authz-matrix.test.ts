@@ -157,6 +157,7 @@ const CASES: Record<string, RouteCase> = {
   // outreach campaigns: editors write and submit; another person (admin, outreach lead) approves; the duty desk reads
   "GET /campaigns": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
   "GET /campaigns/audience": { expect: allowedFor("admin", "duty", "outreach", "outreachLead"), query: "topic=scam&languages=vi,hre&channels=telegram" },
+  "GET /campaigns/zalo-article/options": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
   "GET /campaigns/templates": { expect: allowedFor("admin", "duty", "outreach", "outreachLead"), query: "year=2027" },
   "GET /campaigns/:id": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },
   "GET /campaigns/:id/preview": { expect: allowedFor("admin", "duty", "outreach", "outreachLead") },

@@ -90,6 +90,7 @@ describe("the OpenAPI document", () => {
         "GET /api/campaigns",
         "POST /api/campaigns",
         "GET /api/campaigns/audience",
+        "GET /api/campaigns/zalo-article/options",
         "GET /api/campaigns/templates",
         "GET /api/campaigns/{id}",
         "PATCH /api/campaigns/{id}",

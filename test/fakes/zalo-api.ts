@@ -1,6 +1,7 @@
 /**
  * A fake Zalo server for tests: a real HTTP server on 127.0.0.1 playing both the OAuth host (POST
- * /v4/oa/access_token) and the OA Open API host (message/cs, upload/file, upload/image, user/detail), plus a CDN
+ * /v4/oa/access_token) and the OA Open API host (message/cs, upload/file, upload/image, user/detail, the Article
+ * broadcast /v2.0/oa/message), plus a CDN
  * serving the attachment URLs of webhook events. It validates what it receives the way Zalo does (header
  * `access_token` valid and unexpired, JSON shapes, text ≤ 2,000 code points after NFC, button titles and payloads),
  * answers in Zalo's shape (HTTP 200 with `error`), records every request and can be scripted to fail.
@@ -31,6 +32,8 @@ export const ZALO_PATHS = {
   userDetail: "/v3.0/oa/user/detail",
   /** ZBS template message by user id (shared/notes/zalo.md: user_id, template_id, template_data). */
   template: "/v3.0/oa/message/template",
+  /** Broadcast of an Article to the OA's followers by Zalo's filters (zaloplatform's Java SDK sample; UNCONFIRMED details). */
+  broadcast: "/v2.0/oa/message",
 } as const;
 
 export const FAKE_APP_ID = "3608465249409039671";
@@ -442,9 +445,44 @@ export class FakeZaloApi implements AttachmentHost {
         return this.uploadImage(request.files);
       case ZALO_PATHS.template:
         return this.template(request.params);
+      case ZALO_PATHS.broadcast:
+        return this.broadcast(request.params);
       default:
         return this.userDetail(request.params);
     }
+  }
+
+  /** Articles the OA has (made in Zalo OA Manager); a broadcast of another id is refused as Zalo does (-201). */
+  readonly articles = new Set<string>(["4402c73f7e7a9724ce6b"]);
+
+  /**
+   * The Article broadcast: `recipient.target` with comma-separated codes (ages 0-7, gender 0-2, platform 1-3, cities
+   * and locations digits; one secondary source) and a media template of exactly one `article` element.
+   */
+  private broadcast(params: Json): unknown {
+    const unknownTop = Object.keys(params).filter((k) => k !== "recipient" && k !== "message");
+    if (unknownTop.length) throw new Invalid(`unknown field(s): ${unknownTop.join(", ")}`);
+    const recipient = params["recipient"];
+    if (!isObject(recipient) || !isObject(recipient["target"]) || Object.keys(recipient).length !== 1) throw new Invalid("a broadcast's recipient is { target } only");
+    const target = recipient["target"];
+    const allowed: Record<string, RegExp> = { ages: /^[0-7]$/, gender: /^[0-2]$/, platform: /^[1-3]$/, cities: /^\d{1,4}$/, locations: /^[0-2]$/ };
+    if (Object.keys(target).length === 0) throw new Invalid("recipient.target is empty");
+    for (const [key, value] of Object.entries(target)) {
+      const pattern = allowed[key];
+      if (!pattern) throw new Invalid(`unknown target field ${key}`);
+      if (typeof value !== "string" || !value.split(",").every((v) => pattern.test(v))) throw new Invalid(`target.${key} must be comma-separated codes matching ${pattern}`);
+    }
+    const message = params["message"];
+    if (!isObject(message) || Object.keys(message).join() !== "attachment") throw new Invalid("a broadcast's message is { attachment } only");
+    const attachment = message["attachment"];
+    if (!isObject(attachment) || attachment["type"] !== "template" || !isObject(attachment["payload"])) throw new Invalid("a broadcast's attachment is a template");
+    const payload = attachment["payload"];
+    const elements = payload["elements"];
+    if (payload["template_type"] !== "media" || !Array.isArray(elements) || elements.length !== 1) throw new Invalid("a broadcast is a media template with one element");
+    const element = elements[0] as unknown;
+    if (!isObject(element) || element["media_type"] !== "article" || typeof element["attachment_id"] !== "string") throw new Invalid("a broadcast's element is { media_type: article, attachment_id }");
+    if (!this.articles.has(element["attachment_id"])) return { error: -201, message: "Article is not found" };
+    return { error: 0, message: "Success", data: { message_id: randomBytes(16).toString("hex") } };
   }
 
   /** Approved ZBS templates by id; a template id not approved here is refused as Zalo does (a bad payload). */
@@ -607,6 +645,7 @@ const ROUTES: Record<string, { method: "GET" | "POST"; body: "json" | "multipart
   [ZALO_PATHS.uploadImage]: { method: "POST", body: "multipart" },
   [ZALO_PATHS.userDetail]: { method: "GET", body: "none" },
   [ZALO_PATHS.template]: { method: "POST", body: "json" },
+  [ZALO_PATHS.broadcast]: { method: "POST", body: "json" },
 };
 
 function oauthError(code: number, reason: string): Json {

@@ -18,6 +18,7 @@ import { createOaApi, type OaApi } from "./client.ts";
 import { downloadAttachment } from "./download.ts";
 import { DEFAULT_ERROR_POLICY, type ErrorPolicy } from "./errors.ts";
 import { planMessages, type ButtonShape, type PlanOptions } from "./plan.ts";
+import { broadcastArticle } from "./broadcast.ts";
 import { receiveEvent } from "./receive.ts";
 import { createClipCache, sendMessage, sendTemplate, type RecordedClip } from "./send.ts";
 import { createTokenKeeper, type TokenKeeper } from "./tokens.ts";
@@ -136,6 +137,8 @@ export function createZaloChannel(config: ZaloConfig, deps: ZaloDeps, options: Z
     },
 
     sendTemplate: (userId, templateId, data) => sendTemplate(api, userId, templateId, data),
+
+    broadcastArticle: (body) => broadcastArticle(api, config.articleBroadcast?.path ?? "/v2.0/oa/message", body),
 
     download: (media, maxBytes) => downloadAttachment(media, maxBytes, { headersMs: callTimeoutMs, totalMs: options.downloadTimeoutMs ?? 120_000 }),
 

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { TOPICS } from "../topics.ts";
 import { IMAGE_ID } from "./campaign-image.ts";
+import { articleSchema, CAMPAIGN_KINDS } from "./zalo-article.ts";
 
 export const CAMPAIGN_LANGUAGES = ["vi", "hre", "cua"] as const;
 export const CAMPAIGN_CHANNELS = ["telegram", "zalo", "webchat"] as const;
@@ -83,6 +84,14 @@ export const campaignInputSchema = z
     audience: audienceSchema.optional(),
     scheduledAt: z.iso.datetime({ offset: true }).optional().nullable(),
     recurrence: recurrenceSchema.optional().nullable(),
+    kind: z
+      .enum(CAMPAIGN_KINDS)
+      .optional()
+      .meta({
+        description:
+          "message (mặc định): một tin tới mỗi người đăng ký. zalo_article: «Bài viết Zalo gửi người quan tâm», một lệnh gửi bài viết tới người quan tâm Zalo OA theo bộ lọc của Zalo (cần article; variants.vi là tóm tắt cho người duyệt, không gửi đi; không có buttons, image, audience, recurrence)",
+      }),
+    article: articleSchema.optional().nullable(),
   })
   .strict()
   .meta({ id: "CampaignInput" });

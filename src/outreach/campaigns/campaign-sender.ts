@@ -35,6 +35,9 @@ import { composeCampaignMessage } from "./compose.ts";
 import { parseCampaign, type ParsedCampaign } from "./manage-campaigns.ts";
 import { nextOccurrence } from "./schedule.ts";
 import { pushSlots, reserveSlots } from "./shared-rate.ts";
+import { broadcastBody } from "../../channels/zalo/broadcast.ts";
+import { zaloCapabilities } from "../../channels/zalo/capabilities.ts";
+import { articleAvailabilityOf } from "./zalo-article.ts";
 
 const VN_OFFSET_MS = 7 * 3600_000;
 /** How late after its slot a send may still go (ms); see intervalOf. */
@@ -125,6 +128,11 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
           data: { nextRun: row.nextRun + 1, nextRunAt: after, status: "sending", startedAt: row.startedAt ?? now, version: { increment: 1 } },
         });
         if (count !== 1) return 0;
+        if (c.kind === "zalo_article") {
+          // One broadcast per run; the unique (campaignId, run) key makes a second row impossible.
+          await tx.campaignBroadcast.create({ data: { campaignId: id, run: row.nextRun, nextAttemptAt: now } });
+          return 1;
+        }
         const recipients = await findAudience(tx, row.topic, c.audience);
         for (let i = 0; i < recipients.length; i += 500) {
           await tx.campaignDelivery.createMany({
@@ -145,7 +153,9 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   async function closeFinished(now: Date): Promise<void> {
     const sending = await db.campaign.findMany({ where: { status: "sending" }, select: { id: true, nextRunAt: true, version: true } });
     for (const c of sending) {
-      const open = await db.campaignDelivery.count({ where: { campaignId: c.id, state: { in: ["queued", "sending"] } } });
+      const open =
+        (await db.campaignDelivery.count({ where: { campaignId: c.id, state: { in: ["queued", "sending"] } } })) +
+        (await db.campaignBroadcast.count({ where: { campaignId: c.id, state: { in: ["queued", "sending"] } } }));
       if (open > 0) continue;
       await db.campaign.updateMany({
         where: { id: c.id, status: "sending", version: c.version },
@@ -165,6 +175,85 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     });
     if (count > 0) ctx.log.warn({ deliveries: count }, "campaign deliveries left mid-send by a stopped process; counted as interrupted, not sent again");
     if (all) await db.campaignDelivery.updateMany({ where: { state: "queued", lockedBy: { not: null }, NOT: { lockedBy: owner } }, data: { lockedBy: null, lockedUntil: null } });
+    const broadcasts = await db.campaignBroadcast.updateMany({
+      where: { state: "sending", ...stale },
+      data: { state: "uncertain", reason: "interrupted", lockedBy: null, lockedUntil: null, lastError: "process stopped while broadcasting; not sent again (it may have gone out)" },
+    });
+    if (broadcasts.count > 0) ctx.log.warn({ broadcasts: broadcasts.count }, "zalo article broadcast left mid-call by a stopped process; marked uncertain, not sent again");
+  }
+
+  // ── broadcasts (zalo_article campaigns) ─────────────────────────────────────────────────────
+  const broadcastLeaseMs = Math.max(leaseMs, 120_000);
+
+  /** Sends the due broadcasts, one call each. */
+  async function sendBroadcasts(): Promise<void> {
+    const now = ctx.now();
+    const due = await db.campaignBroadcast.findMany({
+      where: { state: "queued", nextAttemptAt: { lte: now }, campaign: { status: "sending" } },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: 10,
+    });
+    for (const { id } of due) {
+      if (stopping) return;
+      await sendBroadcast(id);
+    }
+  }
+
+  async function sendBroadcast(id: number): Promise<void> {
+    const now = ctx.now();
+    const row = await db.campaignBroadcast.findUnique({ where: { id }, include: { campaign: true } });
+    if (!row || row.state !== "queued") return;
+    const c = parseCampaign(row.campaign);
+    const channel = ctx.channels.get("zalo");
+    const stillQueued = { id, state: "queued", campaign: { status: "sending" } };
+    if (!c.article || !channel?.broadcastArticle || !articleAvailabilityOf(ctx).available) {
+      await db.campaignBroadcast.updateMany({ where: stillQueued, data: { state: "failed", reason: "not_configured", lastError: "article broadcast not configured when the run was due" } });
+      return;
+    }
+    const quiet = zaloCapabilities.bulk.quietHours;
+    if (quiet && inQuietHours(now, quiet)) {
+      await db.campaignBroadcast.updateMany({ where: stillQueued, data: { heldReason: "night", nextAttemptAt: quietEnd(now, quiet) } });
+      return;
+    }
+    const body = broadcastBody(c.article, ctx.config.zalo?.articleBroadcast?.cities ?? {});
+    // The one write that allows the one call: only while still queued and the campaign still sending (a pause or a
+    // cancel a moment ago wins), and only one process gets count 1.
+    const { count } = await db.campaignBroadcast.updateMany({
+      where: { ...stillQueued, nextAttemptAt: { lte: now } },
+      data: { state: "sending", attempts: { increment: 1 }, lockedBy: owner, lockedUntil: new Date(now.getTime() + broadcastLeaseMs), requestJson: JSON.stringify(body), heldReason: null },
+    });
+    if (count !== 1) return;
+    let outcome: { ok: true; messageId: string | null } | { ok: false; error: SendError };
+    try {
+      const receipt = await channel.broadcastArticle(body);
+      outcome = { ok: true, messageId: receipt.providerMessageId ?? null };
+    } catch (err) {
+      outcome = { ok: false, error: err instanceof SendError ? err : new SendError("unexpected_response", String((err as Error)?.message ?? err)) };
+    }
+    await writeResults(async () => {
+      const mine = { id, state: "sending", lockedBy: owner };
+      if (outcome.ok) {
+        await db.campaignBroadcast.updateMany({ where: mine, data: { state: "sent", sentAt: ctx.now(), providerMessageId: outcome.messageId, lockedBy: null, lockedUntil: null, lastError: null, reason: null } });
+        ctx.log.info({ campaignId: row.campaignId, run: row.run }, "zalo article broadcast accepted by Zalo");
+        return;
+      }
+      const error = outcome.error;
+      const fields = { lastError: scrubSecrets(error.message).slice(0, 500), lockedBy: null, lockedUntil: null };
+      if (error.kind === "throttled" && row.attempts + 1 < maxAttempts * 3) {
+        // Zalo said no (rate limit, night ban, quota): nothing went out, so it is safe to try again after the wait.
+        const night = error.details.providerCode === -234;
+        await db.campaignBroadcast.updateMany({
+          where: mine,
+          data: { ...fields, state: "queued", reason: night ? null : "throttled", heldReason: night ? "night" : null, nextAttemptAt: new Date(ctx.now().getTime() + (error.details.retryAfterMs ?? 30_000)) },
+        });
+      } else if (error.kind === "connection" || error.kind === "server" || error.kind === "unexpected_response") {
+        await db.campaignBroadcast.updateMany({ where: mine, data: { ...fields, state: "uncertain", reason: error.kind } });
+      } else {
+        await db.campaignBroadcast.updateMany({ where: mine, data: { ...fields, state: "failed", reason: error.kind } });
+      }
+      ctx.log.warn({ campaignId: row.campaignId, run: row.run, kind: error.kind, err: fields.lastError }, "zalo article broadcast not accepted");
+    });
   }
 
   async function claim(name: ChannelName, limit: number): Promise<{ id: number; campaignId: string; contactId: string; language: string; attempts: number }[]> {
@@ -474,6 +563,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     try {
       await settleInterrupted(false);
       await schedule();
+      await sendBroadcasts();
     } catch (err) {
       ctx.log.error({ err: asError(err), fault: dbFaultOf(err) }, "campaign scheduling failed; trying again");
     }

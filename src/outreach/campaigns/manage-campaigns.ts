@@ -13,6 +13,7 @@ import { findAudience } from "./audience.ts";
 import { audienceSchema, campaignButtonSchema, recurrenceSchema, variantsSchema, type Audience, type CampaignButton, type CampaignInput, type Recurrence, type Variants } from "./campaign-input.ts";
 import { imageExists } from "./campaign-image.ts";
 import { firstRunAt } from "./schedule.ts";
+import { articleAvailabilityOf, articleCities, articleSchema, type ArticleInput, type CampaignKind } from "./zalo-article.ts";
 import { z } from "zod";
 
 export const CAMPAIGN_STATUSES = ["draft", "submitted", "approved", "sending", "paused", "done", "cancelled"] as const;
@@ -55,6 +56,9 @@ export interface ParsedCampaign {
   recurrence: Recurrence | null;
   /** "<sha256>.jpg|png" under the media folder's campaign-images, or null. */
   imageId: string | null;
+  kind: CampaignKind;
+  /** zalo_article only: the article and Zalo's follower filter. */
+  article: ArticleInput | null;
 }
 
 export function parseCampaign(row: CampaignRow): ParsedCampaign {
@@ -65,6 +69,8 @@ export function parseCampaign(row: CampaignRow): ParsedCampaign {
     audience: audienceSchema.parse(JSON.parse(row.audienceJson)),
     recurrence: row.recurrenceJson ? recurrenceSchema.parse(JSON.parse(row.recurrenceJson)) : null,
     imageId: row.imageId,
+    kind: row.kind === "zalo_article" ? "zalo_article" : "message",
+    article: row.articleJson ? articleSchema.parse(JSON.parse(row.articleJson)) : null,
   };
 }
 
@@ -78,7 +84,37 @@ function fields(input: CampaignInput) {
     scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
     recurrenceJson: input.recurrence ? JSON.stringify(input.recurrence) : null,
     imageId: input.image?.id ?? null,
+    kind: input.kind ?? "message",
+    articleJson: input.kind === "zalo_article" && input.article ? JSON.stringify(input.article) : null,
   };
+}
+
+/**
+ * A "Bài viết Zalo" campaign is one broadcast of an article by Zalo's filters: only where configured, with an
+ * article, and without what only a message to subscribers has (buttons, image, our audience, weekly reminders).
+ */
+function checkKind(ctx: AppContext, input: CampaignInput): void {
+  if (input.kind !== "zalo_article") {
+    if (input.article) throw new AppError("validation_failed", "Mã bài viết Zalo chỉ dùng cho chiến dịch loại “Bài viết Zalo gửi người quan tâm”.");
+    return;
+  }
+  const availability = articleAvailabilityOf(ctx);
+  if (!availability.available) throw new AppError("conflict", availability.reason!);
+  if (!input.article) throw new AppError("validation_failed", "Hãy nhập mã bài viết Zalo (lấy trong Zalo OA Manager).");
+  const refused: string[] = [];
+  if (input.buttons && input.buttons.length > 0) refused.push("nút bấm");
+  if (input.image) refused.push("ảnh");
+  if (input.audience && Object.values(input.audience).some((v) => Array.isArray(v) && v.length > 0)) refused.push("người nhận theo chủ đề, ngôn ngữ, xã, kênh");
+  if (input.recurrence) refused.push("lịch nhắc lại");
+  if (refused.length > 0) {
+    throw new AppError(
+      "validation_failed",
+      `Bài viết Zalo được gửi một lần tới người quan tâm Zalo OA theo bộ lọc của Zalo, nên không có ${refused.join(", ")}. Hãy bỏ các mục đó rồi lưu lại.`,
+    );
+  }
+  const known = new Set(articleCities(ctx.config));
+  const unknown = (input.article.target.cities ?? []).filter((c) => !known.has(c));
+  if (unknown.length > 0) throw new AppError("validation_failed", `Zalo chưa được cài mã cho tỉnh, thành: ${unknown.join(", ")}. Hãy chọn trong danh sách.`);
 }
 
 /** The image named must have been uploaded here (POST /api/campaigns/images). */
@@ -109,17 +145,19 @@ export function keepWorkbenchVariants(given: Variants, stored: Variants | undefi
 }
 
 export async function createCampaign(ctx: AppContext, officer: SignedInOfficer, input: CampaignInput, ip: string | null) {
+  checkKind(ctx, input);
   await checkImage(ctx, input);
   const variants = keepWorkbenchVariants(input.variants, undefined);
   return ctx.db.$transaction(async (tx) => {
     const row = await tx.campaign.create({ data: { ...fields({ ...input, variants }), createdById: officer.id } });
-    await recordAudit(ctx, { officerId: officer.id, action: "campaign.create", targetType: "campaign", targetId: row.id, data: { title: row.title }, ip }, tx);
+    await recordAudit(ctx, { officerId: officer.id, action: "campaign.create", targetType: "campaign", targetId: row.id, data: { title: row.title, kind: row.kind }, ip }, tx);
     return row;
   });
 }
 
 /** A draft or a campaign waiting for approval may be changed; a submitted one goes back to draft (to be approved again). */
 export async function updateCampaign(ctx: AppContext, officer: SignedInOfficer, id: string, input: CampaignInput, ip: string | null) {
+  checkKind(ctx, input);
   await checkImage(ctx, input);
   return ctx.db.$transaction(async (tx) => {
     const before = await mustFind(tx, id);
@@ -175,6 +213,10 @@ export async function moveCampaign(ctx: AppContext, officer: SignedInOfficer, id
           throw new AppError("forbidden", "Người soạn chiến dịch không tự duyệt được: cần một người khác có quyền duyệt.");
         }
         const c = parseCampaign(before);
+        if (c.kind === "zalo_article") {
+          const availability = articleAvailabilityOf(ctx);
+          if (!availability.available) throw new AppError("conflict", availability.reason!);
+        }
         const at = firstRunAt({ scheduledAt: before.scheduledAt, recurrence: c.recurrence }, now);
         if (!at) throw new AppError("conflict", "Khoảng thời gian nhắc lại đã qua: không còn lần gửi nào. Hãy sửa lịch gửi.");
         data = { status: "approved", approvedById: officer.id, approvedAt: now, nextRunAt: at };
@@ -184,13 +226,16 @@ export async function moveCampaign(ctx: AppContext, officer: SignedInOfficer, id
         data = { status: "paused", pausedAt: now };
         break;
       case "resume": {
-        const open = await tx.campaignDelivery.count({ where: { campaignId: id, state: { in: ["queued", "sending"] } } });
+        const open =
+          (await tx.campaignDelivery.count({ where: { campaignId: id, state: { in: ["queued", "sending"] } } })) +
+          (await tx.campaignBroadcast.count({ where: { campaignId: id, state: { in: ["queued", "sending"] } } }));
         data = { status: open > 0 ? "sending" : before.nextRunAt ? "approved" : "done", pausedAt: null, ...(open > 0 || before.nextRunAt ? {} : { finishedAt: now }) };
         break;
       }
       case "cancel":
         data = { status: "cancelled", cancelledAt: now, nextRunAt: null };
         await tx.campaignDelivery.updateMany({ where: { campaignId: id, state: "queued" }, data: { state: "skipped", reason: "cancelled", lockedBy: null, lockedUntil: null } });
+        await tx.campaignBroadcast.updateMany({ where: { campaignId: id, state: "queued" }, data: { state: "skipped", reason: "cancelled", lockedBy: null, lockedUntil: null } });
         break;
     }
     const { count } = await tx.campaign.updateMany({ where: { id, status: before.status, version: before.version }, data: { ...data, version: { increment: 1 } } });

@@ -43,6 +43,10 @@ export async function linkTestChat(tx: Tx, vault: Vault, typed: string, contactI
 
 /** Sends the campaign, in every language it has, to the editor's linked chat; how many messages and where. */
 export async function testSend(ctx: AppContext, i18n: Translator, officer: SignedInOfficer, campaignId: string, ip: string | null): Promise<{ messages: number; channel: ChannelName }> {
+  const kind = await ctx.db.campaign.findUnique({ where: { id: campaignId }, select: { kind: true } });
+  if (kind?.kind === "zalo_article") {
+    throw new AppError("conflict", "Bài viết Zalo không gửi thử từ Tin Báo được (Zalo chỉ gửi bài viết tới mọi người quan tâm khớp bộ lọc). Hãy mở bài viết trong Zalo OA Manager để xem trước.");
+  }
   const me = await ctx.db.officer.findUniqueOrThrow({ where: { id: officer.id }, select: { testContactId: true } });
   const contact = me.testContactId ? await ctx.db.contact.findUnique({ where: { id: me.testContactId } }) : null;
   if (!contact) {
