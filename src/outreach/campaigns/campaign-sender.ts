@@ -498,6 +498,14 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
         }
       }),
     );
+    // A delivery of several messages (a voice note, then the text) sends them one after another: the later ones
+    // left by now, not at callAt. Counted at callAt, the next group could land in the same second as them.
+    const later = messages - group.length;
+    if (later > 0 && window.length >= messages) {
+      window.splice(window.length - later, later);
+      const doneAt = Date.now();
+      for (let k = 0; k < later; k++) window.push(doneAt);
+    }
     let throttledMs = 0;
     await writeResults(async () => {
       await db.$transaction(async (tx) => {
