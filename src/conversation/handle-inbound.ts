@@ -58,7 +58,7 @@ export function createInboundHandler(app: AppContext, i18n: Translator, batches:
         })),
       );
       await job.complete(tx);
-    });
+    }, message.channel);
     app.bus.emit("outbox:queued");
     for (const id of filed) {
       app.log.info({ tipId: id, channel: message.channel }, "tip filed");

@@ -21,7 +21,7 @@ import { dbFaultOf } from "./db-fault.ts";
 export interface TurnBatchOptions {
   /** Most turns in one transaction (a batch holds the SQLite write lock while it runs). */
   maxBatch?: number;
-  /** Batches running at once: 1 on SQLite (one connection), a few on PostgreSQL (a pool). */
+  /** Batches running at once per lane: 1 on SQLite (one connection), a few on PostgreSQL (a pool). */
   concurrency?: number;
   /** Prisma's transaction timeout, for the whole batch. */
   timeoutMs?: number;
@@ -36,25 +36,29 @@ interface Entry {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export interface TurnBatches {
-  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction shared with the turns of the same `lane` (the channel) waiting at the same time.
+   * Lanes never wait for each other's queue (no head-of-line blocking between channels): on SQLite they take
+   * turns on the connection's lock, one batch at a time; on PostgreSQL they run side by side.
+   */
+  run<T>(fn: (tx: Tx) => Promise<T>, lane?: string): Promise<T>;
 }
 
 const SAVEPOINT = "tinbao_turn";
 
 export function createTurnBatches(database: Pick<Database, "db" | "dialect" | "openTransaction">, options: TurnBatchOptions = {}): TurnBatches {
-  const maxBatch = options.maxBatch ?? 32;
-  const concurrency = options.concurrency ?? (database.dialect === "sqlite" ? 1 : 3);
+  const maxBatch = options.maxBatch ?? 16;
+  const concurrency = options.concurrency ?? (database.dialect === "sqlite" ? 1 : 2);
   const timeout = options.timeoutMs ?? 30_000;
-  const queue: Entry[] = [];
-  let running = 0;
+  const lanes = new Map<string, { queue: Entry[]; running: number }>();
 
-  function pump(): void {
-    while (running < concurrency && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      running++;
+  function pump(lane: { queue: Entry[]; running: number }): void {
+    while (lane.running < concurrency && lane.queue.length > 0) {
+      const batch = lane.queue.splice(0, maxBatch);
+      lane.running++;
       void runBatch(batch).finally(() => {
-        running--;
-        pump();
+        lane.running--;
+        pump(lane);
       });
     }
   }
@@ -104,10 +108,13 @@ export function createTurnBatches(database: Pick<Database, "db" | "dialect" | "o
   }
 
   return {
-    run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    run<T>(fn: (tx: Tx) => Promise<T>, laneName = ""): Promise<T> {
+      let lane = lanes.get(laneName);
+      if (!lane) lanes.set(laneName, (lane = { queue: [], running: 0 }));
+      const entered = lane;
       return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-        pump();
+        entered.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+        pump(entered);
       });
     },
   };

@@ -79,6 +79,35 @@ describe("turns batched into one transaction", () => {
     expect(await stored()).toEqual(["after", "before"]);
   });
 
+  it("never keeps a channel's turn waiting behind another channel's queue of turns", async () => {
+    const batches = createTurnBatches(database);
+    const finished: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const turn = (id: string, lane: string, wait?: Promise<void>) =>
+      batches
+        .run(async (tx) => {
+          await tx.jobRun.create({ data: { id } });
+          await wait;
+        }, lane)
+        .then(() => void finished.push(id));
+    // Telegram: one batch running (held open), twenty turns queued behind it; then one web chat turn.
+    const telegram = [turn("tg-running", "telegram", held), ...Array.from({ length: 20 }, (_, i) => turn(`tg-${i}`, "telegram"))];
+    const webchat = turn("web", "webchat");
+    await new Promise((r) => setTimeout(r, 500));
+    const beforeRelease = [...finished];
+    release();
+    await Promise.all([...telegram, webchat]);
+    if (database.dialect === "sqlite") {
+      // One connection: the web chat turn waited for the batch holding it, never for the queued Telegram turns.
+      expect(finished.indexOf("web")).toBeLessThan(finished.indexOf("tg-0"));
+    } else {
+      // A pool: it did not wait for Telegram at all.
+      expect(beforeRelease).toContain("web");
+    }
+    expect(await database.db.jobRun.count()).toBe(22);
+  });
+
   it("shares a read between the turns of one transaction, and reads again in the next", async () => {
     const batches = createTurnBatches(database, { concurrency: 1 });
     let reads = 0;
