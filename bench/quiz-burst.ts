@@ -9,7 +9,7 @@
  *   npm run bench:quiz                                   SQLite file, one process
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:quiz
  *                                                        then PostgreSQL with 1 and 2 processes (BENCH_PROCESSES=1,2)
- *   BENCH_RESIDENTS=1000 BENCH_ANSWERS=4                 a shorter run
+ *   BENCH_RESIDENTS=1000 BENCH_ANSWERS=4                 a shorter run (BENCH_SQLITE=0: PostgreSQL only)
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -259,7 +259,7 @@ async function main() {
   const { url: fakeUrl } = await fake.start();
   const results: Result[] = [];
   try {
-    results.push(await run("sqlite", 1, fakeUrl));
+    if (process.env.BENCH_SQLITE !== "0") results.push(await run("sqlite", 1, fakeUrl));
     if (PG_URL) {
       const host = new URL(PG_URL).hostname;
       if (!["127.0.0.1", "localhost", "::1"].includes(host) && process.env.BENCH_ALLOW_REMOTE_DB !== "1") throw new Error("BENCH_DATABASE_URL must be on this machine (BENCH_ALLOW_REMOTE_DB=1 to allow)");
