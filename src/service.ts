@@ -29,6 +29,7 @@ import { createCampaignSender, type CampaignSender } from "./outreach/campaigns/
 import { createDutyWorker, type DutyWorker } from "./duty/duty-worker.ts";
 import { createOrphanSweeper, type OrphanSweeper } from "./media/orphan-sweeper.ts";
 import { createInboundHandler } from "./conversation/handle-inbound.ts";
+import { createTurnBatches } from "./db/turn-batches.ts";
 import { buildApp } from "./http/app.ts";
 import { createOpsRouter } from "./http/ops-routes.ts";
 import { createApiRouter } from "./console/router.ts";
@@ -99,7 +100,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   for (const channel of options.channels ?? []) ctx.channels.set(channel.name, channel);
 
-  const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n));
+  const inbox = createInboxWorker(ctx, createInboundHandler(ctx, i18n, createTurnBatches(database)));
   const outbox = createOutboxWorker(ctx);
   const campaigns = createCampaignSender(ctx, i18n);
   const duty = config.telegram ? createDutyWorker(ctx, i18n) : undefined;

@@ -19,10 +19,15 @@ import { loadSession } from "./session-store.ts";
 import { takeTurn } from "./take-turn.ts";
 import { acceptsFile, expectsEvidence } from "./expects-evidence.ts";
 import { cleanInbound } from "../text/clean-inbound.ts";
+import { createTurnBatches, type TurnBatches } from "../db/turn-batches.ts";
 
 type Download = { status: "stored"; file: StoredFile } | { status: "rejected"; reason: MediaRejection; size?: number; limit: number };
 
-export function createInboundHandler(app: AppContext, i18n: Translator): InboxHandler {
+/**
+ * `batches`: turns that wait for a transaction at the same time share one (each in its own savepoint,
+ * src/db/turn-batches.ts); by default without the SQLite connection's direct savepoints.
+ */
+export function createInboundHandler(app: AppContext, i18n: Translator, batches: TurnBatches = createTurnBatches({ db: app.db, dialect: app.config.dialect })): InboxHandler {
   return async (job) => {
     const message = cleanInbound(job.message);
     const eventKey = `${message.channel}:${message.externalId}`;
@@ -31,32 +36,29 @@ export function createInboundHandler(app: AppContext, i18n: Translator): InboxHa
     const touched: string[] = [];
     // Translations approved in the console since the last turn (any process) reach this resident now.
     await i18n.refresh?.(app.db, { mediaDir: app.config.mediaDir }).catch((err: unknown) => app.log.warn({ err }, "reviewed translations not reloaded; the previous ones are used"));
-    await app.db.$transaction(
-      async (tx) => {
-        if (message.content.type === "delivery") {
-          await recordDelivery(tx, message.channel, message.content, app.now());
-          await job.complete(tx);
-          return;
-        }
-        const contact = await upsertContact(app, tx, message);
-        const media = download && (await recordAttachment(tx, contact.id, eventKey, message, download));
-        const outcome = await takeTurn({ app, i18n, tx, contact, message, media, eventKey, filed, touched });
-        await enqueueMessages(
-          tx,
-          app.vault,
-          outcome.replies.map((reply, i) => ({
-            channel: message.channel,
-            chatId: message.chatId,
-            contactId: contact.id,
-            message: reply,
-            dedupeKey: `in:${job.eventId}:${i}`,
-            tipId: filed[0] ?? touched[0],
-          })),
-        );
+    await batches.run(async (tx) => {
+      if (message.content.type === "delivery") {
+        await recordDelivery(tx, message.channel, message.content, app.now());
         await job.complete(tx);
-      },
-      { timeout: 30_000, maxWait: 30_000 },
-    );
+        return;
+      }
+      const contact = await upsertContact(app, tx, message);
+      const media = download && (await recordAttachment(tx, contact.id, eventKey, message, download));
+      const outcome = await takeTurn({ app, i18n, tx, contact, message, media, eventKey, filed, touched });
+      await enqueueMessages(
+        tx,
+        app.vault,
+        outcome.replies.map((reply, i) => ({
+          channel: message.channel,
+          chatId: message.chatId,
+          contactId: contact.id,
+          message: reply,
+          dedupeKey: `in:${job.eventId}:${i}`,
+          tipId: filed[0] ?? touched[0],
+        })),
+      );
+      await job.complete(tx);
+    }, message.channel);
     app.bus.emit("outbox:queued");
     for (const id of filed) {
       app.log.info({ tipId: id, channel: message.channel }, "tip filed");

@@ -6,7 +6,7 @@ import type { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts"
 import { sqlitePath, type Dialect } from "../config.ts";
 import { ensurePrivateSqliteFile } from "../security/private-files.ts";
 import { DbFaultMonitor } from "./fault-monitor.ts";
-import { SerializedSqliteFactory } from "./serialized-sqlite.ts";
+import { SerializedSqliteFactory, type OpenTransactionHandle } from "./serialized-sqlite.ts";
 
 export type Db = SqliteClient;
 export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
@@ -16,6 +16,8 @@ export interface Database {
   dialect: Dialect;
   /** Full disk and lock faults the SQLite adapter saw (always clear on PostgreSQL), for /healthz. */
   faults: DbFaultMonitor;
+  /** SQLite: the transaction open on the connection now, to run savepoints on it directly (turn-batches.ts). */
+  openTransaction?(): OpenTransactionHandle | undefined;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,8 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const file = sqlitePath(url);
     ensurePrivateSqliteFile(file);
     const { PrismaClient } = await import("./generated/sqlite/client.ts");
-    const client = new PrismaClient({ adapter: new SerializedSqliteFactory(`file:${file}`, { busyWaitMs: options.busyWaitMs, faults }) });
+    const factory = new SerializedSqliteFactory(`file:${file}`, { busyWaitMs: options.busyWaitMs, faults });
+    const client = new PrismaClient({ adapter: factory });
     await client.$connect();
     // Every query's error goes through the monitor, which names a full disk that Prisma's own
     // implicit transactions would report as "Transaction already closed".
@@ -45,7 +48,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
         },
       },
     }) as unknown as Db;
-    return { db, dialect: "sqlite", faults, close: () => client.$disconnect() };
+    return { db, dialect: "sqlite", faults, openTransaction: () => factory.openTransaction(), close: () => client.$disconnect() };
   }
   const { PrismaClient } = await import("./generated/postgresql/client.ts");
   const { PrismaPg } = await import("@prisma/adapter-pg");

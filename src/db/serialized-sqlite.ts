@@ -80,11 +80,27 @@ class Lock {
   }
 }
 
+/**
+ * Statements run directly on the connection inside the transaction that is open NOW (savepoints of
+ * a batch of turns, src/db/turn-batches.ts), without a round through Prisma. Taken at the start of a
+ * transaction's callback, when the open transaction is certainly the caller's; every statement then
+ * checks that this very transaction is still open (after Prisma's timeout another could be).
+ */
+export interface OpenTransactionHandle {
+  exec(sql: string): void;
+}
+
 export class SerializedSqliteFactory implements SqlDriverAdapterFactory {
   readonly provider = "sqlite" as const;
   readonly adapterName = "tinbao-serialized-better-sqlite3";
   readonly #inner: PrismaBetterSQLite3;
   readonly #options: SerializedSqliteOptions;
+  #adapter: SerializedSqlite | undefined;
+
+  /** The transaction open on the connection now (see OpenTransactionHandle), or undefined. */
+  openTransaction(): OpenTransactionHandle | undefined {
+    return this.#adapter?.openTransaction();
+  }
 
   constructor(url: string, options: Partial<SerializedSqliteOptions> = {}) {
     this.#inner = new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS });
@@ -94,7 +110,9 @@ export class SerializedSqliteFactory implements SqlDriverAdapterFactory {
   async connect(): Promise<SqlDriverAdapter> {
     const inner = await this.#inner.connect();
     const client = (inner as unknown as { client: BetterSqlite3.Database }).client;
+    cachePreparedStatements(client);
     const adapter = new SerializedSqlite(inner, client, this.#options);
+    this.#adapter = adapter;
     await adapter.executeScript(PRAGMAS);
     this.#options.faults.probeWrite = () => adapter.probeWrite();
     return adapter;
@@ -103,6 +121,44 @@ export class SerializedSqliteFactory implements SqlDriverAdapterFactory {
 
 export type ProbeResult = "ok" | "unknown" | DbFault;
 
+/** Distinct statements kept prepared (Prisma writes the same few dozen again and again; IN lists vary in length). */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Prisma's adapter prepares every statement anew (`client.prepare(sql).bind(args)`), and preparing costs about as
+ * much as running a short one. Here `prepare` hands out the statement prepared before for the same SQL (least
+ * recently used dropped past STATEMENT_CACHE_SIZE). A better-sqlite3 statement can be bound only once, so what is
+ * handed out binds per call instead: `bind(args)` gives an object whose run/all/raw run the cached statement with
+ * those arguments. Statements run synchronously, one at a time, so sharing one is safe.
+ */
+function cachePreparedStatements(client: BetterSqlite3.Database): void {
+  const prepare = client.prepare.bind(client);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const boundTo = (stmt: BetterSqlite3.Statement, args: unknown[]) => ({
+    reader: stmt.reader,
+    columns: () => stmt.columns(),
+    run: () => stmt.run(args),
+    all: () => stmt.raw(false).all(args),
+    raw: (on = true) => ({ all: () => stmt.raw(on).all(args) }),
+  });
+  client.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (stmt) cache.delete(sql);
+    else stmt = prepare(sql);
+    cache.set(sql, stmt);
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    const prepared = stmt;
+    return {
+      reader: prepared.reader,
+      bind: (...args: unknown[]) => boundTo(prepared, args.length === 1 && Array.isArray(args[0]) ? args[0] : args),
+      run: (...args: unknown[]) => prepared.run(...args),
+      get: (...args: unknown[]) => prepared.raw(false).get(...args),
+      all: (...args: unknown[]) => prepared.raw(false).all(...args),
+      columns: () => prepared.columns(),
+    };
+  }) as unknown as typeof client.prepare;
+}
+
 /** Retry delays while another process holds the lock: short at first, then every 100 ms. */
 const retryDelay = (attempt: number) => Math.min(100, 5 * 2 ** attempt);
 
@@ -110,6 +166,7 @@ class SerializedSqlite implements SqlDriverAdapter {
   readonly provider = "sqlite" as const;
   readonly adapterName: string;
   readonly #lock = new Lock();
+  #open: SqliteTransaction | undefined;
 
   constructor(
     private readonly inner: SqlDriverAdapter,
@@ -147,7 +204,18 @@ class SerializedSqlite implements SqlDriverAdapter {
     // never let the server answer a request (or /healthz).
     await nextTurn();
     const { release } = await this.#whenFree(() => this.client.prepare("BEGIN IMMEDIATE").run(), true);
-    return new SqliteTransaction(this.inner, this.client, this.options.faults, release);
+    const transaction: SqliteTransaction = new SqliteTransaction(this.inner, this.client, this.options.faults, () => {
+      if (this.#open === transaction) this.#open = undefined;
+      release();
+    });
+    this.#open = transaction;
+    return transaction;
+  }
+
+  openTransaction(): OpenTransactionHandle | undefined {
+    const transaction = this.#open;
+    if (!transaction) return undefined;
+    return { exec: (sql) => transaction.exec(sql) };
   }
 
   /**
@@ -245,6 +313,18 @@ class SqliteTransaction implements Transaction {
 
   executeRaw(query: SqlQuery): Promise<number> {
     return this.#run(() => this.inner.executeRaw(query));
+  }
+
+  /** A statement on the connection within this transaction (savepoints); refused once it has ended. */
+  exec(sql: string): void {
+    if (this.#closed || !this.client.inTransaction) {
+      throw new DriverAdapterError({ kind: "TransactionAlreadyClosed", cause: "the transaction has ended" });
+    }
+    try {
+      this.client.prepare(sql).run();
+    } catch (e) {
+      throw this.#fault(e);
+    }
   }
 
   async commit(): Promise<void> {

@@ -28,6 +28,8 @@ export interface QueueStore<R extends QueueRow> {
   headOf(chatKey: string): Promise<R | null>;
   /** Conditionally marks the row active; true when this worker won it. */
   claim(row: R, owner: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** The same for several chats' heads in one statement; returns the ids this worker won. */
+  claimMany?(rows: R[], owner: string, now: Date, leaseMs: number): Promise<Set<number>>;
   /** Extends the lease of rows this worker is still handling. */
   renew(ids: number[], owner: string, until: Date): Promise<void>;
   /** Ends every lease not held by `owner` now (one process at start on SQLite: nobody else can be working). */
@@ -191,15 +193,19 @@ export class ChatQueueWorker<R extends QueueRow> {
     let resolved = 0;
     let soonestMs: number | undefined;
     const later = (ms: number) => (soonestMs = Math.min(soonestMs ?? ms, ms));
+    // Chats due now, within their lane's share; claimed together, then started together.
+    const due: R[] = [];
+    const taken = new Map<string, number>();
     for (const [i, row] of heads.entries()) {
-      if (claimed >= free) {
+      if (due.length + claimed >= free) {
         keep.push(...heads.slice(i));
         break;
       }
       // Our own chats go on by themselves (see #run).
       if (this.#busyChats.has(row.chatKey)) continue;
       // A lane already using its share waits; the other lanes go on.
-      if (this.#laneFull(row)) {
+      const lane = this.options.lane?.(row);
+      if (this.#laneFull(row, lane === undefined ? 0 : (taken.get(lane) ?? 0))) {
         keep.push(row);
         continue;
       }
@@ -223,19 +229,34 @@ export class ChatQueueWorker<R extends QueueRow> {
         keep.push(row);
         continue;
       }
-      if (!(await this.store.claim(row, this.owner, now, this.options.leaseMs))) continue;
-      claimed++;
-      this.#run(row);
+      if (!this.store.claimMany) {
+        if (!(await this.store.claim(row, this.owner, now, this.options.leaseMs))) continue;
+        claimed++;
+        this.#run(row);
+        continue;
+      }
+      due.push(row);
+      if (lane !== undefined) taken.set(lane, (taken.get(lane) ?? 0) + 1);
+    }
+    if (due.length > 0 && this.store.claimMany) {
+      const won = due.length === 1
+        ? (await this.store.claim(due[0]!, this.owner, now, this.options.leaseMs)) ? new Set([due[0]!.id]) : new Set<number>()
+        : await this.store.claimMany(due, this.owner, now, this.options.leaseMs);
+      for (const row of due) {
+        if (!won.has(row.id)) continue;
+        claimed++;
+        this.#run(row);
+      }
     }
     this.#candidates = keep;
     if (resolved > 0) soonestMs = 0;
     return { claimed, resolved, soonestMs };
   }
 
-  #laneFull(row: R): boolean {
+  #laneFull(row: R, claimedNow = 0): boolean {
     if (!this.options.lane) return false;
     const limit = this.options.laneConcurrency ?? this.options.concurrency;
-    return (this.#lanes.get(this.options.lane(row)) ?? 0) >= limit;
+    return (this.#lanes.get(this.options.lane(row)) ?? 0) + claimedNow >= limit;
   }
 
   #run(row: R): void {

@@ -13,8 +13,9 @@ import { defineFlow, flowData } from "../define-flow.ts";
 import { buttons, isVoiceMessage, say, textOf } from "../prompt.ts";
 import { SOURCE_LANGUAGE } from "../../i18n/index.ts";
 import { communePickPrompt, CommuneCandidate, folded, readCommunePick, readTypedCommune, saysOneOf } from "../commune-pick.ts";
-import { approvedQuestionIds, quizQuestion, textIn } from "../../quiz/quiz-store.ts";
-import { currentQuestionId, findAttempt, knownCommune, QUIZ_LENGTH, quizRound, recordAnswer, startAttempt, type Attempt } from "../../quiz/attempts.ts";
+import { approvedQuestionIds as readApprovedIds, quizQuestion as readQuestion, textIn } from "../../quiz/quiz-store.ts";
+import { currentQuestionId, findAttempt as readAttempt, knownCommune, QUIZ_LENGTH, quizRound, recordAnswer as writeAnswer, startAttempt as writeStart, type Attempt } from "../../quiz/attempts.ts";
+import { perTransaction } from "../../db/turn-batches.ts";
 import { communeStanding } from "../../quiz/quiz-results.ts";
 import type { QuizQuestion } from "../../quiz/content-schema.ts";
 
@@ -38,6 +39,26 @@ const QuizData = flowData({
 type Data = z.output<typeof QuizData>;
 const data = (s: Session) => s.data as Data;
 const MENU = { flow: "menu", step: "main" } as const;
+
+// A turn reads the question bank and its attempt more than once (the answer, then the next question): the bank is
+// read once per transaction (turns batched together share it; no turn writes it), the attempt once per turn and
+// kept as this turn writes it.
+const approvedQuestionIds = (tx: Turn["tx"]) => perTransaction(tx, "quiz:approved", () => readApprovedIds(tx));
+const quizQuestion = (tx: Turn["tx"], id: string) => perTransaction(tx, `quiz:question:${id}`, () => readQuestion(tx, id));
+const attempts = new WeakMap<Turn, Map<string, Attempt | undefined>>();
+function remember(turn: Turn, attempt: Attempt): Attempt {
+  let mine = attempts.get(turn);
+  if (!mine) attempts.set(turn, (mine = new Map()));
+  mine.set(attempt.round, attempt);
+  return attempt;
+}
+async function findAttempt(turn: Turn, round: string): Promise<Attempt | undefined> {
+  const mine = attempts.get(turn);
+  if (mine?.has(round)) return mine.get(round);
+  const attempt = await readAttempt(turn.tx, turn.contact.id, round);
+  if (attempt) remember(turn, attempt);
+  return attempt;
+}
 
 
 /** "thi", "làm bài thi", "cuộc thi", "19/8", with or without marks. */
@@ -77,7 +98,7 @@ async function standingMessage(turn: Turn, attempt: Attempt): Promise<OutboundMe
  */
 export async function enterQuiz(turn: Turn, session: Session): Promise<Transition> {
   const round = quizRound(turn.now);
-  const attempt = await findAttempt(turn.tx, turn.contact.id, round);
+  const attempt = await findAttempt(turn, round);
   const firstId = attempt ? currentQuestionId(attempt) ?? attempt.questionIds[0] : (await approvedQuestionIds(turn.tx))[0];
   const note = languageNote(turn, session, firstId ? await quizQuestion(turn.tx, firstId) : undefined);
   const noted = { say: note?.say ?? [], set: note?.set ?? {} };
@@ -100,15 +121,15 @@ export async function enterQuiz(turn: Turn, session: Session): Promise<Transitio
 
 /** Starts the attempt (once per round: a second start finds the first). */
 async function begin(turn: Turn, round: string, communeCode: string | null, adminDataVersion: string | null): Promise<Attempt | undefined> {
-  const existing = await findAttempt(turn.tx, turn.contact.id, round);
+  const existing = await findAttempt(turn, round);
   if (existing) return existing;
   const questionIds = (await approvedQuestionIds(turn.tx)).slice(0, QUIZ_LENGTH);
   if (!questionIds.length) return undefined;
-  return startAttempt(turn.tx, { contactId: turn.contact.id, round, questionIds, communeCode, adminDataVersion, now: turn.now });
+  return remember(turn, await writeStart(turn.tx, { contactId: turn.contact.id, round, questionIds, communeCode, adminDataVersion, now: turn.now }));
 }
 
 async function attemptOf(turn: Turn, session: Session): Promise<Attempt | undefined> {
-  return findAttempt(turn.tx, turn.contact.id, data(session).round ?? quizRound(turn.now));
+  return findAttempt(turn, data(session).round ?? quizRound(turn.now));
 }
 
 /** "Đã lưu bài làm…": said whenever the resident leaves a running quiz (also by "hủy" or "menu"). */
@@ -181,7 +202,8 @@ async function answer(turn: Turn, session: Session): Promise<Transition<"quiz"> 
     if (c.type === "button") return undefined;
     return { say: [say(turn, "quiz.pickChoice", { count: question.choices.length })], to: "question" };
   }
-  const after = await recordAnswer(turn.tx, attempt, { q: question.id, choice, right: choice === question.correct }, turn.now);
+  const after = await writeAnswer(turn.tx, attempt, { q: question.id, choice, right: choice === question.correct }, turn.now);
+  remember(turn, after);
   const said = verdict(turn, question, choice);
   if (!after.finishedAt) return { say: [said], to: "question" };
   const score = say(turn, "quiz.score", { score: after.score, total: after.questionIds.length });
