@@ -8,18 +8,18 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planRequests } from "../../src/channels/telegram/plan.ts";
 import type { WebchatView } from "../../src/channels/webchat/channel.ts";
 import type { AudioClip } from "../../src/db/generated/sqlite/client.ts";
 import { PASSWORD, signIn, type SignedIn } from "../console/support.ts";
 import { FakeTelegramBotApi, specAvailable } from "../fakes/telegram-bot-api.ts";
-import { FakeZaloApi, ZALO_PATHS, zaloServiceEnv } from "../fakes/zalo-api.ts";
+import { FakeZaloApi, ZALO_PATHS } from "../fakes/zalo-api.ts";
 import { createReadyOfficer } from "../support/officers.ts";
 import { makeRecording } from "../support/recordings.ts";
 import { chat, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { TEST_BOT_TOKEN, telegramWebhookEnv } from "../support/telegram-webhook.ts";
-import { addEditors, addSubscribers, api, finished, headers, recordCampaign, type CampaignView, type Editors } from "./support.ts";
+import { addEditors, addSubscribers, api, finished, headers, recordCampaign, type CampaignView, type Editors, zaloCampaignDesk } from "./support.ts";
 
 const hasSpec = specAvailable();
 if (!hasSpec && process.env.CI) throw new Error("Telegram Bot API spec missing: expected ../shared/data/telegram-bot-api-10.1.json");
@@ -210,16 +210,7 @@ describe("a campaign's recording on Zalo", () => {
   const fake = new FakeZaloApi({ uploadFileTypes: "any" });
   let svc: TestService;
   let who: Editors;
-  beforeAll(async () => {
-    const { url } = await fake.start();
-    svc = await startTestService(zaloServiceEnv(fake, url));
-    who = await addEditors(svc);
-  });
-  afterAll(async () => {
-    await svc?.close();
-    await fake.close();
-  });
-  afterEach(() => fake.assertAllValid());
+  zaloCampaignDesk(fake, (desk) => ({ svc, who } = desk));
 
   it("uploads the M4A copy once, sends it as a file before the Co text; the Vietnamese subscriber gets the text only", async () => {
     // Daytime in Vietnam, so the night hold does not apply whatever hour the test runs at.

@@ -7,14 +7,14 @@
 import { readdir } from "node:fs/promises";
 import { request } from "node:http";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegramBotApi } from "../fakes/telegram-bot-api.ts";
-import { FakeZaloApi, ZALO_PATHS, zaloServiceEnv } from "../fakes/zalo-api.ts";
+import { FakeZaloApi, ZALO_PATHS } from "../fakes/zalo-api.ts";
 import { jpegSkeleton, tinyPng } from "../support/images.ts";
 import { sweepOrphans } from "../../src/media/sweep-orphans.ts";
 import { chat, startTestService, WebchatVisitor, type TestService } from "../support/service.ts";
 import { TEST_BOT_TOKEN, telegramWebhookEnv } from "../support/telegram-webhook.ts";
-import { addEditors, addSubscribers, api, finished, headers, launch, type CampaignView, type Editors } from "./support.ts";
+import { addEditors, addSubscribers, api, finished, headers, launch, type CampaignView, type Editors, zaloCampaignDesk } from "./support.ts";
 import type { SignedIn } from "../console/support.ts";
 
 interface Uploaded {
@@ -221,16 +221,7 @@ describe("a campaign with an image on Zalo", () => {
   const fake = new FakeZaloApi();
   let svc: TestService;
   let who: Editors;
-  beforeAll(async () => {
-    const { url } = await fake.start();
-    svc = await startTestService(zaloServiceEnv(fake, url));
-    who = await addEditors(svc);
-  });
-  afterAll(async () => {
-    await svc?.close();
-    await fake.close();
-  });
-  afterEach(() => fake.assertAllValid());
+  zaloCampaignDesk(fake, (desk) => ({ svc, who } = desk));
 
   it("uploads the image once, sends it as an image message, then the text", async () => {
     const png = tinyPng(6, 6);

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeZaloApi, ZALO_PATHS, zaloServiceEnv } from "../fakes/zalo-api.ts";
 import { startTestService, type TestService } from "../support/service.ts";
 import { campaignSource } from "../../src/translations/campaign-source.ts";
-import { addEditors, addSubscribers, api, waitFor, type CampaignView, type Editors } from "./support.ts";
+import { addEditors, addSubscribers, api, waitFor, type CampaignView, type Editors, zaloCampaignDesk } from "./support.ts";
 
 const ARTICLE = "4402c73f7e7a9724ce6b";
 const HOUR = 3600_000;
@@ -35,15 +35,7 @@ describe("a Zalo article campaign where it is not switched on", () => {
   const fake = new FakeZaloApi();
   let svc: TestService;
   let who: Editors;
-  beforeAll(async () => {
-    const { url } = await fake.start();
-    svc = await startTestService(zaloServiceEnv(fake, url));
-    who = await addEditors(svc);
-  });
-  afterAll(async () => {
-    await svc?.close();
-    await fake.close();
-  });
+  zaloCampaignDesk(fake, (desk) => ({ svc, who } = desk));
 
   it("is refused with the reason, and the console is told why; an ordinary campaign is unchanged", async () => {
     const options = await api<{ available: boolean; reason: string | null }>(svc, who.editor, "GET", "/campaigns/zalo-article/options");

@@ -4,7 +4,9 @@
  */
 import { addOfficer, postJson, signIn, type SignedIn } from "../console/support.ts";
 import type { TestContext } from "../support/context.ts";
-import type { TestService } from "../support/service.ts";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { startTestService, type TestService } from "../support/service.ts";
+import { zaloServiceEnv, type FakeZaloApi } from "../fakes/zalo-api.ts";
 import type { AppContext } from "../../src/context.ts";
 import type { AudioClip } from "../../src/db/generated/sqlite/client.ts";
 import { storeClip } from "../../src/audio/store-clip.ts";
@@ -64,6 +66,24 @@ export async function addEditors(svc: TestService): Promise<Editors> {
   await addOfficer(svc.ctx as TestContext, `bien.tap.${n}`, "outreach");
   await addOfficer(svc.ctx as TestContext, `truong.nhom.${n}`, "outreach_lead");
   return { editor: await signIn(svc.url, `bien.tap.${n}`), lead: await signIn(svc.url, `truong.nhom.${n}`) };
+}
+
+/**
+ * A service talking to the fake Zalo OA, with an editor and a lead signed in: the hooks are registered in the
+ * calling describe, and `ready` gets the service and editors once it runs.
+ */
+export function zaloCampaignDesk(fake: FakeZaloApi, ready: (desk: { svc: TestService; who: Editors }) => void, env: Record<string, string> = {}): void {
+  let svc: TestService | undefined;
+  beforeAll(async () => {
+    const { url } = await fake.start();
+    svc = await startTestService({ ...zaloServiceEnv(fake, url), ...env });
+    ready({ svc, who: await addEditors(svc) });
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await fake.close();
+  });
+  afterEach(() => fake.assertAllValid());
 }
 
 export const headers = (who: SignedIn) => ({ ...who.cookie, "x-csrf-token": who.csrfToken });
