@@ -117,7 +117,7 @@ describe.runIf(browserAvailable && (specAvailable() || Boolean(process.env.CI)))
     }
     const voices = telegram.calls.filter((c) => c.accepted && c.method === "sendVoice");
     expect(voices.length).toBeGreaterThan(0);
-    const file = voices.at(-1)!.files[0]!;
+    const file = telegram.fileSent(voices.at(-1)!, "voice")!;
     expect(file.field).toBe("voice");
     const clip = await svc.ctx.db.audioClip.findUniqueOrThrow({ where: { id: saved.audio!.id } });
     expect(file.data.equals(readFileSync(path.join(svc.ctx.config.mediaDir, clip.oggFile!)))).toBe(true);

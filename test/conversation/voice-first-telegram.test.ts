@@ -88,7 +88,7 @@ describe.runIf(hasSpec)("voice first on Telegram", () => {
   const shown = (calls: RecordedCall[]) =>
     calls.map((c) => {
       if (c.method === "sendMessage") return String((c.params as { text: string }).text);
-      const size = c.files[0]?.size;
+      const size = fake.fileSent(c, "voice")?.size;
       return `voice:${Object.entries(clips).find(([, bytes]) => bytes.length === size)?.[0] ?? size}`;
     });
 

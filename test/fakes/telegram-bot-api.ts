@@ -292,6 +292,24 @@ export class FakeTelegramBotApi {
     return this.calls.filter((call) => call.method.toLowerCase() === method.toLowerCase());
   }
 
+  /**
+   * The file a send carried in `field` ("voice", "photo"…): uploaded with this call, or sent again by the
+   * file_id an earlier upload's answer gave (the service uploads a clip once, then reuses its file_id).
+   */
+  fileSent(call: RecordedCall, field: string): UploadedFile | undefined {
+    const own = call.files.find((f) => f.field === field);
+    if (own) return own;
+    const id = (call.params as Record<string, unknown>)[field];
+    if (typeof id !== "string") return undefined;
+    for (const earlier of this.calls) {
+      const result = earlier.reply?.ok ? (earlier.reply.result as Record<string, unknown>) : undefined;
+      const sent = result?.[field];
+      const ids = (Array.isArray(sent) ? sent : [sent]).map((x) => (x as { file_id?: string } | undefined)?.file_id);
+      if (ids.includes(id)) return earlier.files.find((f) => f.field === field);
+    }
+    return undefined;
+  }
+
   /** The last call, optionally of one method. */
   lastCall(method?: string): RecordedCall | undefined {
     return (method === undefined ? this.calls : this.callsTo(method)).at(-1);
