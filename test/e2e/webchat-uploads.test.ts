@@ -180,7 +180,7 @@ describe("bytes per address per hour, uploads at once, and the disk floor", () =
     const refused = await rawUpload(`${svc.url}/chat/api/upload`, { cookie: b.cookie, fileName: "b.png", head: png(600 * KB), chunked: true });
     expect(refused.status).toBe(429);
     expect(refused.body.error?.message).toMatch(/^Mạng của bạn đã gửi nhiều tệp trong giờ qua\. Bạn thử lại sau (60|59) phút nhé\. Lời kể bằng chữ vẫn gửi được như thường\.$/);
-    const bot = await chat(svc, b, { text: "Thêm: họ thường tụ tập sau 9 giờ tối." });
+    const bot = await chat(svc, b, { text: "Thêm: họ thường tụ tập đông, có cả người ở xã khác đến." });
     expect(bot?.text).toContain("Đã thêm vào nội dung tin báo");
   });
 
