@@ -36,6 +36,13 @@ export interface QueueStore<R extends QueueRow> {
   expireOthers?(owner: string, now: Date): Promise<number>;
 }
 
+/**
+ * Least time between two scans for heads while a scan is asked for and work is known. A scan reads every open row
+ * (grouped by chat), so under a burst (every stored message or queued reply asks for one) scanning at each ask
+ * cost more than the work itself; new work waits at most this long to be seen.
+ */
+export const MIN_RESCAN_MS = 50;
+
 export interface ChatQueueOptions<R extends QueueRow> {
   name: string;
   concurrency: number;
@@ -151,7 +158,7 @@ export class ChatQueueWorker<R extends QueueRow> {
     for (;;) {
       await this.#ticking;
       this.#refresh = true;
-      const { claimed, resolved } = await this.#claim();
+      const { claimed, resolved } = await this.#claim(true);
       await Promise.allSettled([...this.#inFlight]);
       if (claimed === 0 && resolved === 0 && this.#inFlight.size === 0) return;
       if (Date.now() > deadline) throw new Error(`${this.options.name}: drain timed out`);
@@ -178,14 +185,21 @@ export class ChatQueueWorker<R extends QueueRow> {
   }
 
   /** Claims what is due; `resolved` counts stale rows settled without claiming (their chat can move on). */
-  async #claim(): Promise<{ claimed: number; resolved: number; soonestMs?: number }> {
+  async #claim(force = false): Promise<{ claimed: number; resolved: number; soonestMs?: number }> {
     const free = this.options.concurrency - this.#inFlight.size;
     if (free <= 0) return { claimed: 0, resolved: 0 };
     const now = this.options.now();
+    let rescanInMs: number | undefined;
     if (this.#refresh || this.#candidates.length === 0 || Date.now() - this.#scannedAt > this.options.pollMs) {
-      this.#refresh = false;
-      this.#scannedAt = Date.now();
-      this.#candidates = await this.store.heads(200);
+      const sinceScan = Date.now() - this.#scannedAt;
+      if (!force && sinceScan < MIN_RESCAN_MS && (this.#candidates.length > 0 || this.#inFlight.size > 0)) {
+        // Scanned a moment ago and busy: go on with the heads known, look again shortly (#refresh stays asked).
+        rescanInMs = MIN_RESCAN_MS - sinceScan;
+      } else {
+        this.#refresh = false;
+        this.#scannedAt = Date.now();
+        this.#candidates = await this.store.heads(200);
+      }
     }
     const heads = this.#candidates;
     const keep: R[] = [];
@@ -249,6 +263,7 @@ export class ChatQueueWorker<R extends QueueRow> {
       }
     }
     this.#candidates = keep;
+    if (rescanInMs !== undefined) later(rescanInMs);
     if (resolved > 0) soonestMs = 0;
     return { claimed, resolved, soonestMs };
   }
