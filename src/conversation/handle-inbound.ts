@@ -85,8 +85,17 @@ async function recordDelivery(
 
 async function upsertContact(app: AppContext, tx: Tx, message: InboundMessage) {
   const platformIdHash = app.vault.hash(`contact:${message.channel}:${message.contact.platformId}`);
-  const existing = await tx.contact.findUnique({ where: { channel_platformIdHash: { channel: message.channel, platformIdHash } } });
   const phone = message.content.type === "contact" && message.content.isOwn ? message.content.phone : undefined;
+  if (!phone) {
+    // Raw: every turn touches its contact (src/db/sql.ts says why).
+    const now = app.now();
+    const [seen] = await tx.$queryRaw<{ id: string; channel: string; language: string | null }[]>`
+      UPDATE "Contact" SET "lastInboundAt" = ${now}, "stoppedAt" = NULL, "updatedAt" = ${new Date()}
+      WHERE "channel" = ${message.channel} AND "platformIdHash" = ${platformIdHash}
+      RETURNING "id", "channel", "language"`;
+    if (seen) return seen;
+  }
+  const existing = await tx.contact.findUnique({ where: { channel_platformIdHash: { channel: message.channel, platformIdHash } } });
   if (existing) {
     return tx.contact.update({
       where: { id: existing.id },

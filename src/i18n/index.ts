@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import i18next, { type i18n as I18n, type TFunction } from "i18next";
 import type { Tx } from "../db/client.ts";
+import { date, int } from "../db/sql.ts";
 
 export const DEFAULT_LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../locales");
 export const SOURCE_LANGUAGE = "vi";
@@ -38,7 +39,7 @@ export interface AudioClip {
 }
 
 /** What `refresh` reads: the Translation table and the clips it names (a client or a transaction). */
-export type TranslationReader = Pick<Tx, "translation" | "audioClip">;
+export type TranslationReader = Pick<Tx, "translation" | "audioClip" | "$queryRaw">;
 
 export interface RefreshOptions {
   /** Where workbench clips are stored (config.mediaDir); remembered from the last call that gave it. */
@@ -182,8 +183,10 @@ function createOverlay(instance: I18n, base: Record<string, Record<string, Json>
   }
 
   async function check(db: TranslationReader): Promise<boolean> {
-    const agg = await db.translation.aggregate({ _count: { _all: true }, _sum: { version: true }, _max: { updatedAt: true } });
-    const next = `${agg._count._all}:${agg._sum.version ?? 0}:${agg._max.updatedAt?.getTime() ?? 0}`;
+    // Raw: asked on every turn (src/db/sql.ts says why).
+    const [agg] = await db.$queryRaw<{ n: unknown; v: unknown; at: unknown }[]>`
+      SELECT COUNT(*) AS "n", SUM("version") AS "v", MAX("updatedAt") AS "at" FROM "Translation"`;
+    const next = `${int(agg?.n)}:${int(agg?.v)}:${date(agg?.at)?.getTime() ?? 0}`;
     if (next === stamp) return false;
     const rows = await db.translation.findMany({ where: { state: "reviewed" }, select: { lang: true, key: true, text: true, clipId: true } });
     const ids = [...new Set(rows.map((r) => r.clipId).filter((id): id is string => !!id))];

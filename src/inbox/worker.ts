@@ -14,6 +14,7 @@ import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.t
 import { backoff } from "../outbox/send-error.ts";
 import { scrubSecrets } from "../log.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
+import { date, int, join, raw } from "../db/sql.ts";
 
 /** Delay before an event that met a full disk or a locked database is tried again. */
 export const FAULT_RETRY_MS = 2_000;
@@ -40,6 +41,16 @@ export function createInboxWorker(
   const { db } = ctx;
   const maxAttempts = ctx.config.inboxMaxAttempts;
   const select = { id: true, chatKey: true, status: true, attempts: true, nextAttemptAt: true, lockedUntil: true, channel: true } as const;
+  const columns = raw(`"id", "chatKey", "status", "attempts", "nextAttemptAt", "lockedUntil", "channel"`);
+  const toRow = (r: Record<string, unknown>): EventRow => ({
+    id: int(r.id),
+    chatKey: String(r.chatKey),
+    status: String(r.status),
+    attempts: int(r.attempts),
+    nextAttemptAt: date(r.nextAttemptAt)!,
+    lockedUntil: date(r.lockedUntil),
+    channel: String(r.channel),
+  });
 
   /** What a claim read back (the claim's UPDATE … RETURNING), so processing needs no second read. */
   const claimed = new Map<number, { id: number; channel: string; payloadEnc: string }>();
@@ -72,10 +83,8 @@ export function createInboxWorker(
         lastAttempt: attempt >= maxAttempts,
         message,
         complete: async (tx) => {
-          await tx.inboundEvent.update({
-            where: { id: event.id },
-            data: { status: "done", processedAt: ctx.now(), lockedBy: null, lockedUntil: null, lastError: null },
-          });
+          const n = await tx.$executeRaw`UPDATE "InboundEvent" SET "status" = 'done', "processedAt" = ${ctx.now()}, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL WHERE "id" = ${event.id}`;
+          if (n !== 1) throw new Error(`inbound event ${event.id} is gone`);
           completed = true;
         },
       });
@@ -136,25 +145,17 @@ export function createInboxWorker(
 
   /** Marks the event finished unless the handler already did inside its transaction. */
   async function finish(id: number, status: "done" | "ignored"): Promise<void> {
-    await db.inboundEvent.updateMany({
-      where: { id, status: "processing" },
-      data: { status, processedAt: ctx.now(), lockedBy: null, lockedUntil: null },
-    });
+    await db.$executeRaw`UPDATE "InboundEvent" SET "status" = ${status}, "processedAt" = ${ctx.now()}, "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ${id} AND "status" = 'processing'`;
   }
 
   /** One statement claims the events (those still due or whose lease ran out) and reads what processing needs. */
   async function claimEvents(ids: number[], owner: string, now: Date, leaseMs: number): Promise<Set<number>> {
-    const won = await db.inboundEvent.updateManyAndReturn({
-      where: {
-        id: { in: ids },
-        OR: [
-          { status: "pending", nextAttemptAt: { lte: now } },
-          { status: "processing", lockedUntil: { lt: now } },
-        ],
-      },
-      data: { status: "processing", lockedBy: owner, lockedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
-      select: { id: true, channel: true, payloadEnc: true },
-    });
+    const rows = await db.$queryRaw<Record<string, unknown>[]>`
+      UPDATE "InboundEvent" SET "status" = 'processing', "lockedBy" = ${owner}, "lockedUntil" = ${new Date(now.getTime() + leaseMs)}, "attempts" = "attempts" + 1
+      WHERE "id" IN (${join(ids)})
+        AND (("status" = 'pending' AND "nextAttemptAt" <= ${now}) OR ("status" = 'processing' AND "lockedUntil" < ${now}))
+      RETURNING "id", "channel", "payloadEnc"`;
+    const won = rows.map((r) => ({ id: int(r.id), channel: String(r.channel), payloadEnc: String(r.payloadEnc) }));
     for (const event of won) claimed.set(event.id, event);
     return new Set(won.map((e) => e.id));
   }
@@ -180,8 +181,10 @@ export function createInboxWorker(
         );
         return interleave(lanes, limit);
       },
-      headOf(chatKey) {
-        return db.inboundEvent.findFirst({ where: { chatKey, status: { in: ["pending", "processing"] } }, select, orderBy: { id: "asc" } });
+      async headOf(chatKey) {
+        const rows = await db.$queryRaw<Record<string, unknown>[]>`
+          SELECT ${columns} FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'processing') ORDER BY "id" LIMIT 1`;
+        return rows[0] ? toRow(rows[0]) : null;
       },
       async claim(row, owner, now, leaseMs) {
         return (await claimEvents([row.id], owner, now, leaseMs)).has(row.id);

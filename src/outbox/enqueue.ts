@@ -5,6 +5,7 @@
 import type { Tx } from "../db/client.ts";
 import type { Vault } from "../security/crypto.ts";
 import type { ChannelName, OutboundMessage } from "../channels/types.ts";
+import { join, sql } from "../db/sql.ts";
 
 /** Order among a channel's chats: a reply to someone talking now first, bulk (campaigns) last. */
 export const PRIORITY = { reply: 0, notice: 1, bulk: 2 } as const;
@@ -24,16 +25,13 @@ export interface OutboxItem {
 
 export async function enqueueMessages(tx: Tx, vault: Vault, items: OutboxItem[]): Promise<void> {
   if (items.length === 0) return;
-  await tx.outboxMessage.createMany({
-    data: items.map((item) => ({
-      channel: item.channel,
-      contactId: item.contactId,
-      chatKey: vault.hash(`chat:${item.channel}:${item.chatId}`),
-      addressEnc: vault.encrypt(item.chatId),
-      payload: vault.encrypt(JSON.stringify(item.message)),
-      dedupeKey: item.dedupeKey,
-      priority: item.priority ?? PRIORITY.reply,
-      tipId: item.tipId,
-    })),
-  });
+  // Raw: every turn queues its replies (src/db/sql.ts says why). The dates are the ones Prisma would have set.
+  const now = new Date();
+  const rows = items.map(
+    (item) => sql`(${item.channel}, ${item.contactId ?? null}, ${vault.hash(`chat:${item.channel}:${item.chatId}`)}, ${vault.encrypt(item.chatId)},
+      ${vault.encrypt(JSON.stringify(item.message))}, ${item.dedupeKey}, 'pending', 0, ${now}, ${now}, ${item.priority ?? PRIORITY.reply}, ${item.tipId ?? null}, 0)`,
+  );
+  await tx.$executeRaw(sql`
+    INSERT INTO "OutboxMessage" ("channel", "contactId", "chatKey", "addressEnc", "payload", "dedupeKey", "status", "attempts", "nextAttemptAt", "createdAt", "priority", "tipId", "resends")
+    VALUES ${join(rows)}`);
 }

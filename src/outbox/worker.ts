@@ -15,6 +15,7 @@ import { scrubSecrets } from "../log.ts";
 import { Pacer } from "./pacing.ts";
 import { decide, SendError } from "./send-error.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
+import { date, int, raw } from "../db/sql.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { reservedHereWithin, yieldOneSlot } from "../outreach/campaigns/shared-rate.ts";
 
@@ -40,18 +41,37 @@ export function createOutboxWorker(
   /** When the contact's reply window closed, if the channel has one and it has. */
   async function windowClosedAt(contactId: string | null, hours: number | undefined): Promise<Date | undefined> {
     if (!hours || !contactId) return undefined;
-    const contact = await db.contact.findUnique({ where: { id: contactId }, select: { lastInboundAt: true } });
-    if (!contact?.lastInboundAt) return undefined;
-    const closes = new Date(contact.lastInboundAt.getTime() + hours * 3600_000);
+    const rows = await db.$queryRaw<{ lastInboundAt: unknown }[]>`SELECT "lastInboundAt" FROM "Contact" WHERE "id" = ${contactId}`;
+    const last = date(rows[0]?.lastInboundAt);
+    if (!last) return undefined;
+    const closes = new Date(last.getTime() + hours * 3600_000);
     return closes <= ctx.now() ? closes : undefined;
   }
 
   const select = { id: true, chatKey: true, status: true, attempts: true, nextAttemptAt: true, lockedUntil: true, channel: true } as const;
+  const columns = raw(`"id", "chatKey", "status", "attempts", "nextAttemptAt", "lockedUntil", "channel"`);
+  const toRow = (r: Record<string, unknown>): OutboxRow => ({
+    id: int(r.id),
+    chatKey: String(r.chatKey),
+    status: String(r.status),
+    attempts: int(r.attempts),
+    nextAttemptAt: date(r.nextAttemptAt)!,
+    lockedUntil: date(r.lockedUntil),
+    channel: String(r.channel),
+  });
 
   async function send(row: OutboxRow): Promise<void> {
     const attempt = row.attempts + 1;
-    const item = await db.outboxMessage.findUnique({ where: { id: row.id } });
-    if (!item) return;
+    const found = await db.$queryRaw<Record<string, unknown>[]>`
+      SELECT "id", "channel", "contactId", "addressEnc", "payload" FROM "OutboxMessage" WHERE "id" = ${row.id}`;
+    if (!found[0]) return;
+    const item = {
+      id: int(found[0].id),
+      channel: String(found[0].channel),
+      contactId: (found[0].contactId as string | null) ?? null,
+      addressEnc: String(found[0].addressEnc),
+      payload: String(found[0].payload),
+    };
     const log = ctx.log.child({ outboxId: item.id, channel: item.channel });
     const channel = ctx.channels.get(item.channel as ChannelName);
     try {
@@ -123,14 +143,15 @@ export function createOutboxWorker(
         );
         return interleave(lanes, limit);
       },
-      headOf(chatKey) {
-        return db.outboxMessage.findFirst({ where: { chatKey, status: { in: ["pending", "sending"] } }, select, orderBy: { id: "asc" } });
+      async headOf(chatKey) {
+        const rows = await db.$queryRaw<Record<string, unknown>[]>`
+          SELECT ${columns} FROM "OutboxMessage" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'sending') ORDER BY "id" LIMIT 1`;
+        return rows[0] ? toRow(rows[0]) : null;
       },
       async claim(row, owner, now, leaseMs) {
-        const { count } = await db.outboxMessage.updateMany({
-          where: { id: row.id, status: "pending", nextAttemptAt: { lte: now } },
-          data: { status: "sending", lockedBy: owner, lockedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
-        });
+        const count = await db.$executeRaw`
+          UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = ${owner}, "lockedUntil" = ${new Date(now.getTime() + leaseMs)}, "attempts" = "attempts" + 1
+          WHERE "id" = ${row.id} AND "status" = 'pending' AND "nextAttemptAt" <= ${now}`;
         return count === 1;
       },
       async renew(ids, owner, until) {
@@ -170,7 +191,9 @@ export function createOutboxWorker(
   async function markSent(id: number, providerMessageId: string | null): Promise<void> {
     for (let tries = 0; ; tries++) {
       try {
-        await db.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: ctx.now(), providerMessageId, lockedBy: null, lockedUntil: null } });
+        await db.$executeRaw`
+          UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${ctx.now()}, "providerMessageId" = ${providerMessageId}, "lockedBy" = NULL, "lockedUntil" = NULL
+          WHERE "id" = ${id}`;
         return;
       } catch (err) {
         if (!dbFaultOf(err) || worker.stopping) throw err;

@@ -5,6 +5,7 @@
  */
 import type { Tx } from "../db/client.ts";
 import { vietnamClock } from "../duty/vietnam-time.ts";
+import { date, int } from "../db/sql.ts";
 
 /** How many questions one attempt asks (fewer while fewer are approved). */
 export const QUIZ_LENGTH = 10;
@@ -42,8 +43,21 @@ const toAttempt = (r: AttemptRow): Attempt => ({
 });
 
 export async function findAttempt(tx: Tx, contactId: string, round: string): Promise<Attempt | undefined> {
-  const row = await tx.quizAttempt.findUnique({ where: { contactId_round: { contactId, round } } });
-  return row ? toAttempt(row) : undefined;
+  // Raw: read on every quiz turn (src/db/sql.ts says why).
+  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+    SELECT "id", "round", "communeCode", "questionIdsJson", "answersJson", "score", "finishedAt"
+    FROM "QuizAttempt" WHERE "contactId" = ${contactId} AND "round" = ${round}`;
+  const r = rows[0];
+  if (!r) return undefined;
+  return toAttempt({
+    id: String(r.id),
+    round: String(r.round),
+    communeCode: (r.communeCode as string | null) ?? null,
+    questionIdsJson: String(r.questionIdsJson),
+    answersJson: String(r.answersJson),
+    score: int(r.score),
+    finishedAt: date(r.finishedAt),
+  });
 }
 
 /**
@@ -84,9 +98,10 @@ export async function recordAnswer(tx: Tx, attempt: Attempt, answer: QuizAnswer,
   const answers = [...attempt.answers, answer];
   const score = answers.filter((a) => a.right).length;
   const finished = answers.length >= attempt.questionIds.length;
-  const row = await tx.quizAttempt.update({
-    where: { id: attempt.id },
-    data: { answersJson: JSON.stringify(answers), score, ...(finished ? { finishedAt: now } : {}) },
-  });
-  return toAttempt(row);
+  const finishedAt = finished ? now : attempt.finishedAt;
+  const n = await tx.$executeRaw`
+    UPDATE "QuizAttempt" SET "answersJson" = ${JSON.stringify(answers)}, "score" = ${score}, "finishedAt" = ${finishedAt}, "updatedAt" = ${new Date()}
+    WHERE "id" = ${attempt.id}`;
+  if (n !== 1) throw new Error(`quiz attempt ${attempt.id} is gone`);
+  return { ...attempt, answers, score, finishedAt };
 }

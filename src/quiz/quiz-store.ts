@@ -3,10 +3,11 @@
  * when the table is empty, read back as `QuizQuestion` values. Only approved questions are asked.
  */
 import type { Tx } from "../db/client.ts";
+import { date, int } from "../db/sql.ts";
 import { quizQuestionSchema, type QuizQuestion, type QuizTexts } from "./content-schema.ts";
 import { loadStarterQuestions } from "./load-quiz-content.ts";
 
-type Db = Pick<Tx, "quizQuestion">;
+type Db = Pick<Tx, "quizQuestion" | "$queryRaw">;
 
 export interface QuizQuestionRow {
   id: string;
@@ -68,13 +69,34 @@ export async function seedQuizQuestions(db: Db, questions: readonly QuizQuestion
 
 /** The approved questions, in the bank's order. */
 export async function approvedQuestionIds(db: Db): Promise<string[]> {
-  const rows = await db.quizQuestion.findMany({ where: { approvedAt: { not: null } }, orderBy: [{ position: "asc" }, { id: "asc" }], select: { id: true } });
+  // Raw: read on every quiz turn (src/db/sql.ts says why).
+  const rows = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "QuizQuestion" WHERE "approvedAt" IS NOT NULL ORDER BY "position", "id"`;
   return rows.map((r) => r.id);
 }
 
 export async function quizQuestion(db: Db, id: string): Promise<QuizQuestion | undefined> {
-  const row = await db.quizQuestion.findUnique({ where: { id } });
-  return row ? toQuizQuestion(row) : undefined;
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT "id", "version", "position", "topic", "questionJson", "choicesJson", "correct", "explanationJson", "legal", "source",
+           "reviewedBy", "reviewedAt", "approvedById", "approvedAt"
+    FROM "QuizQuestion" WHERE "id" = ${id}`;
+  const r = rows[0];
+  if (!r) return undefined;
+  return toQuizQuestion({
+    id: String(r.id),
+    version: int(r.version),
+    position: int(r.position),
+    topic: String(r.topic),
+    questionJson: String(r.questionJson),
+    choicesJson: String(r.choicesJson),
+    correct: int(r.correct),
+    explanationJson: String(r.explanationJson),
+    legal: r.legal === true || int(r.legal) === 1,
+    source: (r.source as string | null) ?? null,
+    reviewedBy: String(r.reviewedBy),
+    reviewedAt: String(r.reviewedAt),
+    approvedById: (r.approvedById as string | null) ?? null,
+    approvedAt: date(r.approvedAt),
+  });
 }
 
 /** A text in the resident's language, or the Vietnamese one (`fallback`) until a native speaker wrote it. */

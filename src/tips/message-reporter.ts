@@ -24,7 +24,7 @@ import { followersOf, openThreadIfIdle } from "../conversation/session-store.ts"
 
 let translator: Promise<Translator> | undefined;
 /** The translator, with the reviewed workbench translations read through `db` (the caller's transaction, if any). */
-async function i18n(db?: Pick<Tx, "translation" | "audioClip">): Promise<Translator> {
+async function i18n(db?: Pick<Tx, "translation" | "audioClip" | "$queryRaw">): Promise<Translator> {
   translator ??= createTranslator();
   const t = await translator;
   if (db) await t.refresh?.(db);
