@@ -62,7 +62,8 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
   const child = fork(path.join(ROOT, "bench/serve.ts"), [], {
     cwd: ROOT,
     env: { ...base, ...env, BENCH_TARGET: "tinbao", BENCH_WORKERS: "on" },
-    execArgv: ["--import", "tsx"],
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each service process, written there when it stops.
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   children.add(child);
