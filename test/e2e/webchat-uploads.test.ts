@@ -185,7 +185,7 @@ describe("bytes per address per hour, uploads at once, and the disk floor", () =
   });
 
   it("lets at most two uploads from one address run at once", async () => {
-    const v = await atEvidenceStep(svc, "Có xe chở gỗ lậu qua cầu thôn 2 lúc nửa đêm.");
+    const v = await atEvidenceStep(svc, "Có xe chở gỗ lậu qua cầu thôn 2.");
     await svc.ctx.db.rateLimit.deleteMany({ where: { key: { startsWith: "upload:address:" } } });
     const tmp = path.join(svc.ctx.config.mediaDir, "tmp");
     // Two slow phones: each sends a chunk every 200 ms.

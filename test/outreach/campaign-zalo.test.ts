@@ -91,6 +91,7 @@ describe("a campaign on Zalo", () => {
     const ids = (await svc.ctx.db.campaignDelivery.findMany({ where: { campaignId: c.id }, orderBy: { id: "asc" } })).map((r) => r.providerMessageId!);
     expect(ids.every(Boolean)).toBe(true);
     clock = undefined; // the webhook and the inbox run on the real clock
+    who = await addEditors(svc); // signed in on it (10:00 may be more than the 12 idle hours ago)
     const events = new ZaloEventFactory({ appId: fake.appId, oaId: FAKE_OA_ID, oaSecretKey: FAKE_OA_SECRET_KEY, attachments: fake, user: people[0]!.chatId });
     for (const event of [events.received([ids[0]!, ids[1]!]), events.seen([ids[0]!])]) {
       const { rawBody, headers } = events.signed(event);
