@@ -7,6 +7,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 
 export type ChannelName = "telegram" | "webchat" | "zalo";
+/** Every channel there is (rows of the queues carry one of these). */
+export const CHANNEL_NAMES: readonly ChannelName[] = ["telegram", "webchat", "zalo"];
 
 export interface InboundContact {
   /** The platform's user id (Telegram user id, Zalo user id, web chat visitor id). Secret: never logged. */

@@ -9,7 +9,7 @@
  * in /metrics) and shown in the tip's timeline when the message was about a tip.
  */
 import type { AppContext } from "../context.ts";
-import type { ChannelName, OutboundMessage } from "../channels/types.ts";
+import { CHANNEL_NAMES, type ChannelName, type OutboundMessage } from "../channels/types.ts";
 import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.ts";
 import { scrubSecrets } from "../log.ts";
 import { Pacer } from "./pacing.ts";
@@ -48,7 +48,6 @@ export function createOutboxWorker(
     return closes <= ctx.now() ? closes : undefined;
   }
 
-  const select = { id: true, chatKey: true, status: true, attempts: true, nextAttemptAt: true, lockedUntil: true, channel: true } as const;
   const columns = raw(`"id", "chatKey", "status", "attempts", "nextAttemptAt", "lockedUntil", "channel"`);
   const toRow = (r: Record<string, unknown>): OutboxRow => ({
     id: int(r.id),
@@ -118,27 +117,21 @@ export function createOutboxWorker(
     }
   }
 
-  const open = { in: ["pending", "sending"] };
   const worker: ChatQueueWorker<OutboxRow> = new ChatQueueWorker<OutboxRow>(
     {
       async heads(limit) {
-        const channels = await db.outboxMessage.groupBy({ by: ["channel"], where: { status: open } });
+        // Raw, one statement per channel of the known few (src/inbox/worker.ts says why).
         const lanes = await Promise.all(
-          channels.map(async ({ channel }) => {
+          CHANNEL_NAMES.map(async (channel) => {
             // A chat's head is its oldest open message (order within a chat never changes); among chats, those
             // holding a reply to a resident (priority 0) go before duty alerts and bulk sends.
-            const groups = await db.outboxMessage.groupBy({
-              by: ["chatKey"],
-              where: { channel, status: open },
-              _min: { id: true, priority: true },
-              orderBy: [{ _min: { priority: "asc" } }, { _min: { id: "asc" } }],
-              take: limit,
-            });
-            const ids = groups.map((g) => g._min.id).filter((id): id is number => id !== null);
-            if (ids.length === 0) return [];
-            const rows = await db.outboxMessage.findMany({ where: { id: { in: ids } }, select });
-            const order = new Map(ids.map((id, i) => [id, i]));
-            return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+            const rows = await db.$queryRaw<Record<string, unknown>[]>`
+              SELECT ${columns}, "h"."p" FROM "OutboxMessage" JOIN (
+                SELECT MIN("id") AS "first", MIN("priority") AS "p" FROM "OutboxMessage"
+                WHERE "channel" = ${channel} AND "status" IN ('pending', 'sending')
+                GROUP BY "chatKey" ORDER BY MIN("priority"), MIN("id") LIMIT ${limit}) AS "h" ON "id" = "h"."first"
+              ORDER BY "h"."p", "id"`;
+            return rows.map(toRow);
           }),
         );
         return interleave(lanes, limit);
