@@ -20,6 +20,7 @@ import { takeTurn } from "./take-turn.ts";
 import { acceptsFile, expectsEvidence } from "./expects-evidence.ts";
 import { cleanInbound } from "../text/clean-inbound.ts";
 import { createTurnBatches, type TurnBatches } from "../db/turn-batches.ts";
+import { query, sql } from "../db/sql.ts";
 
 type Download = { status: "stored"; file: StoredFile } | { status: "rejected"; reason: MediaRejection; size?: number; limit: number };
 
@@ -89,10 +90,10 @@ async function upsertContact(app: AppContext, tx: Tx, message: InboundMessage) {
   if (!phone) {
     // Raw: every turn touches its contact (src/db/sql.ts says why).
     const now = app.now();
-    const [seen] = await tx.$queryRaw<{ id: string; channel: string; language: string | null }[]>`
+    const [seen] = await query<{ id: string; channel: string; language: string | null }>(tx, sql`
       UPDATE "Contact" SET "lastInboundAt" = ${now}, "stoppedAt" = NULL, "updatedAt" = ${new Date()}
       WHERE "channel" = ${message.channel} AND "platformIdHash" = ${platformIdHash}
-      RETURNING "id", "channel", "language"`;
+      RETURNING "id", "channel", "language"`);
     if (seen) return seen;
   }
   const existing = await tx.contact.findUnique({ where: { channel_platformIdHash: { channel: message.channel, platformIdHash } } });

@@ -6,15 +6,15 @@
  */
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
-import { sql } from "../db/sql.ts";
+import { execute, query, sql } from "../db/sql.ts";
 import type { Vault } from "../security/crypto.ts";
 import type { Session } from "./types.ts";
 
 /** The contact's session, or null when they are at no step (a first contact, or after a flow ended). */
 export async function loadSession(app: Pick<AppContext, "vault">, tx: Tx, contactId: string): Promise<Session | null> {
   // Raw, as saveSession: every turn reads and writes the session (src/db/sql.ts says why).
-  const [row] = await tx.$queryRaw<{ flow: string; step: string; dataEnc: string }[]>`
-    SELECT "flow", "step", "dataEnc" FROM "Conversation" WHERE "contactId" = ${contactId}`;
+  const [row] = await query<{ flow: string; step: string; dataEnc: string }>(tx, sql`
+    SELECT "flow", "step", "dataEnc" FROM "Conversation" WHERE "contactId" = ${contactId}`);
   if (!row) return null;
   const stored = JSON.parse(app.vault.decrypt(row.dataEnc)) as Pick<Session, "data" | "history">;
   return { flow: row.flow, step: row.step, data: stored.data ?? {}, history: stored.history ?? [] };
@@ -23,11 +23,11 @@ export async function loadSession(app: Pick<AppContext, "vault">, tx: Tx, contac
 /** Saves the session (null deletes it), in the caller's transaction. */
 export async function saveSession(app: Pick<AppContext, "vault">, tx: Tx, contactId: string, session: Session | null): Promise<void> {
   if (!session) {
-    await tx.$executeRaw`DELETE FROM "Conversation" WHERE "contactId" = ${contactId}`;
+    await execute(tx, sql`DELETE FROM "Conversation" WHERE "contactId" = ${contactId}`);
     return;
   }
   const dataEnc = app.vault.encrypt(JSON.stringify({ data: session.data, history: session.history }));
-  await tx.$executeRaw(sql`
+  await execute(tx, sql`
     INSERT INTO "Conversation" ("contactId", "flow", "step", "dataEnc", "version", "updatedAt")
     VALUES (${contactId}, ${session.flow}, ${session.step}, ${dataEnc}, 0, ${new Date()})
     ON CONFLICT ("contactId") DO UPDATE SET "flow" = excluded."flow", "step" = excluded."step", "dataEnc" = excluded."dataEnc",

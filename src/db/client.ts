@@ -7,6 +7,7 @@ import { sqlitePath, type Dialect } from "../config.ts";
 import { ensurePrivateSqliteFile } from "../security/private-files.ts";
 import { DbFaultMonitor } from "./fault-monitor.ts";
 import { SerializedSqliteFactory, type OpenTransactionHandle } from "./serialized-sqlite.ts";
+import { runDirectlyOn } from "./sql.ts";
 
 export type Db = SqliteClient;
 export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
@@ -48,6 +49,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
         },
       },
     }) as unknown as Db;
+    runDirectlyOn(db, (sql, args) => factory.direct(sql, args).catch((e: unknown) => Promise.reject(faults.explain(e))));
     return { db, dialect: "sqlite", faults, openTransaction: () => factory.openTransaction(), close: () => client.$disconnect() };
   }
   const { PrismaClient } = await import("./generated/postgresql/client.ts");

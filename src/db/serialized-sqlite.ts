@@ -88,6 +88,31 @@ class Lock {
  */
 export interface OpenTransactionHandle {
   exec(sql: string): void;
+  /** One statement with `?` arguments in this transaction: its rows (a reader, RETURNING included) or its changes. */
+  direct(sql: string, args: readonly unknown[]): DirectResult;
+}
+
+/** What a statement run straight on the connection gives: rows for a reader, else the number of rows changed. */
+export type DirectResult = { rows: Record<string, unknown>[]; changes: number };
+
+/**
+ * Arguments as Prisma's adapter writes them, so a value compares and reads back the same whichever wrote it:
+ * a Date as ISO text with "+00:00", a boolean as 1/0.
+ */
+function sqliteArg(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value === undefined ? null : value;
+}
+
+function runDirect(client: BetterSqlite3.Database, sql: string, args: readonly unknown[]): DirectResult {
+  const stmt = client.prepare(sql);
+  const bound = args.map(sqliteArg);
+  if (stmt.reader) {
+    const rows = stmt.all(bound) as Record<string, unknown>[];
+    return { rows, changes: rows.length };
+  }
+  return { rows: [], changes: stmt.run(bound).changes };
 }
 
 export class SerializedSqliteFactory implements SqlDriverAdapterFactory {
@@ -100,6 +125,15 @@ export class SerializedSqliteFactory implements SqlDriverAdapterFactory {
   /** The transaction open on the connection now (see OpenTransactionHandle), or undefined. */
   openTransaction(): OpenTransactionHandle | undefined {
     return this.#adapter?.openTransaction();
+  }
+
+  /**
+   * One statement outside any transaction, straight on the connection (src/db/sql.ts): the same in-process lock and
+   * busy waits as a statement through Prisma, without Prisma's compile of it.
+   */
+  direct(sql: string, args: readonly unknown[]): Promise<DirectResult> {
+    if (!this.#adapter) throw new Error("the SQLite database is not connected");
+    return this.#adapter.direct(sql, args);
   }
 
   constructor(url: string, options: Partial<SerializedSqliteOptions> = {}) {
@@ -215,7 +249,11 @@ class SerializedSqlite implements SqlDriverAdapter {
   openTransaction(): OpenTransactionHandle | undefined {
     const transaction = this.#open;
     if (!transaction) return undefined;
-    return { exec: (sql) => transaction.exec(sql) };
+    return { exec: (sql) => transaction.exec(sql), direct: (sql, args) => transaction.direct(sql, args) };
+  }
+
+  direct(sql: string, args: readonly unknown[]): Promise<DirectResult> {
+    return this.#autocommit(async () => runDirect(this.client, sql, args), WRITE.test(sql));
   }
 
   /**
@@ -317,11 +355,16 @@ class SqliteTransaction implements Transaction {
 
   /** A statement on the connection within this transaction (savepoints); refused once it has ended. */
   exec(sql: string): void {
+    this.direct(sql, []);
+  }
+
+  /** A statement with arguments within this transaction (src/db/sql.ts); refused once it has ended. */
+  direct(sql: string, args: readonly unknown[]): DirectResult {
     if (this.#closed || !this.client.inTransaction) {
       throw new DriverAdapterError({ kind: "TransactionAlreadyClosed", cause: "the transaction has ended" });
     }
     try {
-      this.client.prepare(sql).run();
+      return runDirect(this.client, sql, args);
     } catch (e) {
       throw this.#fault(e);
     }

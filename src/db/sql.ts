@@ -2,14 +2,49 @@
  * Raw SQL for the hot paths (the inbox and outbox queues, a conversation turn). Prisma compiles every model query
  * in WebAssembly before it runs it: about 0.3–0.6 ms of CPU per query against 0.08–0.14 ms for the same statement
  * as `$queryRaw` (measured on SQLite, findUnique 490 µs, updateMany 340 µs, $queryRaw 93 µs). A quiz turn made
- * ~20 queries, so that was most of its cost at festival scale (issue 12). Elsewhere the model API stays: it is
+ * ~20 queries, so that was most of its cost at festival scale (issue 12). Even `$queryRaw` goes through the
+ * compiler: on SQLite, `query()`/`execute()` below run the statement straight on the connection where they can
+ * (outside transactions, with the same lock and busy waits; inside a batch of turns, on the transaction open for
+ * it), and through `$queryRaw` otherwise (PostgreSQL, other transactions). Elsewhere the model API stays: it is
  * typed and the code reads better.
  *
- * Statements here use Prisma's tagged template (its placeholders per dialect and its encoding of dates, the same as
- * the model API writes) and double-quoted names, so one text runs on SQLite and PostgreSQL. Integers may come back
- * as bigint (SQLite counts, PostgreSQL COUNT/SUM): read them with `int()`.
+ * Statements are written with `sql` (Prisma's tagged template: `?` placeholders, `$1`… on PostgreSQL) and
+ * double-quoted names, so one text runs on SQLite and PostgreSQL. Read values with `int()` and `date()`: integers
+ * may come back as bigint and dates as text, depending on the path.
  */
+import type { Sql } from "@prisma/client/runtime/client";
+import type { DirectResult } from "./serialized-sqlite.ts";
 export { join, raw, sqltag as sql } from "@prisma/client/runtime/client";
+
+type Runner = (sql: string, args: readonly unknown[]) => DirectResult | Promise<DirectResult>;
+interface QueryClient {
+  $queryRaw<T = unknown>(query: Sql): PromiseLike<T>;
+}
+interface ExecuteClient {
+  $executeRaw(query: Sql): PromiseLike<number>;
+}
+
+const runners = new WeakMap<object, Runner>();
+
+/** Lets `query()`/`execute()` on this client or transaction run statements straight on the SQLite connection. */
+export function runDirectlyOn(client: object, runner: Runner): void {
+  runners.set(client, runner);
+}
+
+/** The rows of a statement (a SELECT, or a write with RETURNING). */
+export async function query<T = Record<string, unknown>>(db: QueryClient, statement: Sql): Promise<T[]> {
+  const runner = runners.get(db);
+  if (runner) return (await runner(statement.sql, statement.values)).rows as T[];
+  return db.$queryRaw<T[]>(statement);
+}
+
+/** The number of rows a statement changed. */
+export async function execute(db: ExecuteClient, statement: Sql): Promise<number> {
+  const runner = runners.get(db);
+  if (runner) return (await runner(statement.sql, statement.values)).changes;
+  return db.$executeRaw(statement);
+}
+
 
 /** A number from a raw row (bigint on some drivers). */
 export function int(value: unknown): number {

@@ -17,6 +17,7 @@
  */
 import type { Database, Tx } from "./client.ts";
 import { dbFaultOf } from "./db-fault.ts";
+import { runDirectlyOn } from "./sql.ts";
 
 export interface TurnBatchOptions {
   /** Most turns in one transaction (a batch holds the SQLite write lock while it runs). */
@@ -68,13 +69,15 @@ export function createTurnBatches(database: Pick<Database, "db" | "dialect" | "o
     try {
       await database.db.$transaction(
         async (tx) => {
+          // SQLite: the turns' raw statements (src/db/sql.ts) and the savepoints run straight on the connection, in
+          // this transaction (taken now, while the open transaction is surely this one).
+          const open = database.openTransaction?.();
+          if (open) runDirectlyOn(tx, (sql, args) => open.direct(sql, args));
           if (batch.length === 1) {
             // Alone: no savepoint needed, its error rolls the transaction back as before.
             outcomes.push({ ok: true, value: await batch[0]!.fn(tx) });
             return;
           }
-          // SQLite: savepoints straight on the connection (taken now, while the open transaction is surely this one).
-          const open = database.openTransaction?.();
           const statement = open ? async (sql: string) => open.exec(sql) : async (sql: string) => void (await tx.$executeRawUnsafe(sql));
           for (const entry of batch) {
             await statement(`SAVEPOINT ${SAVEPOINT}`);

@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import i18next, { type i18n as I18n, type TFunction } from "i18next";
 import type { Tx } from "../db/client.ts";
-import { date, int } from "../db/sql.ts";
+import { date, int, query, sql } from "../db/sql.ts";
 
 export const DEFAULT_LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../locales");
 export const SOURCE_LANGUAGE = "vi";
@@ -184,8 +184,8 @@ function createOverlay(instance: I18n, base: Record<string, Record<string, Json>
 
   async function check(db: TranslationReader): Promise<boolean> {
     // Raw: asked on every turn (src/db/sql.ts says why).
-    const [agg] = await db.$queryRaw<{ n: unknown; v: unknown; at: unknown }[]>`
-      SELECT COUNT(*) AS "n", SUM("version") AS "v", MAX("updatedAt") AS "at" FROM "Translation"`;
+    const [agg] = await query<{ n: unknown; v: unknown; at: unknown }>(db, sql`
+      SELECT COUNT(*) AS "n", SUM("version") AS "v", MAX("updatedAt") AS "at" FROM "Translation"`);
     const next = `${int(agg?.n)}:${int(agg?.v)}:${date(agg?.at)?.getTime() ?? 0}`;
     if (next === stamp) return false;
     const rows = await db.translation.findMany({ where: { state: "reviewed" }, select: { lang: true, key: true, text: true, clipId: true } });

@@ -4,6 +4,7 @@
  */
 import type { AppContext } from "../context.ts";
 import type { ChannelName } from "../channels/types.ts";
+import { execute, sql } from "../db/sql.ts";
 
 export interface RawEvent {
   channel: ChannelName;
@@ -28,10 +29,10 @@ export async function storeInboundEvent(
   const now = ctx.now();
   const chatKey = chatKeyOf(ctx, event.channel, event.chatId);
   const payloadEnc = ctx.vault.encrypt(JSON.stringify(event.payload));
-  const inserted = await ctx.db.$executeRaw`
+  const inserted = await execute(ctx.db, sql`
     INSERT INTO "InboundEvent" ("channel", "externalId", "chatKey", "payloadEnc", "receivedAt", "nextAttemptAt")
     VALUES (${event.channel}, ${event.externalId}, ${chatKey}, ${payloadEnc}, ${now}, ${now})
-    ON CONFLICT ("channel", "externalId") DO NOTHING`;
+    ON CONFLICT ("channel", "externalId") DO NOTHING`);
   if (inserted === 0) return "duplicate";
   ctx.bus.emit("inbox:stored");
   return "stored";

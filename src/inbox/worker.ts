@@ -14,7 +14,7 @@ import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.t
 import { backoff } from "../outbox/send-error.ts";
 import { scrubSecrets } from "../log.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
-import { date, int, join, raw } from "../db/sql.ts";
+import { date, execute, int, join, query, raw, sql } from "../db/sql.ts";
 
 /** Delay before an event that met a full disk or a locked database is tried again. */
 export const FAULT_RETRY_MS = 2_000;
@@ -82,7 +82,7 @@ export function createInboxWorker(
         lastAttempt: attempt >= maxAttempts,
         message,
         complete: async (tx) => {
-          const n = await tx.$executeRaw`UPDATE "InboundEvent" SET "status" = 'done', "processedAt" = ${ctx.now()}, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL WHERE "id" = ${event.id}`;
+          const n = await execute(tx, sql`UPDATE "InboundEvent" SET "status" = 'done', "processedAt" = ${ctx.now()}, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL WHERE "id" = ${event.id}`);
           if (n !== 1) throw new Error(`inbound event ${event.id} is gone`);
           completed = true;
         },
@@ -144,16 +144,16 @@ export function createInboxWorker(
 
   /** Marks the event finished unless the handler already did inside its transaction. */
   async function finish(id: number, status: "done" | "ignored"): Promise<void> {
-    await db.$executeRaw`UPDATE "InboundEvent" SET "status" = ${status}, "processedAt" = ${ctx.now()}, "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ${id} AND "status" = 'processing'`;
+    await execute(db, sql`UPDATE "InboundEvent" SET "status" = ${status}, "processedAt" = ${ctx.now()}, "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ${id} AND "status" = 'processing'`);
   }
 
   /** One statement claims the events (those still due or whose lease ran out) and reads what processing needs. */
   async function claimEvents(ids: number[], owner: string, now: Date, leaseMs: number): Promise<Set<number>> {
-    const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    const rows = await query<Record<string, unknown>>(db, sql`
       UPDATE "InboundEvent" SET "status" = 'processing', "lockedBy" = ${owner}, "lockedUntil" = ${new Date(now.getTime() + leaseMs)}, "attempts" = "attempts" + 1
       WHERE "id" IN (${join(ids)})
         AND (("status" = 'pending' AND "nextAttemptAt" <= ${now}) OR ("status" = 'processing' AND "lockedUntil" < ${now}))
-      RETURNING "id", "channel", "payloadEnc"`;
+      RETURNING "id", "channel", "payloadEnc"`);
     const won = rows.map((r) => ({ id: int(r.id), channel: String(r.channel), payloadEnc: String(r.payloadEnc) }));
     for (const event of won) claimed.set(event.id, event);
     return new Set(won.map((e) => e.id));
@@ -167,19 +167,19 @@ export function createInboxWorker(
         // scans run up to 20 times a second under a burst (src/db/sql.ts).
         const lanes = await Promise.all(
           CHANNEL_NAMES.map(async (channel) => {
-            const rows = await db.$queryRaw<Record<string, unknown>[]>`
+            const rows = await query<Record<string, unknown>>(db, sql`
               SELECT ${columns} FROM "InboundEvent" WHERE "id" IN (
                 SELECT MIN("id") FROM "InboundEvent" WHERE "channel" = ${channel} AND "status" IN ('pending', 'processing')
                 GROUP BY "chatKey" ORDER BY MIN("id") LIMIT ${limit})
-              ORDER BY "id"`;
+              ORDER BY "id"`);
             return rows.map(toRow);
           }),
         );
         return interleave(lanes, limit);
       },
       async headOf(chatKey) {
-        const rows = await db.$queryRaw<Record<string, unknown>[]>`
-          SELECT ${columns} FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'processing') ORDER BY "id" LIMIT 1`;
+        const rows = await query<Record<string, unknown>>(db, sql`
+          SELECT ${columns} FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'processing') ORDER BY "id" LIMIT 1`);
         return rows[0] ? toRow(rows[0]) : null;
       },
       async claim(row, owner, now, leaseMs) {

@@ -5,7 +5,7 @@
 import type { Tx } from "../db/client.ts";
 import type { Vault } from "../security/crypto.ts";
 import type { ChannelName, OutboundMessage } from "../channels/types.ts";
-import { join, sql } from "../db/sql.ts";
+import { execute, join, sql } from "../db/sql.ts";
 
 /** Order among a channel's chats: a reply to someone talking now first, bulk (campaigns) last. */
 export const PRIORITY = { reply: 0, notice: 1, bulk: 2 } as const;
@@ -31,7 +31,7 @@ export async function enqueueMessages(tx: Tx, vault: Vault, items: OutboxItem[])
     (item) => sql`(${item.channel}, ${item.contactId ?? null}, ${vault.hash(`chat:${item.channel}:${item.chatId}`)}, ${vault.encrypt(item.chatId)},
       ${vault.encrypt(JSON.stringify(item.message))}, ${item.dedupeKey}, 'pending', 0, ${now}, ${now}, ${item.priority ?? PRIORITY.reply}, ${item.tipId ?? null}, 0)`,
   );
-  await tx.$executeRaw(sql`
+  await execute(tx, sql`
     INSERT INTO "OutboxMessage" ("channel", "contactId", "chatKey", "addressEnc", "payload", "dedupeKey", "status", "attempts", "nextAttemptAt", "createdAt", "priority", "tipId", "resends")
     VALUES ${join(rows)}`);
 }

@@ -15,7 +15,7 @@ import { scrubSecrets } from "../log.ts";
 import { Pacer } from "./pacing.ts";
 import { decide, SendError } from "./send-error.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
-import { date, int, raw } from "../db/sql.ts";
+import { date, execute, int, query, raw, sql } from "../db/sql.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { reservedHereWithin, yieldOneSlot } from "../outreach/campaigns/shared-rate.ts";
 
@@ -41,7 +41,7 @@ export function createOutboxWorker(
   /** When the contact's reply window closed, if the channel has one and it has. */
   async function windowClosedAt(contactId: string | null, hours: number | undefined): Promise<Date | undefined> {
     if (!hours || !contactId) return undefined;
-    const rows = await db.$queryRaw<{ lastInboundAt: unknown }[]>`SELECT "lastInboundAt" FROM "Contact" WHERE "id" = ${contactId}`;
+    const rows = await query<{ lastInboundAt: unknown }>(db, sql`SELECT "lastInboundAt" FROM "Contact" WHERE "id" = ${contactId}`);
     const last = date(rows[0]?.lastInboundAt);
     if (!last) return undefined;
     const closes = new Date(last.getTime() + hours * 3600_000);
@@ -61,8 +61,8 @@ export function createOutboxWorker(
 
   async function send(row: OutboxRow): Promise<void> {
     const attempt = row.attempts + 1;
-    const found = await db.$queryRaw<Record<string, unknown>[]>`
-      SELECT "id", "channel", "contactId", "addressEnc", "payload" FROM "OutboxMessage" WHERE "id" = ${row.id}`;
+    const found = await query<Record<string, unknown>>(db, sql`
+      SELECT "id", "channel", "contactId", "addressEnc", "payload" FROM "OutboxMessage" WHERE "id" = ${row.id}`);
     if (!found[0]) return;
     const item = {
       id: int(found[0].id),
@@ -125,26 +125,26 @@ export function createOutboxWorker(
           CHANNEL_NAMES.map(async (channel) => {
             // A chat's head is its oldest open message (order within a chat never changes); among chats, those
             // holding a reply to a resident (priority 0) go before duty alerts and bulk sends.
-            const rows = await db.$queryRaw<Record<string, unknown>[]>`
+            const rows = await query<Record<string, unknown>>(db, sql`
               SELECT ${columns}, "h"."p" FROM "OutboxMessage" JOIN (
                 SELECT MIN("id") AS "first", MIN("priority") AS "p" FROM "OutboxMessage"
                 WHERE "channel" = ${channel} AND "status" IN ('pending', 'sending')
                 GROUP BY "chatKey" ORDER BY MIN("priority"), MIN("id") LIMIT ${limit}) AS "h" ON "id" = "h"."first"
-              ORDER BY "h"."p", "id"`;
+              ORDER BY "h"."p", "id"`);
             return rows.map(toRow);
           }),
         );
         return interleave(lanes, limit);
       },
       async headOf(chatKey) {
-        const rows = await db.$queryRaw<Record<string, unknown>[]>`
-          SELECT ${columns} FROM "OutboxMessage" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'sending') ORDER BY "id" LIMIT 1`;
+        const rows = await query<Record<string, unknown>>(db, sql`
+          SELECT ${columns} FROM "OutboxMessage" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'sending') ORDER BY "id" LIMIT 1`);
         return rows[0] ? toRow(rows[0]) : null;
       },
       async claim(row, owner, now, leaseMs) {
-        const count = await db.$executeRaw`
+        const count = await execute(db, sql`
           UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = ${owner}, "lockedUntil" = ${new Date(now.getTime() + leaseMs)}, "attempts" = "attempts" + 1
-          WHERE "id" = ${row.id} AND "status" = 'pending' AND "nextAttemptAt" <= ${now}`;
+          WHERE "id" = ${row.id} AND "status" = 'pending' AND "nextAttemptAt" <= ${now}`);
         return count === 1;
       },
       async renew(ids, owner, until) {
@@ -184,9 +184,9 @@ export function createOutboxWorker(
   async function markSent(id: number, providerMessageId: string | null): Promise<void> {
     for (let tries = 0; ; tries++) {
       try {
-        await db.$executeRaw`
+        await execute(db, sql`
           UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${ctx.now()}, "providerMessageId" = ${providerMessageId}, "lockedBy" = NULL, "lockedUntil" = NULL
-          WHERE "id" = ${id}`;
+          WHERE "id" = ${id}`);
         return;
       } catch (err) {
         if (!dbFaultOf(err) || worker.stopping) throw err;

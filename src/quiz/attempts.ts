@@ -5,7 +5,7 @@
  */
 import type { Tx } from "../db/client.ts";
 import { vietnamClock } from "../duty/vietnam-time.ts";
-import { date, int } from "../db/sql.ts";
+import { date, execute, int, query, sql } from "../db/sql.ts";
 
 /** How many questions one attempt asks (fewer while fewer are approved). */
 export const QUIZ_LENGTH = 10;
@@ -44,9 +44,9 @@ const toAttempt = (r: AttemptRow): Attempt => ({
 
 export async function findAttempt(tx: Tx, contactId: string, round: string): Promise<Attempt | undefined> {
   // Raw: read on every quiz turn (src/db/sql.ts says why).
-  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+  const rows = await query<Record<string, unknown>>(tx, sql`
     SELECT "id", "round", "communeCode", "questionIdsJson", "answersJson", "score", "finishedAt"
-    FROM "QuizAttempt" WHERE "contactId" = ${contactId} AND "round" = ${round}`;
+    FROM "QuizAttempt" WHERE "contactId" = ${contactId} AND "round" = ${round}`);
   const r = rows[0];
   if (!r) return undefined;
   return toAttempt({
@@ -99,9 +99,9 @@ export async function recordAnswer(tx: Tx, attempt: Attempt, answer: QuizAnswer,
   const score = answers.filter((a) => a.right).length;
   const finished = answers.length >= attempt.questionIds.length;
   const finishedAt = finished ? now : attempt.finishedAt;
-  const n = await tx.$executeRaw`
+  const n = await execute(tx, sql`
     UPDATE "QuizAttempt" SET "answersJson" = ${JSON.stringify(answers)}, "score" = ${score}, "finishedAt" = ${finishedAt}, "updatedAt" = ${new Date()}
-    WHERE "id" = ${attempt.id}`;
+    WHERE "id" = ${attempt.id}`);
   if (n !== 1) throw new Error(`quiz attempt ${attempt.id} is gone`);
   return { ...attempt, answers, score, finishedAt };
 }

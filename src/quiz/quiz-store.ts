@@ -3,7 +3,7 @@
  * when the table is empty, read back as `QuizQuestion` values. Only approved questions are asked.
  */
 import type { Tx } from "../db/client.ts";
-import { date, int } from "../db/sql.ts";
+import { date, int, query, sql } from "../db/sql.ts";
 import { quizQuestionSchema, type QuizQuestion, type QuizTexts } from "./content-schema.ts";
 import { loadStarterQuestions } from "./load-quiz-content.ts";
 
@@ -70,15 +70,15 @@ export async function seedQuizQuestions(db: Db, questions: readonly QuizQuestion
 /** The approved questions, in the bank's order. */
 export async function approvedQuestionIds(db: Db): Promise<string[]> {
   // Raw: read on every quiz turn (src/db/sql.ts says why).
-  const rows = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "QuizQuestion" WHERE "approvedAt" IS NOT NULL ORDER BY "position", "id"`;
+  const rows = await query<{ id: string }>(db, sql`SELECT "id" FROM "QuizQuestion" WHERE "approvedAt" IS NOT NULL ORDER BY "position", "id"`);
   return rows.map((r) => r.id);
 }
 
 export async function quizQuestion(db: Db, id: string): Promise<QuizQuestion | undefined> {
-  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+  const rows = await query<Record<string, unknown>>(db, sql`
     SELECT "id", "version", "position", "topic", "questionJson", "choicesJson", "correct", "explanationJson", "legal", "source",
            "reviewedBy", "reviewedAt", "approvedById", "approvedAt"
-    FROM "QuizQuestion" WHERE "id" = ${id}`;
+    FROM "QuizQuestion" WHERE "id" = ${id}`);
   const r = rows[0];
   if (!r) return undefined;
   return toQuizQuestion({
