@@ -92,6 +92,12 @@ export interface OutboundMessage {
    * the whole message for channels that only show text (Telegram, Zalo); the web chat shows them as a card.
    */
   receipt?: { reference: string; secret: string };
+  /**
+   * How many of the platform messages this one becomes (a voice note, an image, the text in parts) already reached
+   * the resident in an earlier attempt that failed part-way: a retry sends only the rest. Set by the senders from
+   * SendError's `sentParts`, never by the code that writes the message.
+   */
+  sentParts?: number;
 }
 
 export interface ChannelCapabilities {

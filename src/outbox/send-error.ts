@@ -18,10 +18,22 @@ export class SendError extends Error {
   constructor(
     readonly kind: SendErrorKind,
     message: string,
-    readonly details: { retryAfterMs?: number; providerCode?: string | number } = {},
+    readonly details: { retryAfterMs?: number; providerCode?: string | number; sentParts?: number } = {},
   ) {
     super(message);
   }
+}
+
+/**
+ * The error of a message that failed part-way, saying how many of its parts had gone (counting those of earlier
+ * attempts): a retry then sends only the rest, so a voice note or an image is not received twice.
+ */
+export function partWay(error: unknown, sentParts: number): unknown {
+  if (sentParts <= 0) return error;
+  if (!(error instanceof SendError)) return new SendError("unexpected_response", String((error as Error)?.message ?? error), { sentParts });
+  // The same error (its class may say more, e.g. a Zalo token error), now with the parts that went.
+  error.details.sentParts = sentParts;
+  return error;
 }
 
 export type SendDecision =

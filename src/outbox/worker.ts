@@ -101,10 +101,13 @@ export function createOutboxWorker(
       const fields = { lastErrorKind: error.kind, lastError: scrubSecrets(error.message).slice(0, 1000), lockedBy: null, lockedUntil: null };
       if (decision.action === "retry") {
         if (error.kind === "throttled") pacerFor(item.channel)?.pause(decision.delayMs);
-        log.warn({ kind: error.kind, attempt, retryInMs: decision.delayMs }, "send failed; will retry");
+        log.warn({ kind: error.kind, attempt, retryInMs: decision.delayMs, sentParts: error.details.sentParts }, "send failed; will retry");
+        // Failed part-way (the voice note went, the text did not): the retry sends only the rest.
+        const sentParts = error.details.sentParts;
+        const payload = sentParts ? { payload: ctx.vault.encrypt(JSON.stringify({ ...(JSON.parse(ctx.vault.decrypt(item.payload)) as OutboundMessage), sentParts })) } : {};
         await db.outboxMessage.update({
           where: { id: item.id },
-          data: { ...fields, status: "pending", nextAttemptAt: new Date(ctx.now().getTime() + decision.delayMs) },
+          data: { ...fields, ...payload, status: "pending", nextAttemptAt: new Date(ctx.now().getTime() + decision.delayMs) },
         });
         return;
       }

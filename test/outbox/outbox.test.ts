@@ -8,6 +8,9 @@ import { createTelegramChannel } from "../../src/channels/telegram/index.ts";
 import { enqueueMessages } from "../../src/outbox/enqueue.ts";
 import { createOutboxWorker } from "../../src/outbox/worker.ts";
 import { Readable } from "node:stream";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { webchatCapabilities } from "../../src/channels/webchat/channel.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 
@@ -85,6 +88,32 @@ describe.runIf(hasSpec)("the outbox", () => {
     await worker.drain();
     expect(await ctx.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "sent", attempts: 3 });
     expect(sentTexts(1003)).toEqual(["xin chào"]);
+  });
+
+  it("does not send the voice note twice when the text after it failed: the retry sends only the text", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tinbao-outbox-voice-"));
+    const ogg = path.join(dir, "loi-chao.ogg");
+    writeFileSync(ogg, Buffer.concat([Buffer.from("OggS"), Buffer.alloc(2_000, 1)]));
+    await ctx.db.$transaction((tx) =>
+      enqueueMessages(tx, ctx.vault, [{ channel: "telegram", chatId: "1010", message: { text: "Xin chào", audio: { file: ogg, mime: "audio/ogg", label: "Lời chào" } }, dedupeKey: "voice:1010" }]),
+    );
+    clock = Date.now() + 1;
+    fake.failNext("sendMessage", { kind: "502" });
+    const worker = createOutboxWorker(ctx);
+    await worker.drain();
+    const row = await ctx.db.outboxMessage.findFirstOrThrow();
+    expect(row).toMatchObject({ status: "pending", lastErrorKind: "server", attempts: 1 });
+    clock = row.nextAttemptAt.getTime() + 1;
+    await worker.drain();
+    expect(await ctx.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: "sent", attempts: 2 });
+    const to1010 = fake.calls.filter((c) => (c.params as { chat_id?: number }).chat_id === 1010);
+    expect(to1010.map((c) => [c.method, c.failure ? "failed" : "ok"])).toEqual([
+      ["sendVoice", "ok"],
+      ["sendMessage", "failed"],
+      ["sendMessage", "ok"],
+    ]);
+    expect(sentTexts(1010)).toEqual(["Xin chào"]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("marks the contact stopped when Telegram says the bot was blocked, and does not retry", async () => {

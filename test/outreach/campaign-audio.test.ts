@@ -204,6 +204,23 @@ describe.runIf(hasSpec)("a campaign's recording against the bot's rate", () => {
     expect(new Set(voices.filter((c) => c.files.length === 0).map((c) => c.params["voice"]))).toEqual(new Set([fileId]));
     fake.assertAllValid();
   }, 60_000);
+
+  it("sends the text alone when it failed after the voice note went: the resident never gets the recording twice", async () => {
+    // A topic of its own: the 12 subscribers of the test above are not in this audience.
+    const id = await draftCampaign(svc, who, { title: "Thử lại phần chữ", topic: "traffic" });
+    await recordCampaign(svc.ctx, id, "hre", { seconds: 1 });
+    const [person] = await addSubscribers(svc, 1, { language: "hre", topics: ["traffic"] });
+    fake.failNext("sendMessage", { kind: "502" });
+    await submitAndApprove(svc, who, id);
+    const done = await finished(svc, who.editor, id);
+    expect(done.counts).toMatchObject({ total: 1, sent: 1, failed: 0 });
+    const calls = fake.calls.filter((c) => String(c.params["chat_id"]) === person!.chatId).map((c) => [c.method, c.failure ? "failed" : c.status]);
+    expect(calls).toEqual([
+      ["sendVoice", 200],
+      ["sendMessage", "failed"],
+      ["sendMessage", 200],
+    ]);
+  });
 });
 
 describe("a campaign's recording on Zalo", () => {

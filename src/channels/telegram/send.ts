@@ -1,10 +1,10 @@
 /**
- * Sends one OutboundMessage: plans the requests (plan.ts), then makes them in order. A failure part-way
- * throws; the outbox retries the whole message, so earlier parts (the voice clip, the first text part) may be
- * sent twice. Rare, and better than losing the rest. A photo or a voice note is uploaded once per process, then sent
- * by file_id.
+ * Sends one OutboundMessage: plans the requests (plan.ts), then makes them in order. A failure part-way throws a
+ * SendError saying how many parts went (`sentParts`), and the retry, told so in `message.sentParts`, sends only the
+ * rest: the voice clip or the first text part is not received twice. A photo or a voice note is uploaded once per
+ * process, then sent by file_id.
  */
-import { SendError } from "../../outbox/send-error.ts";
+import { partWay, SendError } from "../../outbox/send-error.ts";
 import type { OutboundMessage, SentReceipt } from "../types.ts";
 import type { BotApi } from "./client.ts";
 import { toSendError, UnexpectedAnswerError } from "./errors.ts";
@@ -14,12 +14,17 @@ import { planRequests, type KeyboardLabels } from "./plan.ts";
  * @example await sendMessage(api, "42", { text: "Đã nhận tin báo của bạn." }) // → { providerMessageId: "17" }
  */
 export async function sendMessage(api: BotApi, chatId: string, message: OutboundMessage, labels?: KeyboardLabels, photos?: PhotoCache): Promise<SentReceipt> {
-  const requests = planRequests(chatId, message, labels);
+  const skip = message.sentParts ?? 0;
+  const requests = planRequests(chatId, message, labels).slice(skip);
   let providerMessageId: string | undefined;
-  for (const request of requests) {
+  for (const [i, request] of requests.entries()) {
     const cached = photos ? UPLOADED[request.method] : undefined;
-    const result = cached ? await sendUploaded(api, request.method, cached, request.payload, photos!) : await api.call(request.method, request.payload);
-    providerMessageId = messageIdOf(result, request.method, api);
+    try {
+      const result = cached ? await sendUploaded(api, request.method, cached, request.payload, photos!) : await api.call(request.method, request.payload);
+      providerMessageId = messageIdOf(result, request.method, api);
+    } catch (error) {
+      throw partWay(error, skip + i);
+    }
   }
   return providerMessageId === undefined ? {} : { providerMessageId };
 }

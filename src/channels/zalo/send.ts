@@ -16,7 +16,7 @@
 import { stat, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../../log.ts";
-import { SendError } from "../../outbox/send-error.ts";
+import { partWay, SendError } from "../../outbox/send-error.ts";
 import type { OutboundMessage, SentReceipt } from "../types.ts";
 import { PATHS, requireString, type OaApi } from "./client.ts";
 import { fileMessage, imageMessage, linkMessage, planMessages, type CsMessage, type PlanOptions } from "./plan.ts";
@@ -99,18 +99,24 @@ export async function sendMessage(
   recorded: (file: string) => RecordedClip | undefined = () => undefined,
 ): Promise<SentReceipt> {
   let providerMessageId: string | undefined;
-  for (const step of planMessages(message, options)) {
-    if (step.kind === "image") {
-      providerMessageId = (await sendImageStep(api, clips, userId, step.file, step.mime, log)) ?? providerMessageId;
-      continue;
+  // A retry after a failure part-way sends only the parts that did not go (telegram/send.ts says why).
+  const skip = message.sentParts ?? 0;
+  for (const [i, step] of planMessages(message, options).slice(skip).entries()) {
+    try {
+      if (step.kind === "image") {
+        providerMessageId = (await sendImageStep(api, clips, userId, step.file, step.mime, log)) ?? providerMessageId;
+        continue;
+      }
+      if (step.kind === "clip") {
+        const clip = recorded(step.file);
+        if (clip) await sendRecordedClip(api, clips, userId, clip, options, log);
+        else await sendClip(api, clips, userId, step.file, step.mime, log);
+        continue;
+      }
+      providerMessageId = (await postMessage(api, userId, step.message)) ?? providerMessageId;
+    } catch (error) {
+      throw partWay(error, skip + i);
     }
-    if (step.kind === "clip") {
-      const clip = recorded(step.file);
-      if (clip) await sendRecordedClip(api, clips, userId, clip, options, log);
-      else await sendClip(api, clips, userId, step.file, step.mime, log);
-      continue;
-    }
-    providerMessageId = (await postMessage(api, userId, step.message)) ?? providerMessageId;
   }
   return providerMessageId === undefined ? {} : { providerMessageId };
 }

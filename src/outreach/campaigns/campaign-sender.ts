@@ -80,6 +80,11 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   const campaigns = new Map<string, { at: number; parsed: ParsedCampaign }>();
   /** When each lane's recent sends went (ms, ascending), for the one-second window. */
   const windows = new Map<ChannelName, number[]>();
+  /**
+   * Deliveries whose last try failed part-way (the voice note went, the text did not): how many parts went, so the
+   * retry sends only the rest. Kept in this process only: a retry after a restart sends the whole message again.
+   */
+  const partsSent = new Map<number, number>();
   const windowOf = (name: ChannelName) => windows.get(name) ?? windows.set(name, []).get(name)!;
   const windowLimit = (name: ChannelName) => Math.max(1, Math.floor(rateOf(name) * 0.995));
 
@@ -377,7 +382,9 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
         held.push(row.id);
         continue;
       }
-      const message = composeCampaignMessage(i18n, c, row.language, { paidBroadcast: paidBroadcast(name), deliveryId: row.id, mediaDir: ctx.config.mediaDir });
+      const composed = composeCampaignMessage(i18n, c, row.language, { paidBroadcast: paidBroadcast(name), deliveryId: row.id, mediaDir: ctx.config.mediaDir });
+      const gone = partsSent.get(row.id);
+      const message = gone ? { ...composed, sentParts: gone } : composed;
       const chatId = ctx.vault.decrypt(contact!.platformIdEnc);
       const windowHours = channel.capabilities.replyWindowHours;
       const inWindow = !caps.needsWindow || !windowHours || (contact!.lastInboundAt && contact!.lastInboundAt.getTime() + windowHours * HOUR_MS > now.getTime());
@@ -390,7 +397,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
         ready.push({ id: row.id, chatId, message, via: "template", templateId, attempts: row.attempts, contactId: row.contactId, cost: 1 });
         continue;
       }
-      ready.push({ id: row.id, chatId, message, attempts: row.attempts, contactId: row.contactId, cost: Math.max(1, channel.messagesIn?.(message) ?? 1) });
+      ready.push({ id: row.id, chatId, message, attempts: row.attempts, contactId: row.contactId, cost: Math.max(1, (channel.messagesIn?.(composed) ?? 1) - (gone ?? 0)) });
     }
     for (const [reason, ids] of skips) {
       await db.campaignDelivery.updateMany({ where: { id: { in: ids }, lockedBy: owner }, data: { state: "skipped", reason, lockedBy: null, lockedUntil: null } });
@@ -507,6 +514,10 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       for (let k = 0; k < later; k++) window.push(doneAt);
     }
     let throttledMs = 0;
+    for (const r of results) {
+      if (!r.ok && r.error.details.sentParts && decide(r.error, r.g.attempts + 1, maxAttempts).action === "retry") partsSent.set(r.g.id, r.error.details.sentParts);
+      else partsSent.delete(r.g.id);
+    }
     await writeResults(async () => {
       await db.$transaction(async (tx) => {
         // One statement for the usual case; each row its own only where the platform reports receipts by message id.
