@@ -322,6 +322,30 @@ function dayOf(day: unknown): string {
   return typeof day === "string" ? day : new Date(num(day) * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** SQLite's per-tip flags, summed as bits in one hash_counts set (at most 64 keys). */
+const FLAG = { urgent: 1, acked: 2, ackLate: 4, ackOverdue: 8, settleLate: 16, settleOverdue: 32 } as const;
+
+/** hash_counts' JSON as lists of [key, count]; a set no row reached (or every set when no rows) is missing. */
+function hashCountSets(json: string | undefined): [string | number, number][][] {
+  return (json ? JSON.parse(json) : []) as [string | number, number][][];
+}
+
+/** "a\u001fb" as ["a", "b"]; a key with no char(31) as [key]. */
+function splitKey(key: string): [string, string | undefined] {
+  const at = key.indexOf("\u001f");
+  return at === -1 ? [key, undefined] : [key.slice(0, at), key.slice(at + 1)];
+}
+
+/** hash_counts' commune × category set, in GROUP BY's order (commune, then category; no commune first) as the byCommune keys were. */
+function communeCountsOf(set: [string | number, number][]): CommuneCount[] {
+  const counts = set.map(([key, n]): CommuneCount => {
+    const [category, communeCode] = splitKey(String(key));
+    return { communeCode: communeCode ?? null, category, n };
+  });
+  const order = (c: CommuneCount) => `${c.communeCode === null ? "0" : `1${c.communeCode}`}\u001f${c.category}`;
+  return counts.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
+
 /**
  * The report's queries, in SQL both SQLite and PostgreSQL run. Dates: SQLite holds them as ISO 8601 text with
  * "+00:00" (Prisma's better-sqlite3 adapter), which sorts as time; PostgreSQL as timestamp(3) in UTC.
@@ -389,22 +413,15 @@ class ReportQueries {
   }
 
   /**
-   * Every per-period figure of the tips. SQLite: five GROUP BY queries (one connection: they run in turn anyway).
-   * PostgreSQL: one scan of the period with GROUPING SETS, each set its own hash table, told apart by GROUPING().
+   * Every per-period figure of the tips in one scan of the period. SQLite: hash_counts (src/db/sqlite-hash-counts.ts),
+   * each figure's key one argument, counted in hash maps (SQLite's GROUP BY would sort every row, once per figure).
+   * PostgreSQL: GROUPING SETS, each set its own hash table, told apart by GROUPING().
    */
   async periodAggregates(period: ReportPeriod): Promise<PeriodAggregates> {
-    if (this.sqlite) {
-      return {
-        marginals: await this.marginals(period),
-        communes: await this.communeCategoryCounts(period),
-        daily: await this.dailyCategoryCounts(period),
-        ackTimes: await this.durations(period, "acknowledgedAt"),
-        settleTimes: await this.durations(period, "closedAt"),
-      };
-    }
+    if (this.sqlite) return this.sqlitePeriodAggregates(period);
     const now = this.at(this.ctx.now());
     type Row = TipGroup & { g: unknown; communeCode: string | null; day: unknown; ack: unknown; settle: unknown };
-    const rows = await this.ctx.db.$queryRaw<Row[]>`
+    const query = this.ctx.db.$queryRaw<Row[]>`
       SELECT GROUPING(x."category", x."channel", x."language", x."status", x."outcome", x."urgent", x."communeCode", x."day", x."ack", x."settle") AS "g",
         x."category", x."channel", x."language", x."status", x."outcome", x."urgent", x."communeCode", x."day", x."ack", x."settle", COUNT(*) AS "n",
         SUM(x."acked") AS "acked", SUM(x."ackLate") AS "ackLate", SUM(x."ackOverdue") AS "ackOverdue",
@@ -422,6 +439,9 @@ class ReportQueries {
       GROUP BY GROUPING SETS (
         (x."category", x."channel", x."language", x."status", x."outcome", x."urgent"),
         (x."communeCode", x."category"), (x."day", x."category"), (x."ack"), (x."settle"))`;
+    // With the default 4 MB the planner sorts the day and time sets (spilling to disk) instead of hashing them: twice
+    // the time. A month's hash tables take ~12 MB, a year's more; SET LOCAL lasts for this transaction only.
+    const [, rows] = await this.ctx.db.$transaction([this.ctx.db.$executeRaw`SET LOCAL work_mem = '64MB'`, query]);
     // GROUPING(): one bit per argument, the first the highest, 1 where the column is not in the set.
     const only = (...kept: number[]) => kept.reduce((mask, i) => mask & ~(1 << (9 - i)), 0b1111111111);
     const sets = { groups: only(0, 1, 2, 3, 4, 5), communes: only(0, 6), daily: only(0, 7), ack: only(8), settle: only(9) };
@@ -439,11 +459,62 @@ class ReportQueries {
     return out;
   }
 
-  /** The Vietnam day of createdAt: YYYY-MM-DD (SQLite) or days since 1970-01-01 (PostgreSQL), read with dayOf(). */
+  /** SQLite: periodAggregates in one pass, hash_counts' sets: five marginals, flags, commune × category, day × category, the two times. */
+  private async sqlitePeriodAggregates(period: ReportPeriod): Promise<PeriodAggregates> {
+    const now = this.at(this.ctx.now());
+    const rows = await this.ctx.db.$queryRaw<{ sets: string }[]>`
+      SELECT hash_counts(t."category", t."channel", t."status", t."language", CASE WHEN t."status" = 'closed' THEN t."outcome" END,
+        (CASE WHEN t."urgent" THEN ${FLAG.urgent} ELSE 0 END) + (CASE WHEN t."acknowledgedAt" IS NOT NULL THEN ${FLAG.acked} ELSE 0 END)
+          + (CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN ${FLAG.ackLate} ELSE 0 END)
+          + (CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN ${FLAG.ackOverdue} ELSE 0 END)
+          + (CASE WHEN t."closedAt" > t."settleDueAt" THEN ${FLAG.settleLate} ELSE 0 END)
+          + (CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN ${FLAG.settleOverdue} ELSE 0 END),
+        ${this.communeKey()}, ${this.vietnamDate()} || char(31) || t."category",
+        ${this.tenths("acknowledgedAt")}, ${this.tenths("closedAt")}) AS "sets"
+      FROM "Tip" t WHERE ${this.tipsIn(period)}`;
+    const [category = [], channel = [], status = [], language = [], outcome = [], flags = [], communes = [], daily = [], ack = [], settle = []] = hashCountSets(rows[0]?.sets);
+    const m = emptyMarginals();
+    const dims: [Record<string, number>, [unknown, number][]][] = [
+      [m.byCategory, category],
+      [m.byChannel, channel],
+      [m.byStatus, status],
+      [m.byLanguage, language],
+    ];
+    for (const [counts, set] of dims) for (const [code, n] of set) add(counts, String(code), n);
+    for (const [code, n] of outcome) if (code) add(m.byOutcome, String(code), n);
+    for (const [bits, n] of flags) {
+      const has = (flag: number) => (num(bits) & flag ? n : 0);
+      m.total += n;
+      m.urgent += has(FLAG.urgent);
+      m.acknowledged += has(FLAG.acked);
+      m.ackLate += has(FLAG.ackLate);
+      m.ackOverdue += has(FLAG.ackOverdue);
+      m.settleLate += has(FLAG.settleLate);
+      m.settleOverdue += has(FLAG.settleOverdue);
+    }
+    return {
+      marginals: m,
+      communes: communeCountsOf(communes),
+      daily: daily.map(([key, n]) => {
+        const [day, category] = splitKey(String(key));
+        return { day: dayOf(Number(day)), category: category ?? "", n };
+      }),
+      ackTimes: ack.map(([d, n]) => ({ d, n })),
+      settleTimes: settle.map(([d, n]) => ({ d, n })),
+    };
+  }
+
+  /** SQLite: the category, then the commune after char(31) when the tip has one (communeCountOf reads it back). */
+  private communeKey(): Sql {
+    return raw(`t."category" || CASE WHEN t."communeCode" IS NULL THEN '' ELSE char(31) || t."communeCode" END`);
+  }
+
+  /** The Vietnam day of createdAt as days since 1970-01-01, read with dayOf(). */
   private vietnamDate(): Sql {
     // PostgreSQL: the Vietnam day's number since 1970-01-01 (arithmetic, several times cheaper than to_char, and free of
     // the server's DateStyle); dayOf() turns it into YYYY-MM-DD.
-    return this.sqlite ? raw(`date(t."createdAt", '+7 hours')`) : raw(`FLOOR((date_part('epoch', t."createdAt") + 25200) / 86400)`);
+    // SQLite: whole seconds, then integer division (exact at midnight, where a fraction of julianday might not be).
+    return this.sqlite ? raw(`((unixepoch(t."createdAt") + 25200) / 86400)`) : raw(`FLOOR((date_part('epoch', t."createdAt") + 25200) / 86400)`);
   }
 
   /** Tenths of an hour from filing to the step (null when not reached). */
@@ -453,62 +524,6 @@ class ReportQueries {
       ? sql`ROUND((julianday(${column}) - julianday(t."createdAt")) * 240)`
       : // date_part is a double (EXTRACT's numeric is slower); +0.5 and floor round halves up, as SQLite's ROUND does.
         sql`FLOOR(date_part('epoch', ${column} - t."createdAt") / 360 + 0.5)`;
-  }
-
-  /**
-   * SQLite: the marginals in one pass with no GROUP BY (a sum per known code), far cheaper than sorting a year of
-   * tips by six columns. Codes outside the known lists (data from elsewhere) are then counted by the GROUP BY query.
-   */
-  async marginals(period: ReportPeriod): Promise<Marginals> {
-    const m = emptyMarginals();
-    const dims = [
-      ["category", m.byCategory],
-      ["channel", m.byChannel],
-      ["status", m.byStatus],
-      ["language", m.byLanguage],
-    ] as const;
-    const columns: Sql[] = [];
-    const keys: [Record<string, number>, string][] = [];
-    for (const [column, counts] of dims) {
-      for (const code of Object.keys(counts)) {
-        columns.push(sql`SUM(CASE WHEN t.${raw(`"${column}"`)} = ${code} THEN 1 ELSE 0 END)`);
-        keys.push([counts, code]);
-      }
-    }
-    for (const code of Object.keys(m.byOutcome)) {
-      columns.push(sql`SUM(CASE WHEN t."status" = 'closed' AND t."outcome" = ${code} THEN 1 ELSE 0 END)`);
-      keys.push([m.byOutcome, code]);
-    }
-    const now = this.at(this.ctx.now());
-    const [row] = await this.ctx.db.$queryRaw<Record<string, unknown>[]>`
-      SELECT COUNT(*) AS "total", SUM(CASE WHEN t."urgent" THEN 1 ELSE 0 END) AS "urgent",
-        SUM(CASE WHEN t."acknowledgedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "acknowledged",
-        SUM(CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN 1 ELSE 0 END) AS "ackLate",
-        SUM(CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN 1 ELSE 0 END) AS "ackOverdue",
-        SUM(CASE WHEN t."closedAt" > t."settleDueAt" THEN 1 ELSE 0 END) AS "settleLate",
-        SUM(CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN 1 ELSE 0 END) AS "settleOverdue",
-        SUM(CASE WHEN t."status" = 'closed' AND t."outcome" IS NOT NULL THEN 1 ELSE 0 END) AS "outcomes",
-        ${join(columns.map((c, i) => sql`${c} AS ${raw(`"k${i}"`)}`), ", ")}
-      FROM "Tip" t WHERE ${this.tipsIn(period)}`;
-    if (!row) return m;
-    for (const key of ["total", "urgent", "acknowledged", "ackLate", "ackOverdue", "settleLate", "settleOverdue"] as const) m[key] = num(row[key]);
-    keys.forEach(([counts, code], i) => (counts[code] = num(row[`k${i}`])));
-    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-    const complete = dims.every(([, counts]) => sum(counts) === m.total) && sum(m.byOutcome) === num(row.outcomes);
-    return complete ? m : marginalsOf(await this.tipGroups(period));
-  }
-
-  async tipGroups(period: ReportPeriod): Promise<TipGroup[]> {
-    const now = this.at(this.ctx.now());
-    return this.ctx.db.$queryRaw<TipGroup[]>`
-      SELECT t."category", t."channel", t."language", t."status", t."outcome", t."urgent", COUNT(*) AS "n",
-        SUM(CASE WHEN t."acknowledgedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "acked",
-        SUM(CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN 1 ELSE 0 END) AS "ackLate",
-        SUM(CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN 1 ELSE 0 END) AS "ackOverdue",
-        SUM(CASE WHEN t."closedAt" > t."settleDueAt" THEN 1 ELSE 0 END) AS "settleLate",
-        SUM(CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN 1 ELSE 0 END) AS "settleOverdue"
-      FROM "Tip" t WHERE ${this.tipsIn(period)}
-      GROUP BY t."category", t."channel", t."language", t."status", t."outcome", t."urgent"`;
   }
 
   private readonly communeCounts = new Map<string, Promise<CommuneCount[]>>();
@@ -522,23 +537,15 @@ class ReportQueries {
   }
 
   private async readCommuneCategoryCounts(period: ReportPeriod): Promise<CommuneCount[]> {
+    if (this.sqlite) {
+      const rows = await this.ctx.db.$queryRaw<{ sets: string }[]>`
+        SELECT hash_counts(${this.communeKey()}) AS "sets" FROM "Tip" t WHERE ${this.tipsIn(period)}`;
+      const [communes = []] = hashCountSets(rows[0]?.sets);
+      return communeCountsOf(communes);
+    }
     return this.ctx.db.$queryRaw`
       SELECT t."communeCode", t."category", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)}
       GROUP BY t."communeCode", t."category"`;
-  }
-
-  async dailyCategoryCounts(period: ReportPeriod): Promise<DailyCount[]> {
-    const rows = await this.ctx.db.$queryRaw<{ day: unknown; category: string; n: unknown }[]>`
-      SELECT ${this.vietnamDate()} AS "day", t."category", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)}
-      GROUP BY 1, t."category"`;
-    return rows.map((r) => ({ day: dayOf(r.day), category: r.category, n: r.n }));
-  }
-
-  /** Tenths of an hour from filing to the step, and how many tips took that long. */
-  async durations(period: ReportPeriod, step: "acknowledgedAt" | "closedAt"): Promise<DurationBin[]> {
-    return this.ctx.db.$queryRaw`
-      SELECT ${this.tenths(step)} AS "d", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)} AND ${raw(`t."${step}"`)} IS NOT NULL
-      GROUP BY 1`;
   }
 
   /** Open tips of the filter, filed whenever, whose running deadline has passed (the queue's overdue=true). */
