@@ -39,7 +39,14 @@ export async function summarize(ctx: Ctx, filter: ReportFilter, scope: Prisma.Ti
   const before = previousPeriod(period);
   const yearBefore = yearEarlier(period);
   // A few queries at a time: PostgreSQL runs them side by side (two or so of its pool's connections), SQLite in turn.
-  const [tips, questions, outreach] = await Promise.all([tipReport(q, period), questionReport(q, period), outreachReport(q, period)]);
+  // The comparison periods' counts (memoised) go along with the period's own, not after them.
+  const [tips, questions, outreach] = await Promise.all([
+    tipReport(q, period),
+    questionReport(q, period),
+    outreachReport(q, period),
+    q.communeCategoryCounts(before),
+    q.communeCategoryCounts(yearBefore),
+  ]);
   const [previous, earlier] = await Promise.all([comparison(q, before, tips, questions, outreach), comparison(q, yearBefore, tips, questions, outreach)]);
   const communeCodes = new Set([...Object.keys(tips.byCommune), ...Object.keys(previous.tips.byCommune), ...Object.keys(earlier.tips.byCommune)]);
   return {
@@ -72,7 +79,7 @@ const add = (counts: Record<string, number>, key: string, n: number) => {
 };
 
 async function tipReport(q: ReportQueries, period: ReportPeriod): Promise<TipReport> {
-  const { marginals, communes, daily, ackTimes, settleTimes } = await q.periodAggregates(period);
+  const [{ marginals, communes, daily, ackTimes, settleTimes }, overdueNow] = await Promise.all([q.periodAggregates(period), q.overdueNow()]);
   const { total, byCategory, byChannel, byStatus, byLanguage, byOutcome, urgent, acknowledged, ackLate, ackOverdue, settleLate, settleOverdue } = marginals;
   const settled = CLOSED_STATUSES.reduce((n, s) => n + (byStatus[s] ?? 0), 0);
   const byCommune: Record<string, number> = {};
@@ -94,7 +101,7 @@ async function tipReport(q: ReportQueries, period: ReportPeriod): Promise<TipRep
     funnel: { received: total, acknowledged, settled },
     acknowledge: durationStats(ackTimes, ackLate, ackOverdue),
     settle: durationStats(settleTimes, settleLate, settleOverdue),
-    overdueNow: await q.overdueNow(),
+    overdueNow,
     series: series(daily, period),
   };
 }
@@ -274,22 +281,28 @@ function emptyMarginals(): Marginals {
   };
 }
 
+/** Tips with these flags (FLAG bits), n of them. */
+function addFlags(m: Marginals, bits: number, n: number): void {
+  const has = (flag: number) => (bits & flag ? n : 0);
+  m.total += n;
+  m.urgent += has(FLAG.urgent);
+  m.acknowledged += has(FLAG.acked);
+  m.ackLate += has(FLAG.ackLate);
+  m.ackOverdue += has(FLAG.ackOverdue);
+  m.settleLate += has(FLAG.settleLate);
+  m.settleOverdue += has(FLAG.settleOverdue);
+}
+
 function marginalsOf(groups: TipGroup[]): Marginals {
   const m = emptyMarginals();
   for (const g of groups) {
     const n = num(g.n);
-    m.total += n;
     add(m.byCategory, g.category, n);
     add(m.byChannel, g.channel, n);
     add(m.byStatus, g.status, n);
     add(m.byLanguage, g.language, n);
     if (g.status === "closed" && g.outcome) add(m.byOutcome, g.outcome, n);
-    if (g.urgent === true || num(g.urgent) === 1) m.urgent += n;
-    m.acknowledged += num(g.acked);
-    m.ackLate += num(g.ackLate);
-    m.ackOverdue += num(g.ackOverdue);
-    m.settleLate += num(g.settleLate);
-    m.settleOverdue += num(g.settleOverdue);
+    addFlags(m, num(g.flags), n);
   }
   return m;
 }
@@ -308,13 +321,9 @@ interface TipGroup {
   language: string;
   status: string;
   outcome: string | null;
-  urgent: unknown;
+  /** FLAG bits. */
+  flags: unknown;
   n: unknown;
-  acked: unknown;
-  ackLate: unknown;
-  ackOverdue: unknown;
-  settleLate: unknown;
-  settleOverdue: unknown;
 }
 
 /** "2026-11-30", or a number of days since 1970-01-01. */
@@ -419,44 +428,59 @@ class ReportQueries {
    */
   async periodAggregates(period: ReportPeriod): Promise<PeriodAggregates> {
     if (this.sqlite) return this.sqlitePeriodAggregates(period);
-    const now = this.at(this.ctx.now());
-    type Row = TipGroup & { g: unknown; communeCode: string | null; day: unknown; ack: unknown; settle: unknown };
-    const query = this.ctx.db.$queryRaw<Row[]>`
-      SELECT GROUPING(x."category", x."channel", x."language", x."status", x."outcome", x."urgent", x."communeCode", x."day", x."ack", x."settle") AS "g",
-        x."category", x."channel", x."language", x."status", x."outcome", x."urgent", x."communeCode", x."day", x."ack", x."settle", COUNT(*) AS "n",
-        SUM(x."acked") AS "acked", SUM(x."ackLate") AS "ackLate", SUM(x."ackOverdue") AS "ackOverdue",
-        SUM(x."settleLate") AS "settleLate", SUM(x."settleOverdue") AS "settleOverdue"
-      FROM (
-        SELECT t."category", t."channel", t."language", t."status", t."outcome", t."urgent", t."communeCode",
-          ${this.vietnamDate()} AS "day", ${this.tenths("acknowledgedAt")} AS "ack", ${this.tenths("closedAt")} AS "settle",
-          CASE WHEN t."acknowledgedAt" IS NOT NULL THEN 1 ELSE 0 END AS "acked",
-          CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN 1 ELSE 0 END AS "ackLate",
-          CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN 1 ELSE 0 END AS "ackOverdue",
-          CASE WHEN t."closedAt" > t."settleDueAt" THEN 1 ELSE 0 END AS "settleLate",
-          CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN 1 ELSE 0 END AS "settleOverdue"
-        FROM "Tip" t WHERE ${this.tipsIn(period)}
-      ) x
-      GROUP BY GROUPING SETS (
-        (x."category", x."channel", x."language", x."status", x."outcome", x."urgent"),
-        (x."communeCode", x."category"), (x."day", x."category"), (x."ack"), (x."settle"))`;
-    // With the default 4 MB the planner sorts the day and time sets (spilling to disk) instead of hashing them: twice
-    // the time. A month's hash tables take ~12 MB, a year's more; SET LOCAL lasts for this transaction only.
-    const [, rows] = await this.ctx.db.$transaction([this.ctx.db.$executeRaw`SET LOCAL work_mem = '64MB'`, query]);
+    // Every figure of a tip once (a subquery PostgreSQL flattens: each query computes only the columns it groups by).
+    const tips = sql`
+      SELECT t."category", t."channel", t."language", t."status", t."outcome", ${this.flags()} AS "flags", t."communeCode",
+        ${this.vietnamDate()} AS "day", ${this.tenths("acknowledgedAt")} AS "ack", ${this.tenths("closedAt")} AS "settle"
+      FROM "Tip" t WHERE ${this.tipsIn(period)}`;
+    // Two queries side by side on two connections, each one scan hashing its sets: one query hashing all five took
+    // nearly twice as long as either. The flags are part of the first set's key (at most 64 values) rather than
+    // five sums, which would be kept for every group of every set.
+    type CountRow = { g: unknown; category: string; n: unknown };
+    const [byTip, byTime] = await Promise.all([
+      this.pgReport<CountRow & Omit<TipGroup, "n"> & { communeCode: string | null }>(sql`
+        SELECT GROUPING(x."category", x."channel", x."language", x."status", x."outcome", x."flags", x."communeCode") AS "g",
+          x."category", x."channel", x."language", x."status", x."outcome", x."flags", x."communeCode", COUNT(*) AS "n"
+        FROM (${tips}) x
+        GROUP BY GROUPING SETS ((x."category", x."channel", x."language", x."status", x."outcome", x."flags"), (x."communeCode", x."category"))`),
+      this.pgReport<CountRow & { day: unknown; ack: unknown; settle: unknown }>(sql`
+        SELECT GROUPING(x."category", x."day", x."ack", x."settle") AS "g", x."category", x."day", x."ack", x."settle", COUNT(*) AS "n"
+        FROM (${tips}) x
+        GROUP BY GROUPING SETS ((x."day", x."category"), (x."ack"), (x."settle"))`),
+    ]);
     // GROUPING(): one bit per argument, the first the highest, 1 where the column is not in the set.
-    const only = (...kept: number[]) => kept.reduce((mask, i) => mask & ~(1 << (9 - i)), 0b1111111111);
-    const sets = { groups: only(0, 1, 2, 3, 4, 5), communes: only(0, 6), daily: only(0, 7), ack: only(8), settle: only(9) };
+    const only = (args: number, ...kept: number[]) => kept.reduce((mask, i) => mask & ~(1 << (args - 1 - i)), (1 << args) - 1);
     const groups: TipGroup[] = [];
     const out: PeriodAggregates = { marginals: emptyMarginals(), communes: [], daily: [], ackTimes: [], settleTimes: [] };
-    for (const r of rows) {
+    for (const r of byTip) {
       const g = num(r.g);
-      if (g === sets.groups) groups.push(r);
-      else if (g === sets.communes) out.communes.push({ communeCode: r.communeCode, category: r.category, n: r.n });
-      else if (g === sets.daily) out.daily.push({ day: dayOf(r.day), category: r.category, n: r.n });
-      else if (g === sets.ack && r.ack !== null) out.ackTimes.push({ d: r.ack, n: r.n });
-      else if (g === sets.settle && r.settle !== null) out.settleTimes.push({ d: r.settle, n: r.n });
+      if (g === only(7, 0, 1, 2, 3, 4, 5)) groups.push(r);
+      else if (g === only(7, 0, 6)) out.communes.push({ communeCode: r.communeCode, category: r.category, n: r.n });
+    }
+    for (const r of byTime) {
+      const g = num(r.g);
+      if (g === only(4, 0, 1)) out.daily.push({ day: dayOf(r.day), category: r.category, n: r.n });
+      else if (g === only(4, 2) && r.ack !== null) out.ackTimes.push({ d: r.ack, n: r.n });
+      else if (g === only(4, 3) && r.settle !== null) out.settleTimes.push({ d: r.settle, n: r.n });
     }
     out.marginals = marginalsOf(groups);
     return out;
+  }
+
+  /**
+   * PostgreSQL: a report query in a transaction of its own with room to hash. With the default 4 MB work_mem the
+   * planner sorted the day and time sets (spilling to disk) instead of hashing them: twice the time (a month's hash
+   * tables take ~12 MB, a year's ~14 MB). A unit's report got a parallel plan whose two workers cost more than they
+   * saved on 2 cores shared with the service. SET LOCAL: for this transaction only.
+   */
+  private async pgReport<T>(query: Sql): Promise<T[]> {
+    const db = this.ctx.db;
+    const [, , rows] = await db.$transaction([
+      db.$executeRaw`SET LOCAL work_mem = '64MB'`,
+      db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`,
+      db.$queryRaw<T[]>(query),
+    ]);
+    return rows;
   }
 
   /** SQLite: periodAggregates in one pass, hash_counts' sets: five marginals, flags, commune × category, day × category, the two times. */
@@ -464,11 +488,7 @@ class ReportQueries {
     const now = this.at(this.ctx.now());
     const rows = await this.ctx.db.$queryRaw<{ sets: string }[]>`
       SELECT hash_counts(t."category", t."channel", t."status", t."language", CASE WHEN t."status" = 'closed' THEN t."outcome" END,
-        (CASE WHEN t."urgent" THEN ${FLAG.urgent} ELSE 0 END) + (CASE WHEN t."acknowledgedAt" IS NOT NULL THEN ${FLAG.acked} ELSE 0 END)
-          + (CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN ${FLAG.ackLate} ELSE 0 END)
-          + (CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN ${FLAG.ackOverdue} ELSE 0 END)
-          + (CASE WHEN t."closedAt" > t."settleDueAt" THEN ${FLAG.settleLate} ELSE 0 END)
-          + (CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN ${FLAG.settleOverdue} ELSE 0 END),
+        ${this.flags()},
         ${this.communeKey()}, ${this.vietnamDate()} || char(31) || t."category",
         ${this.tenths("acknowledgedAt")}, ${this.tenths("closedAt")}) AS "sets"
       FROM "Tip" t WHERE ${this.tipsIn(period)}`;
@@ -482,16 +502,7 @@ class ReportQueries {
     ];
     for (const [counts, set] of dims) for (const [code, n] of set) add(counts, String(code), n);
     for (const [code, n] of outcome) if (code) add(m.byOutcome, String(code), n);
-    for (const [bits, n] of flags) {
-      const has = (flag: number) => (num(bits) & flag ? n : 0);
-      m.total += n;
-      m.urgent += has(FLAG.urgent);
-      m.acknowledged += has(FLAG.acked);
-      m.ackLate += has(FLAG.ackLate);
-      m.ackOverdue += has(FLAG.ackOverdue);
-      m.settleLate += has(FLAG.settleLate);
-      m.settleOverdue += has(FLAG.settleOverdue);
-    }
+    for (const [bits, n] of flags) addFlags(m, num(bits), n);
     return {
       marginals: m,
       communes: communeCountsOf(communes),
@@ -502,6 +513,18 @@ class ReportQueries {
       ackTimes: ack.map(([d, n]) => ({ d, n })),
       settleTimes: settle.map(([d, n]) => ({ d, n })),
     };
+  }
+
+  /** A tip's yes/no figures as the bits of one number (FLAG): both databases count tips per value. */
+  private flags(): Sql {
+    const now = this.at(this.ctx.now());
+    // Written into the SQL, not bound: PostgreSQL would have to guess a parameter's type.
+    const bit = Object.fromEntries(Object.entries(FLAG).map(([k, v]) => [k, raw(String(v))])) as Record<keyof typeof FLAG, Sql>;
+    return sql`(CASE WHEN t."urgent" THEN ${bit.urgent} ELSE 0 END) + (CASE WHEN t."acknowledgedAt" IS NOT NULL THEN ${bit.acked} ELSE 0 END)
+      + (CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN ${bit.ackLate} ELSE 0 END)
+      + (CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN ${bit.ackOverdue} ELSE 0 END)
+      + (CASE WHEN t."closedAt" > t."settleDueAt" THEN ${bit.settleLate} ELSE 0 END)
+      + (CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN ${bit.settleOverdue} ELSE 0 END)`;
   }
 
   /** SQLite: the category, then the commune after char(31) when the tip has one (communeCountOf reads it back). */
