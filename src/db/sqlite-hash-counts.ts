@@ -3,8 +3,8 @@
  * GROUP BY), so a report needing five groupings of a month of tips paid five scans and five sorts. This counts each
  * argument's distinct values in its own hash map, in ONE pass and without sorting: GROUPING SETS done by hand, each
  * argument one set (its key built in SQL). NULL keys are not counted (a set that does not apply to a row). It returns
- * JSON text, one list per argument: `[[[key, count], …], …]` (keys keep their type: text or number); a list may be
- * missing at the end when no row reached that argument (no rows at all: `[]`).
+ * JSON text, one list per argument: `[[[key, count], …], …]` (keys keep their type: text or number; a set no row
+ * reached is empty), or `[]` when there were no rows at all.
  *
  * Registered on the connection by serialized-sqlite.ts; PostgreSQL has GROUPING SETS with hash aggregation itself.
  *
@@ -22,14 +22,15 @@ export function registerHashCounts(client: BetterSqlite3.Database): void {
     safeIntegers: false,
     start: () => [] as Map<Key, number>[],
     step: (sets: Map<Key, number>[], ...keys: unknown[]) => {
+      while (sets.length < keys.length) sets.push(new Map());
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];
         if (key === null) continue;
         if (typeof key !== "string" && typeof key !== "number") throw new TypeError("hash_counts: keys are text or numbers");
-        const counts = (sets[i] ??= new Map());
+        const counts = sets[i]!;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     },
-    result: (sets: Map<Key, number>[]) => JSON.stringify(Array.from(sets, (counts) => (counts ? [...counts] : []))),
+    result: (sets: Map<Key, number>[]) => JSON.stringify(sets.map((counts) => [...counts])),
   });
 }

@@ -334,7 +334,7 @@ function dayOf(day: unknown): string {
 /** SQLite's per-tip flags, summed as bits in one hash_counts set (at most 64 keys). */
 const FLAG = { urgent: 1, acked: 2, ackLate: 4, ackOverdue: 8, settleLate: 16, settleOverdue: 32 } as const;
 
-/** hash_counts' JSON as lists of [key, count]; a set no row reached (or every set when no rows) is missing. */
+/** hash_counts' JSON as lists of [key, count], one per set; none when there were no rows. */
 function hashCountSets(json: string | undefined): [string | number, number][][] {
   return (json ? JSON.parse(json) : []) as [string | number, number][][];
 }
