@@ -17,7 +17,7 @@ import type { Prisma } from "../db/generated/sqlite/client.ts";
 import { CHANNEL_LABELS, categoryLabelMap, languageLabelMap } from "../console/labels.ts";
 import { TIP_CATEGORIES } from "../tips/categories.ts";
 import { CLOSED_STATUSES, OPEN_STATUSES, OUTCOMES, OUTCOME_CODES, STATUS_LABELS, TIP_STATUSES } from "../tips/workflow.ts";
-import { bucketStart, bucketStarts, periodBounds, previousPeriod, seriesUnit, yearEarlier } from "./period.ts";
+import { addDays, bucketStart, bucketStarts, periodBounds, previousPeriod, seriesUnit, yearEarlier } from "./period.ts";
 import type {
   Change,
   DurationStats,
@@ -331,6 +331,9 @@ function dayOf(day: unknown): string {
   return typeof day === "string" ? day : new Date(num(day) * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** SQLite reads a period this many days at a time (ReportQueries.hashCounts). */
+const CHUNK_DAYS = 31;
+
 /** SQLite's per-tip flags, summed as bits in one hash_counts set (at most 64 keys). */
 const FLAG = { urgent: 1, acked: 2, ackLate: 4, ackOverdue: 8, settleLate: 16, settleOverdue: 32 } as const;
 
@@ -485,14 +488,12 @@ class ReportQueries {
 
   /** SQLite: periodAggregates in one pass, hash_counts' sets: five marginals, flags, commune × category, day × category, the two times. */
   private async sqlitePeriodAggregates(period: ReportPeriod): Promise<PeriodAggregates> {
-    const now = this.at(this.ctx.now());
-    const rows = await this.ctx.db.$queryRaw<{ sets: string }[]>`
-      SELECT hash_counts(t."category", t."channel", t."status", t."language", CASE WHEN t."status" = 'closed' THEN t."outcome" END,
-        ${this.flags()},
-        ${this.communeKey()}, ${this.vietnamDate()} || char(31) || t."category",
-        ${this.tenths("acknowledgedAt")}, ${this.tenths("closedAt")}) AS "sets"
-      FROM "Tip" t WHERE ${this.tipsIn(period)}`;
-    const [category = [], channel = [], status = [], language = [], outcome = [], flags = [], communes = [], daily = [], ack = [], settle = []] = hashCountSets(rows[0]?.sets);
+    const [category = [], channel = [], status = [], language = [], outcome = [], flags = [], communes = [], daily = [], ack = [], settle = []] =
+      await this.hashCounts(
+        period,
+        sql`t."category", t."channel", t."status", t."language", CASE WHEN t."status" = 'closed' THEN t."outcome" END, ${this.flags()},
+          ${this.communeKey()}, ${this.vietnamDate()} || char(31) || t."category", ${this.tenths("acknowledgedAt")}, ${this.tenths("closedAt")}`,
+      );
     const m = emptyMarginals();
     const dims: [Record<string, number>, [unknown, number][]][] = [
       [m.byCategory, category],
@@ -513,6 +514,25 @@ class ReportQueries {
       ackTimes: ack.map(([d, n]) => ({ d, n })),
       settleTimes: settle.map(([d, n]) => ({ d, n })),
     };
+  }
+
+  /**
+   * SQLite: hash_counts(keys) over the period's tips, a month at a time, the months' counts added up. One statement
+   * holds the only connection and, better-sqlite3 being synchronous, the event loop: a whole year at once took ~1.5 s
+   * in which no webhook was answered; a month takes ~0.15 s, and other statements run between the months.
+   */
+  private async hashCounts(period: ReportPeriod, keys: Sql): Promise<[string | number, number][][]> {
+    const totals: Map<string | number, number>[] = [];
+    for (let from = period.from; from <= period.to; from = addDays(from, CHUNK_DAYS)) {
+      const last = addDays(from, CHUNK_DAYS - 1);
+      const chunk = { from, to: last < period.to ? last : period.to };
+      const rows = await this.ctx.db.$queryRaw<{ sets: string }[]>`SELECT hash_counts(${keys}) AS "sets" FROM "Tip" t WHERE ${this.tipsIn(chunk)}`;
+      hashCountSets(rows[0]?.sets).forEach((set, i) => {
+        const counts = (totals[i] ??= new Map());
+        for (const [key, n] of set) counts.set(key, (counts.get(key) ?? 0) + n);
+      });
+    }
+    return totals.map((counts) => [...counts]);
   }
 
   /** A tip's yes/no figures as the bits of one number (FLAG): both databases count tips per value. */
@@ -561,9 +581,7 @@ class ReportQueries {
 
   private async readCommuneCategoryCounts(period: ReportPeriod): Promise<CommuneCount[]> {
     if (this.sqlite) {
-      const rows = await this.ctx.db.$queryRaw<{ sets: string }[]>`
-        SELECT hash_counts(${this.communeKey()}) AS "sets" FROM "Tip" t WHERE ${this.tipsIn(period)}`;
-      const [communes = []] = hashCountSets(rows[0]?.sets);
+      const [communes = []] = await this.hashCounts(period, this.communeKey());
       return communeCountsOf(communes);
     }
     return this.ctx.db.$queryRaw`
