@@ -519,7 +519,7 @@ class ReportQueries {
   /**
    * SQLite: hash_counts(keys) over the period's tips, a month at a time, the months' counts added up. One statement
    * holds the only connection and, better-sqlite3 being synchronous, the event loop: a whole year at once took ~1.5 s
-   * in which no webhook was answered; a month takes ~0.15 s, and other statements run between the months.
+   * in which no webhook was answered; a month takes ~0.2 s, and other statements run between the months.
    */
   private async hashCounts(period: ReportPeriod, keys: Sql): Promise<[string | number, number][][]> {
     const totals: Map<string | number, number>[] = [];
