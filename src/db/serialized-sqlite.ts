@@ -31,6 +31,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import { DbFaultError, sqliteCodeOf, type DbFault } from "./db-fault.ts";
 import { DbFaultMonitor } from "./fault-monitor.ts";
+import { registerHashCounts } from "./sqlite-hash-counts.ts";
 
 /** SQLite's own busy wait blocks the event loop: keep it to a few milliseconds, and wait in JavaScript. */
 export const BUSY_TIMEOUT_MS = 5;
@@ -145,6 +146,7 @@ export class SerializedSqliteFactory implements SqlDriverAdapterFactory {
     const inner = await this.#inner.connect();
     const client = (inner as unknown as { client: BetterSqlite3.Database }).client;
     cachePreparedStatements(client);
+    registerHashCounts(client);
     const adapter = new SerializedSqlite(inner, client, this.#options);
     this.#adapter = adapter;
     await adapter.executeScript(PRAGMAS);

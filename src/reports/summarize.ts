@@ -17,7 +17,7 @@ import type { Prisma } from "../db/generated/sqlite/client.ts";
 import { CHANNEL_LABELS, categoryLabelMap, languageLabelMap } from "../console/labels.ts";
 import { TIP_CATEGORIES } from "../tips/categories.ts";
 import { CLOSED_STATUSES, OPEN_STATUSES, OUTCOMES, OUTCOME_CODES, STATUS_LABELS, TIP_STATUSES } from "../tips/workflow.ts";
-import { bucketStart, bucketStarts, periodBounds, previousPeriod, seriesUnit, yearEarlier } from "./period.ts";
+import { addDays, bucketStart, bucketStarts, periodBounds, previousPeriod, seriesUnit, yearEarlier } from "./period.ts";
 import type {
   Change,
   DurationStats,
@@ -39,7 +39,14 @@ export async function summarize(ctx: Ctx, filter: ReportFilter, scope: Prisma.Ti
   const before = previousPeriod(period);
   const yearBefore = yearEarlier(period);
   // A few queries at a time: PostgreSQL runs them side by side (two or so of its pool's connections), SQLite in turn.
-  const [tips, questions, outreach] = await Promise.all([tipReport(q, period), questionReport(q, period), outreachReport(q, period)]);
+  // The comparison periods' counts (memoised) go along with the period's own, not after them.
+  const [tips, questions, outreach] = await Promise.all([
+    tipReport(q, period),
+    questionReport(q, period),
+    outreachReport(q, period),
+    q.communeCategoryCounts(before),
+    q.communeCategoryCounts(yearBefore),
+  ]);
   const [previous, earlier] = await Promise.all([comparison(q, before, tips, questions, outreach), comparison(q, yearBefore, tips, questions, outreach)]);
   const communeCodes = new Set([...Object.keys(tips.byCommune), ...Object.keys(previous.tips.byCommune), ...Object.keys(earlier.tips.byCommune)]);
   return {
@@ -72,7 +79,7 @@ const add = (counts: Record<string, number>, key: string, n: number) => {
 };
 
 async function tipReport(q: ReportQueries, period: ReportPeriod): Promise<TipReport> {
-  const { marginals, communes, daily, ackTimes, settleTimes } = await q.periodAggregates(period);
+  const [{ marginals, communes, daily, ackTimes, settleTimes }, overdueNow] = await Promise.all([q.periodAggregates(period), q.overdueNow()]);
   const { total, byCategory, byChannel, byStatus, byLanguage, byOutcome, urgent, acknowledged, ackLate, ackOverdue, settleLate, settleOverdue } = marginals;
   const settled = CLOSED_STATUSES.reduce((n, s) => n + (byStatus[s] ?? 0), 0);
   const byCommune: Record<string, number> = {};
@@ -94,7 +101,7 @@ async function tipReport(q: ReportQueries, period: ReportPeriod): Promise<TipRep
     funnel: { received: total, acknowledged, settled },
     acknowledge: durationStats(ackTimes, ackLate, ackOverdue),
     settle: durationStats(settleTimes, settleLate, settleOverdue),
-    overdueNow: await q.overdueNow(),
+    overdueNow,
     series: series(daily, period),
   };
 }
@@ -274,22 +281,28 @@ function emptyMarginals(): Marginals {
   };
 }
 
+/** Tips with these flags (FLAG bits), n of them. */
+function addFlags(m: Marginals, bits: number, n: number): void {
+  const has = (flag: number) => (bits & flag ? n : 0);
+  m.total += n;
+  m.urgent += has(FLAG.urgent);
+  m.acknowledged += has(FLAG.acked);
+  m.ackLate += has(FLAG.ackLate);
+  m.ackOverdue += has(FLAG.ackOverdue);
+  m.settleLate += has(FLAG.settleLate);
+  m.settleOverdue += has(FLAG.settleOverdue);
+}
+
 function marginalsOf(groups: TipGroup[]): Marginals {
   const m = emptyMarginals();
   for (const g of groups) {
     const n = num(g.n);
-    m.total += n;
     add(m.byCategory, g.category, n);
     add(m.byChannel, g.channel, n);
     add(m.byStatus, g.status, n);
     add(m.byLanguage, g.language, n);
     if (g.status === "closed" && g.outcome) add(m.byOutcome, g.outcome, n);
-    if (g.urgent === true || num(g.urgent) === 1) m.urgent += n;
-    m.acknowledged += num(g.acked);
-    m.ackLate += num(g.ackLate);
-    m.ackOverdue += num(g.ackOverdue);
-    m.settleLate += num(g.settleLate);
-    m.settleOverdue += num(g.settleOverdue);
+    addFlags(m, num(g.flags), n);
   }
   return m;
 }
@@ -308,18 +321,41 @@ interface TipGroup {
   language: string;
   status: string;
   outcome: string | null;
-  urgent: unknown;
+  /** FLAG bits. */
+  flags: unknown;
   n: unknown;
-  acked: unknown;
-  ackLate: unknown;
-  ackOverdue: unknown;
-  settleLate: unknown;
-  settleOverdue: unknown;
 }
 
 /** "2026-11-30", or a number of days since 1970-01-01. */
 function dayOf(day: unknown): string {
   return typeof day === "string" ? day : new Date(num(day) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** SQLite reads a period this many days at a time (ReportQueries.hashCounts). */
+const CHUNK_DAYS = 31;
+
+/** SQLite's per-tip flags, summed as bits in one hash_counts set (at most 64 keys). */
+const FLAG = { urgent: 1, acked: 2, ackLate: 4, ackOverdue: 8, settleLate: 16, settleOverdue: 32 } as const;
+
+/** hash_counts' JSON as lists of [key, count], one per set; none when there were no rows. */
+function hashCountSets(json: string | undefined): [string | number, number][][] {
+  return (json ? JSON.parse(json) : []) as [string | number, number][][];
+}
+
+/** "a\u001fb" as ["a", "b"]; a key with no char(31) as [key]. */
+function splitKey(key: string): [string, string | undefined] {
+  const at = key.indexOf("\u001f");
+  return at === -1 ? [key, undefined] : [key.slice(0, at), key.slice(at + 1)];
+}
+
+/** hash_counts' commune × category set, in GROUP BY's order (commune, then category; no commune first) as the byCommune keys were. */
+function communeCountsOf(set: [string | number, number][]): CommuneCount[] {
+  const counts = set.map(([key, n]): CommuneCount => {
+    const [category, communeCode] = splitKey(String(key));
+    return { communeCode: communeCode ?? null, category, n };
+  });
+  const order = (c: CommuneCount) => `${c.communeCode === null ? "0" : `1${c.communeCode}`}\u001f${c.category}`;
+  return counts.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 /**
@@ -389,61 +425,139 @@ class ReportQueries {
   }
 
   /**
-   * Every per-period figure of the tips. SQLite: five GROUP BY queries (one connection: they run in turn anyway).
-   * PostgreSQL: one scan of the period with GROUPING SETS, each set its own hash table, told apart by GROUPING().
+   * Every per-period figure of the tips in one scan of the period. SQLite: hash_counts (src/db/sqlite-hash-counts.ts),
+   * each figure's key one argument, counted in hash maps (SQLite's GROUP BY would sort every row, once per figure).
+   * PostgreSQL: GROUPING SETS, each set its own hash table, told apart by GROUPING().
    */
   async periodAggregates(period: ReportPeriod): Promise<PeriodAggregates> {
-    if (this.sqlite) {
-      return {
-        marginals: await this.marginals(period),
-        communes: await this.communeCategoryCounts(period),
-        daily: await this.dailyCategoryCounts(period),
-        ackTimes: await this.durations(period, "acknowledgedAt"),
-        settleTimes: await this.durations(period, "closedAt"),
-      };
-    }
-    const now = this.at(this.ctx.now());
-    type Row = TipGroup & { g: unknown; communeCode: string | null; day: unknown; ack: unknown; settle: unknown };
-    const rows = await this.ctx.db.$queryRaw<Row[]>`
-      SELECT GROUPING(x."category", x."channel", x."language", x."status", x."outcome", x."urgent", x."communeCode", x."day", x."ack", x."settle") AS "g",
-        x."category", x."channel", x."language", x."status", x."outcome", x."urgent", x."communeCode", x."day", x."ack", x."settle", COUNT(*) AS "n",
-        SUM(x."acked") AS "acked", SUM(x."ackLate") AS "ackLate", SUM(x."ackOverdue") AS "ackOverdue",
-        SUM(x."settleLate") AS "settleLate", SUM(x."settleOverdue") AS "settleOverdue"
-      FROM (
-        SELECT t."category", t."channel", t."language", t."status", t."outcome", t."urgent", t."communeCode",
-          ${this.vietnamDate()} AS "day", ${this.tenths("acknowledgedAt")} AS "ack", ${this.tenths("closedAt")} AS "settle",
-          CASE WHEN t."acknowledgedAt" IS NOT NULL THEN 1 ELSE 0 END AS "acked",
-          CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN 1 ELSE 0 END AS "ackLate",
-          CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN 1 ELSE 0 END AS "ackOverdue",
-          CASE WHEN t."closedAt" > t."settleDueAt" THEN 1 ELSE 0 END AS "settleLate",
-          CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN 1 ELSE 0 END AS "settleOverdue"
-        FROM "Tip" t WHERE ${this.tipsIn(period)}
-      ) x
-      GROUP BY GROUPING SETS (
-        (x."category", x."channel", x."language", x."status", x."outcome", x."urgent"),
-        (x."communeCode", x."category"), (x."day", x."category"), (x."ack"), (x."settle"))`;
+    if (this.sqlite) return this.sqlitePeriodAggregates(period);
+    // Every figure of a tip once (a subquery PostgreSQL flattens: each query computes only the columns it groups by).
+    const tips = sql`
+      SELECT t."category", t."channel", t."language", t."status", t."outcome", ${this.flags()} AS "flags", t."communeCode",
+        ${this.vietnamDate()} AS "day", ${this.tenths("acknowledgedAt")} AS "ack", ${this.tenths("closedAt")} AS "settle"
+      FROM "Tip" t WHERE ${this.tipsIn(period)}`;
+    // Two queries side by side on two connections, each one scan hashing its sets: one query hashing all five took
+    // nearly twice as long as either. The flags are part of the first set's key (at most 64 values) rather than
+    // five sums, which would be kept for every group of every set.
+    type CountRow = { g: unknown; category: string; n: unknown };
+    const [byTip, byTime] = await Promise.all([
+      this.pgReport<CountRow & Omit<TipGroup, "n"> & { communeCode: string | null }>(sql`
+        SELECT GROUPING(x."category", x."channel", x."language", x."status", x."outcome", x."flags", x."communeCode") AS "g",
+          x."category", x."channel", x."language", x."status", x."outcome", x."flags", x."communeCode", COUNT(*) AS "n"
+        FROM (${tips}) x
+        GROUP BY GROUPING SETS ((x."category", x."channel", x."language", x."status", x."outcome", x."flags"), (x."communeCode", x."category"))`),
+      this.pgReport<CountRow & { day: unknown; ack: unknown; settle: unknown }>(sql`
+        SELECT GROUPING(x."category", x."day", x."ack", x."settle") AS "g", x."category", x."day", x."ack", x."settle", COUNT(*) AS "n"
+        FROM (${tips}) x
+        GROUP BY GROUPING SETS ((x."day", x."category"), (x."ack"), (x."settle"))`),
+    ]);
     // GROUPING(): one bit per argument, the first the highest, 1 where the column is not in the set.
-    const only = (...kept: number[]) => kept.reduce((mask, i) => mask & ~(1 << (9 - i)), 0b1111111111);
-    const sets = { groups: only(0, 1, 2, 3, 4, 5), communes: only(0, 6), daily: only(0, 7), ack: only(8), settle: only(9) };
+    const only = (args: number, ...kept: number[]) => kept.reduce((mask, i) => mask & ~(1 << (args - 1 - i)), (1 << args) - 1);
     const groups: TipGroup[] = [];
     const out: PeriodAggregates = { marginals: emptyMarginals(), communes: [], daily: [], ackTimes: [], settleTimes: [] };
-    for (const r of rows) {
+    for (const r of byTip) {
       const g = num(r.g);
-      if (g === sets.groups) groups.push(r);
-      else if (g === sets.communes) out.communes.push({ communeCode: r.communeCode, category: r.category, n: r.n });
-      else if (g === sets.daily) out.daily.push({ day: dayOf(r.day), category: r.category, n: r.n });
-      else if (g === sets.ack && r.ack !== null) out.ackTimes.push({ d: r.ack, n: r.n });
-      else if (g === sets.settle && r.settle !== null) out.settleTimes.push({ d: r.settle, n: r.n });
+      if (g === only(7, 0, 1, 2, 3, 4, 5)) groups.push(r);
+      else if (g === only(7, 0, 6)) out.communes.push({ communeCode: r.communeCode, category: r.category, n: r.n });
+    }
+    for (const r of byTime) {
+      const g = num(r.g);
+      if (g === only(4, 0, 1)) out.daily.push({ day: dayOf(r.day), category: r.category, n: r.n });
+      else if (g === only(4, 2) && r.ack !== null) out.ackTimes.push({ d: r.ack, n: r.n });
+      else if (g === only(4, 3) && r.settle !== null) out.settleTimes.push({ d: r.settle, n: r.n });
     }
     out.marginals = marginalsOf(groups);
     return out;
   }
 
-  /** The Vietnam day of createdAt: YYYY-MM-DD (SQLite) or days since 1970-01-01 (PostgreSQL), read with dayOf(). */
+  /**
+   * PostgreSQL: a report query in a transaction of its own with room to hash. With the default 4 MB work_mem the
+   * planner sorted the day and time sets (spilling to disk) instead of hashing them: twice the time (a month's hash
+   * tables take ~12 MB, a year's ~14 MB). A unit's report got a parallel plan whose two workers cost more than they
+   * saved on 2 cores shared with the service. SET LOCAL: for this transaction only.
+   */
+  private async pgReport<T>(query: Sql): Promise<T[]> {
+    const db = this.ctx.db;
+    const [, , rows] = await db.$transaction([
+      db.$executeRaw`SET LOCAL work_mem = '64MB'`,
+      db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`,
+      db.$queryRaw<T[]>(query),
+    ]);
+    return rows;
+  }
+
+  /** SQLite: periodAggregates in one pass, hash_counts' sets: five marginals, flags, commune × category, day × category, the two times. */
+  private async sqlitePeriodAggregates(period: ReportPeriod): Promise<PeriodAggregates> {
+    const [category = [], channel = [], status = [], language = [], outcome = [], flags = [], communes = [], daily = [], ack = [], settle = []] =
+      await this.hashCounts(
+        period,
+        sql`t."category", t."channel", t."status", t."language", CASE WHEN t."status" = 'closed' THEN t."outcome" END, ${this.flags()},
+          ${this.communeKey()}, ${this.vietnamDate()} || char(31) || t."category", ${this.tenths("acknowledgedAt")}, ${this.tenths("closedAt")}`,
+      );
+    const m = emptyMarginals();
+    const dims: [Record<string, number>, [unknown, number][]][] = [
+      [m.byCategory, category],
+      [m.byChannel, channel],
+      [m.byStatus, status],
+      [m.byLanguage, language],
+    ];
+    for (const [counts, set] of dims) for (const [code, n] of set) add(counts, String(code), n);
+    for (const [code, n] of outcome) if (code) add(m.byOutcome, String(code), n);
+    for (const [bits, n] of flags) addFlags(m, num(bits), n);
+    return {
+      marginals: m,
+      communes: communeCountsOf(communes),
+      daily: daily.map(([key, n]) => {
+        const [day, category] = splitKey(String(key));
+        return { day: dayOf(Number(day)), category: category ?? "", n };
+      }),
+      ackTimes: ack.map(([d, n]) => ({ d, n })),
+      settleTimes: settle.map(([d, n]) => ({ d, n })),
+    };
+  }
+
+  /**
+   * SQLite: hash_counts(keys) over the period's tips, a month at a time, the months' counts added up. One statement
+   * holds the only connection and, better-sqlite3 being synchronous, the event loop: a whole year at once took ~1.5 s
+   * in which no webhook was answered; a month takes ~0.2 s, and other statements run between the months.
+   */
+  private async hashCounts(period: ReportPeriod, keys: Sql): Promise<[string | number, number][][]> {
+    const totals: Map<string | number, number>[] = [];
+    for (let from = period.from; from <= period.to; from = addDays(from, CHUNK_DAYS)) {
+      const last = addDays(from, CHUNK_DAYS - 1);
+      const chunk = { from, to: last < period.to ? last : period.to };
+      const rows = await this.ctx.db.$queryRaw<{ sets: string }[]>`SELECT hash_counts(${keys}) AS "sets" FROM "Tip" t WHERE ${this.tipsIn(chunk)}`;
+      hashCountSets(rows[0]?.sets).forEach((set, i) => {
+        const counts = (totals[i] ??= new Map());
+        for (const [key, n] of set) counts.set(key, (counts.get(key) ?? 0) + n);
+      });
+    }
+    return totals.map((counts) => [...counts]);
+  }
+
+  /** A tip's yes/no figures as the bits of one number (FLAG): both databases count tips per value. */
+  private flags(): Sql {
+    const now = this.at(this.ctx.now());
+    // Written into the SQL, not bound: PostgreSQL would have to guess a parameter's type.
+    const bit = Object.fromEntries(Object.entries(FLAG).map(([k, v]) => [k, raw(String(v))])) as Record<keyof typeof FLAG, Sql>;
+    return sql`(CASE WHEN t."urgent" THEN ${bit.urgent} ELSE 0 END) + (CASE WHEN t."acknowledgedAt" IS NOT NULL THEN ${bit.acked} ELSE 0 END)
+      + (CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN ${bit.ackLate} ELSE 0 END)
+      + (CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN ${bit.ackOverdue} ELSE 0 END)
+      + (CASE WHEN t."closedAt" > t."settleDueAt" THEN ${bit.settleLate} ELSE 0 END)
+      + (CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN ${bit.settleOverdue} ELSE 0 END)`;
+  }
+
+  /** SQLite: the category, then the commune after char(31) when the tip has one (communeCountOf reads it back). */
+  private communeKey(): Sql {
+    return raw(`t."category" || CASE WHEN t."communeCode" IS NULL THEN '' ELSE char(31) || t."communeCode" END`);
+  }
+
+  /** The Vietnam day of createdAt as days since 1970-01-01, read with dayOf(). */
   private vietnamDate(): Sql {
     // PostgreSQL: the Vietnam day's number since 1970-01-01 (arithmetic, several times cheaper than to_char, and free of
     // the server's DateStyle); dayOf() turns it into YYYY-MM-DD.
-    return this.sqlite ? raw(`date(t."createdAt", '+7 hours')`) : raw(`FLOOR((date_part('epoch', t."createdAt") + 25200) / 86400)`);
+    // SQLite: whole seconds, then integer division (exact at midnight, where a fraction of julianday might not be).
+    return this.sqlite ? raw(`((unixepoch(t."createdAt") + 25200) / 86400)`) : raw(`FLOOR((date_part('epoch', t."createdAt") + 25200) / 86400)`);
   }
 
   /** Tenths of an hour from filing to the step (null when not reached). */
@@ -453,62 +567,6 @@ class ReportQueries {
       ? sql`ROUND((julianday(${column}) - julianday(t."createdAt")) * 240)`
       : // date_part is a double (EXTRACT's numeric is slower); +0.5 and floor round halves up, as SQLite's ROUND does.
         sql`FLOOR(date_part('epoch', ${column} - t."createdAt") / 360 + 0.5)`;
-  }
-
-  /**
-   * SQLite: the marginals in one pass with no GROUP BY (a sum per known code), far cheaper than sorting a year of
-   * tips by six columns. Codes outside the known lists (data from elsewhere) are then counted by the GROUP BY query.
-   */
-  async marginals(period: ReportPeriod): Promise<Marginals> {
-    const m = emptyMarginals();
-    const dims = [
-      ["category", m.byCategory],
-      ["channel", m.byChannel],
-      ["status", m.byStatus],
-      ["language", m.byLanguage],
-    ] as const;
-    const columns: Sql[] = [];
-    const keys: [Record<string, number>, string][] = [];
-    for (const [column, counts] of dims) {
-      for (const code of Object.keys(counts)) {
-        columns.push(sql`SUM(CASE WHEN t.${raw(`"${column}"`)} = ${code} THEN 1 ELSE 0 END)`);
-        keys.push([counts, code]);
-      }
-    }
-    for (const code of Object.keys(m.byOutcome)) {
-      columns.push(sql`SUM(CASE WHEN t."status" = 'closed' AND t."outcome" = ${code} THEN 1 ELSE 0 END)`);
-      keys.push([m.byOutcome, code]);
-    }
-    const now = this.at(this.ctx.now());
-    const [row] = await this.ctx.db.$queryRaw<Record<string, unknown>[]>`
-      SELECT COUNT(*) AS "total", SUM(CASE WHEN t."urgent" THEN 1 ELSE 0 END) AS "urgent",
-        SUM(CASE WHEN t."acknowledgedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "acknowledged",
-        SUM(CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN 1 ELSE 0 END) AS "ackLate",
-        SUM(CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN 1 ELSE 0 END) AS "ackOverdue",
-        SUM(CASE WHEN t."closedAt" > t."settleDueAt" THEN 1 ELSE 0 END) AS "settleLate",
-        SUM(CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN 1 ELSE 0 END) AS "settleOverdue",
-        SUM(CASE WHEN t."status" = 'closed' AND t."outcome" IS NOT NULL THEN 1 ELSE 0 END) AS "outcomes",
-        ${join(columns.map((c, i) => sql`${c} AS ${raw(`"k${i}"`)}`), ", ")}
-      FROM "Tip" t WHERE ${this.tipsIn(period)}`;
-    if (!row) return m;
-    for (const key of ["total", "urgent", "acknowledged", "ackLate", "ackOverdue", "settleLate", "settleOverdue"] as const) m[key] = num(row[key]);
-    keys.forEach(([counts, code], i) => (counts[code] = num(row[`k${i}`])));
-    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-    const complete = dims.every(([, counts]) => sum(counts) === m.total) && sum(m.byOutcome) === num(row.outcomes);
-    return complete ? m : marginalsOf(await this.tipGroups(period));
-  }
-
-  async tipGroups(period: ReportPeriod): Promise<TipGroup[]> {
-    const now = this.at(this.ctx.now());
-    return this.ctx.db.$queryRaw<TipGroup[]>`
-      SELECT t."category", t."channel", t."language", t."status", t."outcome", t."urgent", COUNT(*) AS "n",
-        SUM(CASE WHEN t."acknowledgedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "acked",
-        SUM(CASE WHEN t."acknowledgedAt" > t."ackDueAt" THEN 1 ELSE 0 END) AS "ackLate",
-        SUM(CASE WHEN t."status" = 'new' AND t."ackDueAt" <= ${now} THEN 1 ELSE 0 END) AS "ackOverdue",
-        SUM(CASE WHEN t."closedAt" > t."settleDueAt" THEN 1 ELSE 0 END) AS "settleLate",
-        SUM(CASE WHEN ${this.statusIn(OPEN_STATUSES)} AND t."settleDueAt" <= ${now} THEN 1 ELSE 0 END) AS "settleOverdue"
-      FROM "Tip" t WHERE ${this.tipsIn(period)}
-      GROUP BY t."category", t."channel", t."language", t."status", t."outcome", t."urgent"`;
   }
 
   private readonly communeCounts = new Map<string, Promise<CommuneCount[]>>();
@@ -522,23 +580,13 @@ class ReportQueries {
   }
 
   private async readCommuneCategoryCounts(period: ReportPeriod): Promise<CommuneCount[]> {
+    if (this.sqlite) {
+      const [communes = []] = await this.hashCounts(period, this.communeKey());
+      return communeCountsOf(communes);
+    }
     return this.ctx.db.$queryRaw`
       SELECT t."communeCode", t."category", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)}
       GROUP BY t."communeCode", t."category"`;
-  }
-
-  async dailyCategoryCounts(period: ReportPeriod): Promise<DailyCount[]> {
-    const rows = await this.ctx.db.$queryRaw<{ day: unknown; category: string; n: unknown }[]>`
-      SELECT ${this.vietnamDate()} AS "day", t."category", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)}
-      GROUP BY 1, t."category"`;
-    return rows.map((r) => ({ day: dayOf(r.day), category: r.category, n: r.n }));
-  }
-
-  /** Tenths of an hour from filing to the step, and how many tips took that long. */
-  async durations(period: ReportPeriod, step: "acknowledgedAt" | "closedAt"): Promise<DurationBin[]> {
-    return this.ctx.db.$queryRaw`
-      SELECT ${this.tenths(step)} AS "d", COUNT(*) AS "n" FROM "Tip" t WHERE ${this.tipsIn(period)} AND ${raw(`t."${step}"`)} IS NOT NULL
-      GROUP BY 1`;
   }
 
   /** Open tips of the filter, filed whenever, whose running deadline has passed (the queue's overdue=true). */

@@ -292,6 +292,30 @@ describe("the November report reconciles with the queue", () => {
     await expectQueueAgrees(officerB, own, {});
   });
 
+  it("reads a quarter, which SQLite counts a month at a time, as the sum of its months and as the queue does", async () => {
+    // SQLite reads 31 days per statement: 01/10–31/10, 01/11–01/12, 02/12–31/12. beforeEdge and firstInstant lie on
+    // either side of the first seam, afterEdge in the second part.
+    const quarter = { from: "2026-10-01", to: "2026-12-31" };
+    const q = await summary(duty, `from=${quarter.from}&to=${quarter.to}`);
+    const months = await Promise.all(
+      [["2026-10-01", "2026-10-31"], ["2026-11-01", "2026-11-30"], ["2026-12-01", "2026-12-31"]].map(([from, to]) => summary(duty, `from=${from}&to=${to}`)),
+    );
+    const sum = (pick: (r: ReportSummary) => Record<string, number>) => {
+      const out: Record<string, number> = {};
+      for (const m of months) for (const [k, n] of Object.entries(pick(m))) out[k] = (out[k] ?? 0) + n;
+      return out;
+    };
+    expect(q.tips.total).toBe(9); // beforeEdge, the seven of November, afterEdge
+    expect(q.tips.total).toBe(months.reduce((n, m) => n + m.tips.total, 0));
+    expect(q.tips.byCategory).toEqual(sum((m) => m.tips.byCategory));
+    expect(q.tips.byCommune).toEqual(sum((m) => m.tips.byCommune));
+    expect(q.tips.byStatus).toEqual(sum((m) => m.tips.byStatus));
+    expect(q.tips.funnel).toEqual(sum((m) => m.tips.funnel));
+    expect(q.tips.acknowledge.count).toBe(months.reduce((n, m) => n + m.tips.acknowledge.count, 0));
+    expect(q.tips.settle.late).toBe(months.reduce((n, m) => n + m.tips.settle.late, 0));
+    await expectQueueAgrees(duty, q, quarter);
+  });
+
   it("counts a category outside the known list too (September: one tip of a code from elsewhere)", async () => {
     const r = await summary(duty, "from=2026-09-01&to=2026-09-30");
     expect(r.tips.total).toBe(1);
