@@ -266,7 +266,9 @@ export function createWebchatRouter(ctx: AppContext, localesDir = DEFAULT_LOCALE
     const poll = ctx.config.dialect === "postgresql" ? setInterval(push, 3_000) : undefined;
     const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 25_000);
     push();
-    req.on("close", () => {
+    // The response's close (the visitor left, or the connection dropped), not the request's: a request may close as
+    // soon as it has been read, which gave the stream's slots back while it was still open.
+    res.on("close", () => {
       ctx.bus.off("webchat:message", onMessage);
       clearInterval(poll);
       clearInterval(keepAlive);
