@@ -10,11 +10,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { CHANNEL_NAMES, type InboundMessage } from "../channels/types.ts";
-import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.ts";
+import { ChatQueueWorker, interleave, QUEUE_COLUMNS, queueRowOf, type QueueRow } from "../jobs/chat-queue.ts";
 import { backoff } from "../outbox/send-error.ts";
 import { scrubSecrets } from "../log.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
-import { date, execute, int, join, query, raw, sql } from "../db/sql.ts";
+import { execute, int, join, query, sql } from "../db/sql.ts";
 
 /** Delay before an event that met a full disk or a locked database is tried again. */
 export const FAULT_RETRY_MS = 2_000;
@@ -40,16 +40,6 @@ export function createInboxWorker(
 ): ChatQueueWorker<EventRow> {
   const { db } = ctx;
   const maxAttempts = ctx.config.inboxMaxAttempts;
-  const columns = raw(`"id", "chatKey", "status", "attempts", "nextAttemptAt", "lockedUntil", "channel"`);
-  const toRow = (r: Record<string, unknown>): EventRow => ({
-    id: int(r.id),
-    chatKey: String(r.chatKey),
-    status: String(r.status),
-    attempts: int(r.attempts),
-    nextAttemptAt: date(r.nextAttemptAt)!,
-    lockedUntil: date(r.lockedUntil),
-    channel: String(r.channel),
-  });
 
   /** What a claim read back (the claim's UPDATE … RETURNING), so processing needs no second read. */
   const claimed = new Map<number, { id: number; channel: string; payloadEnc: string }>();
@@ -168,19 +158,19 @@ export function createInboxWorker(
         const lanes = await Promise.all(
           CHANNEL_NAMES.map(async (channel) => {
             const rows = await query<Record<string, unknown>>(db, sql`
-              SELECT ${columns} FROM "InboundEvent" WHERE "id" IN (
+              SELECT ${QUEUE_COLUMNS} FROM "InboundEvent" WHERE "id" IN (
                 SELECT MIN("id") FROM "InboundEvent" WHERE "channel" = ${channel} AND "status" IN ('pending', 'processing')
                 GROUP BY "chatKey" ORDER BY MIN("id") LIMIT ${limit})
               ORDER BY "id"`);
-            return rows.map(toRow);
+            return rows.map(queueRowOf);
           }),
         );
         return interleave(lanes, limit);
       },
       async headOf(chatKey) {
         const rows = await query<Record<string, unknown>>(db, sql`
-          SELECT ${columns} FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'processing') ORDER BY "id" LIMIT 1`);
-        return rows[0] ? toRow(rows[0]) : null;
+          SELECT ${QUEUE_COLUMNS} FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'processing') ORDER BY "id" LIMIT 1`);
+        return rows[0] ? queueRowOf(rows[0]) : null;
       },
       async claim(row, owner, now, leaseMs) {
         return (await claimEvents([row.id], owner, now, leaseMs)).has(row.id);

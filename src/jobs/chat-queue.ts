@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
+import { date, int, raw } from "../db/sql.ts";
 
 export interface QueueRow {
   id: number;
@@ -19,6 +20,22 @@ export interface QueueRow {
   attempts: number;
   nextAttemptAt: Date;
   lockedUntil: Date | null;
+}
+
+/** The columns a queue row is read with in raw SQL (the inbox's and the outbox's tables both have them). */
+export const QUEUE_COLUMNS = raw(`"id", "chatKey", "status", "attempts", "nextAttemptAt", "lockedUntil", "channel"`);
+
+/** A row read with QUEUE_COLUMNS. */
+export function queueRowOf(r: Record<string, unknown>): QueueRow & { channel: string } {
+  return {
+    id: int(r.id),
+    chatKey: String(r.chatKey),
+    status: String(r.status),
+    attempts: int(r.attempts),
+    nextAttemptAt: date(r.nextAttemptAt)!,
+    lockedUntil: date(r.lockedUntil),
+    channel: String(r.channel),
+  };
 }
 
 export interface QueueStore<R extends QueueRow> {

@@ -10,12 +10,12 @@
  */
 import type { AppContext } from "../context.ts";
 import { CHANNEL_NAMES, type ChannelName, type OutboundMessage } from "../channels/types.ts";
-import { ChatQueueWorker, interleave, type QueueRow } from "../jobs/chat-queue.ts";
+import { ChatQueueWorker, interleave, QUEUE_COLUMNS, queueRowOf, type QueueRow } from "../jobs/chat-queue.ts";
 import { scrubSecrets } from "../log.ts";
 import { Pacer } from "./pacing.ts";
 import { decide, SendError } from "./send-error.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
-import { date, execute, int, query, raw, sql } from "../db/sql.ts";
+import { date, execute, int, query, sql } from "../db/sql.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { reservedHereWithin, yieldOneSlot } from "../outreach/campaigns/shared-rate.ts";
 
@@ -48,16 +48,6 @@ export function createOutboxWorker(
     return closes <= ctx.now() ? closes : undefined;
   }
 
-  const columns = raw(`"id", "chatKey", "status", "attempts", "nextAttemptAt", "lockedUntil", "channel"`);
-  const toRow = (r: Record<string, unknown>): OutboxRow => ({
-    id: int(r.id),
-    chatKey: String(r.chatKey),
-    status: String(r.status),
-    attempts: int(r.attempts),
-    nextAttemptAt: date(r.nextAttemptAt)!,
-    lockedUntil: date(r.lockedUntil),
-    channel: String(r.channel),
-  });
 
   async function send(row: OutboxRow): Promise<void> {
     const attempt = row.attempts + 1;
@@ -129,20 +119,20 @@ export function createOutboxWorker(
             // A chat's head is its oldest open message (order within a chat never changes); among chats, those
             // holding a reply to a resident (priority 0) go before duty alerts and bulk sends.
             const rows = await query<Record<string, unknown>>(db, sql`
-              SELECT ${columns}, "h"."p" FROM "OutboxMessage" JOIN (
+              SELECT ${QUEUE_COLUMNS}, "h"."p" FROM "OutboxMessage" JOIN (
                 SELECT MIN("id") AS "first", MIN("priority") AS "p" FROM "OutboxMessage"
                 WHERE "channel" = ${channel} AND "status" IN ('pending', 'sending')
                 GROUP BY "chatKey" ORDER BY MIN("priority"), MIN("id") LIMIT ${limit}) AS "h" ON "id" = "h"."first"
               ORDER BY "h"."p", "id"`);
-            return rows.map(toRow);
+            return rows.map(queueRowOf);
           }),
         );
         return interleave(lanes, limit);
       },
       async headOf(chatKey) {
         const rows = await query<Record<string, unknown>>(db, sql`
-          SELECT ${columns} FROM "OutboxMessage" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'sending') ORDER BY "id" LIMIT 1`);
-        return rows[0] ? toRow(rows[0]) : null;
+          SELECT ${QUEUE_COLUMNS} FROM "OutboxMessage" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'sending') ORDER BY "id" LIMIT 1`);
+        return rows[0] ? queueRowOf(rows[0]) : null;
       },
       async claim(row, owner, now, leaseMs) {
         const count = await execute(db, sql`
