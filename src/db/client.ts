@@ -17,7 +17,10 @@ export interface Database {
   dialect: Dialect;
   /** Full disk and lock faults the SQLite adapter saw (always clear on PostgreSQL), for /healthz. */
   faults: DbFaultMonitor;
-  /** SQLite: the transaction open on the connection now, to run savepoints on it directly (turn-batches.ts). */
+  /**
+   * SQLite: the transaction open on the connection now, to run a batch's savepoints and raw statements on it
+   * directly (turn-batches.ts).
+   */
   openTransaction?(): OpenTransactionHandle | undefined;
   close(): Promise<void>;
 }

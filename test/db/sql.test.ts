@@ -3,29 +3,17 @@
  * $queryRaw. Either way they must read and write what the model API reads and writes, never run inside someone
  * else's open transaction, and be undone with their own turn.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/client.ts";
-import { migrate } from "../../src/db/migrate.ts";
+import type { Database } from "../../src/db/client.ts";
 import { date, execute, int, query, sql } from "../../src/db/sql.ts";
 import { createTurnBatches } from "../../src/db/turn-batches.ts";
-import { freshDatabaseUrl } from "../support/context.ts";
+import { openFreshDatabase } from "../support/context.ts";
 
 let database: Database;
 let cleanUp: () => Promise<void>;
 
 beforeEach(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tinbao-sql-"));
-  const fresh = await freshDatabaseUrl(dir);
-  await migrate(fresh.url);
-  database = await openDatabase(fresh.url);
-  cleanUp = async () => {
-    await database.close();
-    await fresh.drop();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  ({ database, cleanUp } = await openFreshDatabase("tinbao-sql-"));
 });
 afterEach(async () => cleanUp());
 

@@ -1,29 +1,17 @@
 /** Turns batched into one transaction: each turn's effects stored or undone alone; a database fault undoes the batch. */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database, type Tx } from "../../src/db/client.ts";
-import { migrate } from "../../src/db/migrate.ts";
+import type { Database, Tx } from "../../src/db/client.ts";
 import { DbFaultError } from "../../src/db/db-fault.ts";
 import { createTurnBatches, perTransaction } from "../../src/db/turn-batches.ts";
-import { freshDatabaseUrl } from "../support/context.ts";
+import { openFreshDatabase } from "../support/context.ts";
 
 let database: Database;
 let transactions = 0;
 let cleanUp: () => Promise<void>;
 
 beforeEach(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tinbao-batches-"));
-  const fresh = await freshDatabaseUrl(dir);
-  await migrate(fresh.url);
-  database = await openDatabase(fresh.url);
+  ({ database, cleanUp } = await openFreshDatabase("tinbao-batches-"));
   transactions = 0;
-  cleanUp = async () => {
-    await database.close();
-    await fresh.drop();
-    rmSync(dir, { recursive: true, force: true });
-  };
 });
 afterEach(async () => cleanUp());
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pg from "pg";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { openDatabase } from "../../src/db/client.ts";
+import { openDatabase, type Database } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { createVault } from "../../src/security/crypto.ts";
 import { createLogger } from "../../src/log.ts";
@@ -42,6 +42,22 @@ export async function freshDatabaseUrl(dir: string, postgres = usePostgres): Pro
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
+    },
+  };
+}
+
+/** A migrated database of its own (SQLite file, or a PostgreSQL database under TEST_DATABASE=postgresql), opened. */
+export async function openFreshDatabase(prefix = "tinbao-db-"): Promise<{ database: Database; cleanUp(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const fresh = await freshDatabaseUrl(dir);
+  await migrate(fresh.url);
+  const database = await openDatabase(fresh.url);
+  return {
+    database,
+    async cleanUp() {
+      await database.close();
+      await fresh.drop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
