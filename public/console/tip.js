@@ -10,6 +10,8 @@ import { markSeen } from './queue.js';
 useDateFormat(fmtDateTime);
 
 export const KIND = { photo: 'Ảnh', video: 'Video', voice: 'Ghi âm', audio: 'Âm thanh', document: 'Tài liệu' };
+/** Shown over a half-filled form when a colleague's action raised the tip's version. */
+const STALE_WARNING = 'Tin báo này vừa có thay đổi. Tải lại để xem nội dung mới nhất trước khi gửi.';
 /** The identity questions a file may answer (Attachment.identityStep), as officers read them. */
 const IDENTITY_STEPS = { name: 'họ tên', phone: 'số điện thoại', identity: 'giữ kín tên hay không' };
 /** Why a file sent by the resident was not kept (Attachment.rejectReason). */
@@ -41,7 +43,7 @@ const DELIVERY = {
 
 export function mount(main, app, { params }) {
   const id = params.id;
-  const state = { tip: null, disposed: false, acting: false, officers: undefined, units: undefined, duplicates: undefined, identity: null, actedAt: 0, staleNotice: null };
+  const state = { tip: null, disposed: false, acting: false, officers: undefined, units: undefined, duplicates: undefined, identity: null, actedAt: 0, staleNotice: null, announced: 0, staleShown: false };
   document.title = 'Tin báo – Tin Báo';
   clear(main).append(h('p', { class: 'loading' }, 'Đang tải tin báo…'));
 
@@ -57,6 +59,11 @@ export function mount(main, app, { params }) {
       markSeen(id);
       render();
       restoreDrafts(drafts);
+      // A warning about a version this page now shows is out of date (it can come in while the page reloads).
+      if (state.staleShown && tip.version >= state.announced) {
+        state.staleShown = false;
+        if (document.getElementById('banner')?.textContent.includes(STALE_WARNING)) banner(null);
+      }
       if (focusId) document.getElementById(focusId)?.focus();
     } catch (err) {
       if (state.disposed) return;
@@ -647,8 +654,14 @@ export function mount(main, app, { params }) {
     onTip(ev) {
       if (ev.id !== id || !state.tip) return;
       if (state.acting || Date.now() - state.actedAt < 1500) return; // our own action's echo
-      if (dirty()) {
-        banner('Tin báo này vừa có thay đổi. Tải lại để xem nội dung mới nhất trước khi gửi.', 'info', { label: 'Tải lại', run: () => { banner(null); load({ keepDrafts: true }); } });
+      // Only an officer action raises the version; a note, a resident's message or the same change seen twice (the
+      // PostgreSQL poll repeats what this process already announced) leaves the officer's form valid.
+      const known = typeof ev.version === 'number';
+      if (known) state.announced = Math.max(state.announced, ev.version);
+      const stale = !known || ev.version > state.tip.version;
+      if (dirty() && stale) {
+        state.staleShown = known;
+        banner(STALE_WARNING, 'info', { label: 'Tải lại', run: () => { state.staleShown = false; banner(null); load({ keepDrafts: true }); } });
       } else load({ keepDrafts: true });
     },
     onResync() {

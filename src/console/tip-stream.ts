@@ -1,8 +1,9 @@
 /**
  * GET /api/tips/stream: the console's live queue, as Server-Sent Events. Each event names a tip
  * the signed-in officer may see that was filed (`created`) or changed (`changed`: an officer's
- * action, a reporter's message); the page then reloads that row or the open tip file. Only ids
- * travel: what the officer sees is read through the audited API.
+ * action, a reporter's message); the page then reloads that row or the open tip file. Only the id
+ * and the tip's version travel (the version tells an open form whether a colleague's action made it
+ * stale): what the officer sees is read through the audited API.
  *
  * In-process events come from the bus. With PostgreSQL other processes file and change tips too,
  * so the stream also looks for tips updated since its last look every few seconds. A tip that just
@@ -54,10 +55,10 @@ export function streamTips(ctx: AppContext, auth: Pick<OfficerSessionAuth, "offi
         const recently = new Date(ctx.now().getTime() - LEFT_VIEW_MS);
         const tip = await ctx.db.tip.findUnique({
           where: { id: tipId },
-          select: { id: true, routings: { where: { OR: [{ active: true }, { endedAt: { gte: recently } }] }, select: { unitId: true } } },
+          select: { id: true, version: true, routings: { where: { OR: [{ active: true }, { endedAt: { gte: recently } }] }, select: { unitId: true } } },
         });
         if (!tip || !canViewTip(officer, { unitIds: tip.routings.map((r) => r.unitId) })) return;
-        res.write(`event: tip\ndata: ${JSON.stringify({ id: tip.id, kind })}\n\n`);
+        res.write(`event: tip\ndata: ${JSON.stringify({ id: tip.id, kind, version: tip.version })}\n\n`);
       })
       .catch((err) => ctx.log.warn({ err }, "console stream push failed"));
   };
@@ -76,10 +77,10 @@ export function streamTips(ctx: AppContext, auth: Pick<OfficerSessionAuth, "offi
             .then(async () => {
               const rows = await ctx.db.tip.findMany({
                 where: { AND: [seenSinceWhere(officer, new Date(from.getTime() - LEFT_VIEW_MS)), { updatedAt: { gt: from, lte: since } }] },
-                select: { id: true, createdAt: true },
+                select: { id: true, createdAt: true, version: true },
                 take: 200,
               });
-              for (const r of rows) res.write(`event: tip\ndata: ${JSON.stringify({ id: r.id, kind: r.createdAt > from ? "created" : "changed" })}\n\n`);
+              for (const r of rows) res.write(`event: tip\ndata: ${JSON.stringify({ id: r.id, kind: r.createdAt > from ? "created" : "changed", version: r.version })}\n\n`);
             })
             .catch((err) => ctx.log.warn({ err }, "console stream poll failed"));
         }, POLL_MS)

@@ -520,6 +520,13 @@ describe.runIf(browserAvailable)("the police console: case work", () => {
     await drafting.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
 
     await tipHeading(other, tip.reference);
+    // A colleague's internal note changes nothing the form relies on: it shows up, with no warning and the draft kept.
+    await other.locator("#note").fill("Trưởng thôn xác nhận nhà kho có khóa.");
+    await other.getByRole("button", { name: "Lưu ghi chú" }).click();
+    await drafting.locator(".notes", { hasText: "Trưởng thôn xác nhận nhà kho có khóa." }).waitFor(LONG);
+    expect(await drafting.locator("#banner").filter({ hasText: "vừa có thay đổi" }).count()).toBe(0);
+    expect(await drafting.locator("#status-reason").inputValue()).toBe("Đã hẹn tổ dân phố cùng kiểm tra nhà kho.");
+
     await other.getByRole("button", { name: "Nhận xử lý" }).click();
     await other.getByText("Cán bộ thụ lý: Cán bộ ca.bato").waitFor(LONG);
 

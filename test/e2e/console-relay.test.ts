@@ -96,6 +96,10 @@ describe("the console and the reporter, live", () => {
     // The reporter's answer reached the open console as a change, and the queue says there is a new reply.
     const changes = dutyStream.events.filter((e) => e.event === "tip" && JSON.parse(e.data).id === tip.id && JSON.parse(e.data).kind === "changed");
     expect(changes.length).toBeGreaterThanOrEqual(3);
+    // Each change carries the tip's version then: the claim raised it, the messages did not.
+    const claimed = (await svc.ctx.db.tip.findUniqueOrThrow({ where: { id: tip.id } })).version;
+    expect(claimed).toBe(detail.version + 1);
+    expect(JSON.parse(changes.at(-1)!.data).version).toBe(claimed);
     const queue = (await (await fetch(`${svc.url}/api/tips?q=${encodeURIComponent("xe wave")}`, { headers })).json()) as { items: { id: string; reporterActivityAt: string | null }[] };
     expect(queue.items.map((t) => t.id)).toEqual([tip.id]);
     expect(queue.items[0]!.reporterActivityAt).toEqual(expect.any(String));
