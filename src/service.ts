@@ -42,7 +42,11 @@ export interface ServiceOptions {
   workers?: boolean;
   /** Extra channels or replacements (tests). */
   channels?: Channel[];
+  /** How long stop() waits in all for work in flight before it closes the database anyway (default 15 s). */
+  stopGraceMs?: number;
 }
+
+const STOP_GRACE_MS = 15_000;
 
 export interface RunningService {
   ctx: AppContext;
@@ -154,17 +158,39 @@ export async function startService(config: Config, options: ServiceOptions = {})
     sweeper,
     notes,
     async stop() {
-      for (const channel of ctx.channels.values()) await channel.stop?.();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await inbox.stop();
-      await sweeper.stop();
-      await duty?.stop();
-      await campaigns.stop();
-      await outbox.stop();
-      await database.close();
+      // A stop that waits forever for one stuck call is a process the supervisor has to kill: each step gets what is
+      // left of the grace period, and a step still busy then is named in the log and left behind. Nothing is lost by
+      // that: a row being handled stays leased in the database and goes back to the queue when the lease runs out.
+      const deadline = Date.now() + (options.stopGraceMs ?? STOP_GRACE_MS);
+      const step = async (name: string, work: () => Promise<unknown> | undefined, onLate?: () => void) => {
+        let timer: NodeJS.Timeout | undefined;
+        const left = Math.max(1_000, deadline - Date.now());
+        const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), left)));
+        const done = Promise.resolve()
+          .then(work)
+          .then(
+            () => "done" as const,
+            (err) => (log.error({ err, step: name }, "stopping: step failed"), "done" as const),
+          );
+        if ((await Promise.race([done, late])) === "late") {
+          log.warn({ step: name, graceMs: options.stopGraceMs ?? STOP_GRACE_MS }, "stopping: gave up waiting for work still in flight");
+          onLate?.();
+        }
+        clearTimeout(timer);
+      };
+      for (const channel of ctx.channels.values()) await step(`channel ${channel.name}`, () => channel.stop?.());
+      await step("http server", () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+      );
+      await step("inbox", () => inbox.stop(), () => inbox.abandon());
+      await step("media sweeper", () => sweeper.stop());
+      await step("duty alerts", () => duty?.stop());
+      await step("campaigns", () => campaigns.stop());
+      await step("outbox", () => outbox.stop(), () => outbox.abandon());
+      await step("database", () => database.close());
     },
   };
 }

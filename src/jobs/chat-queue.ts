@@ -129,6 +129,17 @@ export class ChatQueueWorker<R extends QueueRow> {
     clearInterval(this.#heartbeat);
   }
 
+  /**
+   * Stops renewing the leases of rows still being handled, for a stop that will not wait any longer (the process is
+   * about to exit): those rows go back to the queue when their lease runs out, for this or another process.
+   */
+  abandon(): void {
+    this.#running = false;
+    this.#stopping = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#heartbeat);
+  }
+
   async #reclaim(): Promise<void> {
     if (!this.options.reclaimOnStart || !this.store.expireOthers) return;
     try {
