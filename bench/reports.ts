@@ -25,6 +25,7 @@ import { migrate } from "../src/db/migrate.ts";
 import { addMonths, addDays, vietnamDay } from "../src/reports/period.ts";
 import { renderReportXlsx } from "../src/reports/render-report-xlsx.ts";
 import { summarize } from "../src/reports/summarize.ts";
+import { dashboardOf } from "../src/reports/dashboard.ts";
 import type { ReportFilter } from "../src/reports/summary-types.ts";
 import { generate, postgresWriter, province, sqliteWriter, type GenerateReport } from "./queue-data.ts";
 
@@ -165,12 +166,40 @@ async function measure(dialect: Dialect): Promise<{ rows: Row[]; generated?: Gen
         rows.push(row);
         console.log(`${row.db.padEnd(10)} ${row.period.padEnd(30)} ${scope.padEnd(8)} ${String(tips).padStart(7)} tips  p50 ${String(row.p50).padStart(7)} ms  p95 ${String(row.p95).padStart(7)} ms  max ${row.max} ms`);
         if (p.name === "year") rows.push(await measureXlsx(ctx, dialect, row.period, scope, filter, where, tips));
+        if (p.name === "month") rows.push(await measureDashboard(ctx, dialect, row.period, scope, filter, where, tips));
       }
     }
   } finally {
     await close();
   }
   return { rows, generated };
+}
+
+/**
+ * The dashboard as GET /api/reports/dashboard answers it: summarize(), the charts drawn as SVG with their tables
+ * (dashboardOf), and the JSON text; only the HTTP write is left out. `--runs` calls.
+ */
+async function measureDashboard(
+  ctx: Parameters<typeof summarize>[0],
+  dialect: Dialect,
+  period: string,
+  scope: string,
+  filter: ReportFilter,
+  where: Parameters<typeof summarize>[2],
+  tips: number,
+): Promise<Row> {
+  const once = async () => JSON.stringify(dashboardOf(await summarize(ctx, filter, where), ctx.config.deadlines)).length;
+  let bytes = await once();
+  const times: number[] = [];
+  for (let i = 0; i < opt.runs; i++) {
+    const t0 = performance.now();
+    bytes = await once();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const row = { db: dialect, period, scope: `${scope} dashboard`, tips, p50: round(pct(times, 0.5)), p95: round(pct(times, 0.95)), max: round(times.at(-1)!), bytes };
+  console.log(`${row.db.padEnd(10)} ${row.period.padEnd(30)} ${row.scope.padEnd(8)} ${String(tips).padStart(7)} tips  p50 ${String(row.p50).padStart(7)} ms  p95 ${String(row.p95).padStart(7)} ms  max ${row.max} ms  (${bytes} bytes of JSON)`);
+  return row;
 }
 
 /**
