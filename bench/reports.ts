@@ -165,8 +165,9 @@ async function measure(dialect: Dialect): Promise<{ rows: Row[]; generated?: Gen
         const row = { db: dialect, period: `${p.name} ${p.from}…${p.to}`, scope, tips, p50: round(pct(times, 0.5)), p95: round(pct(times, 0.95)), max: round(times.at(-1)!) };
         rows.push(row);
         console.log(`${row.db.padEnd(10)} ${row.period.padEnd(30)} ${scope.padEnd(8)} ${String(tips).padStart(7)} tips  p50 ${String(row.p50).padStart(7)} ms  p95 ${String(row.p95).padStart(7)} ms  max ${row.max} ms`);
-        if (p.name === "year") rows.push(await measureXlsx(ctx, dialect, row.period, scope, filter, where, tips));
-        if (p.name === "month") rows.push(await measureDashboard(ctx, dialect, row.period, scope, filter, where, tips));
+        const report = { ctx, dialect, period: row.period, scope, filter, where, tips };
+        if (p.name === "year") rows.push(await measureXlsx(report));
+        if (p.name === "month") rows.push(await measureDashboard(report));
       }
     }
   } finally {
@@ -175,19 +176,22 @@ async function measure(dialect: Dialect): Promise<{ rows: Row[]; generated?: Gen
   return { rows, generated };
 }
 
+/** One report measured: the database, the period and scope, and how summarize() is called for it. */
+interface Report {
+  ctx: Parameters<typeof summarize>[0];
+  dialect: Dialect;
+  period: string;
+  scope: string;
+  filter: ReportFilter;
+  where: Parameters<typeof summarize>[2];
+  tips: number;
+}
+
 /**
  * The dashboard as GET /api/reports/dashboard answers it: summarize(), the charts drawn as SVG with their tables
  * (dashboardOf), and the JSON text; only the HTTP write is left out. `--runs` calls.
  */
-async function measureDashboard(
-  ctx: Parameters<typeof summarize>[0],
-  dialect: Dialect,
-  period: string,
-  scope: string,
-  filter: ReportFilter,
-  where: Parameters<typeof summarize>[2],
-  tips: number,
-): Promise<Row> {
+async function measureDashboard({ ctx, dialect, period, scope, filter, where, tips }: Report): Promise<Row> {
   const once = async () => JSON.stringify(dashboardOf(await summarize(ctx, filter, where), ctx.config.deadlines)).length;
   let bytes = await once();
   const times: number[] = [];
@@ -206,15 +210,7 @@ async function measureDashboard(
  * The year's report as GET /api/reports/period.xlsx builds it: summarize() then the workbook (renderReportXlsx, every
  * sheet, zipped to bytes). `--xlsx-runs` calls; the workbook's own share is printed beside the total.
  */
-async function measureXlsx(
-  ctx: Parameters<typeof summarize>[0],
-  dialect: Dialect,
-  period: string,
-  scope: string,
-  filter: ReportFilter,
-  where: Parameters<typeof summarize>[2],
-  tips: number,
-): Promise<Row> {
+async function measureXlsx({ ctx, dialect, period, scope, filter, where, tips }: Report): Promise<Row> {
   const times: number[] = [];
   const renders: number[] = [];
   let bytes = 0;
