@@ -43,7 +43,7 @@ const DELIVERY = {
 
 export function mount(main, app, { params }) {
   const id = params.id;
-  const state = { tip: null, disposed: false, acting: false, officers: undefined, units: undefined, duplicates: undefined, identity: null, actedAt: 0, staleNotice: null, announced: 0, staleShown: false };
+  const state = { tip: null, disposed: false, acting: false, officers: undefined, units: undefined, duplicates: undefined, identity: null, actedAt: 0, staleNotice: null, announced: 0 };
   document.title = 'Tin báo – Tin Báo';
   clear(main).append(h('p', { class: 'loading' }, 'Đang tải tin báo…'));
 
@@ -60,10 +60,7 @@ export function mount(main, app, { params }) {
       render();
       restoreDrafts(drafts);
       // A warning about a version this page now shows is out of date (it can come in while the page reloads).
-      if (state.staleShown && tip.version >= state.announced) {
-        state.staleShown = false;
-        if (document.getElementById('banner')?.textContent.includes(STALE_WARNING)) banner(null);
-      }
+      if (tip.version >= state.announced && document.getElementById('banner')?.textContent.includes(STALE_WARNING)) banner(null);
       if (focusId) document.getElementById(focusId)?.focus();
     } catch (err) {
       if (state.disposed) return;
@@ -656,12 +653,11 @@ export function mount(main, app, { params }) {
       if (state.acting || Date.now() - state.actedAt < 1500) return; // our own action's echo
       // Only an officer action raises the version; a note, a resident's message or the same change seen twice (the
       // PostgreSQL poll repeats what this process already announced) leaves the officer's form valid.
-      const known = typeof ev.version === 'number';
-      if (known) state.announced = Math.max(state.announced, ev.version);
-      const stale = !known || ev.version > state.tip.version;
-      if (dirty() && stale) {
-        state.staleShown = known;
-        banner(STALE_WARNING, 'info', { label: 'Tải lại', run: () => { state.staleShown = false; banner(null); load({ keepDrafts: true }); } });
+      // An event without a version counts as newer than anything shown: its warning stays until the officer reloads.
+      const version = typeof ev.version === 'number' ? ev.version : Infinity;
+      state.announced = Math.max(state.announced, version);
+      if (dirty() && version > state.tip.version) {
+        banner(STALE_WARNING, 'info', { label: 'Tải lại', run: () => { banner(null); load({ keepDrafts: true }); } });
       } else load({ keepDrafts: true });
     },
     onResync() {
