@@ -2,7 +2,7 @@
  * Encryption at rest for residents' identities (AES-256-GCM) and keyed hashes (HMAC-SHA256)
  * to find them again without decrypting. Two sub-keys are derived from the one configured key.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomFillSync, timingSafeEqual } from "node:crypto";
 
 export interface Vault {
   encrypt(plain: string): string;
@@ -14,6 +14,24 @@ export interface Vault {
 }
 
 const VERSION = "v1";
+const IV_BYTES = 12;
+
+/**
+ * Fresh random IVs, taken from a pool filled from the CSPRNG 4 KiB at a time: `randomBytes(12)` per value cost
+ * 18–32 µs under load (every stored message and queued reply is encrypted; issue 12), a slice of the pool ~0.3 µs.
+ * Every IV is still random and never reused: each byte of the pool is handed out once, then the pool is refilled.
+ */
+const ivPool = Buffer.alloc(4096);
+let ivOffset = ivPool.length;
+function freshIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + IV_BYTES));
+  ivOffset += IV_BYTES;
+  return iv;
+}
 
 export function createVault(masterKey: Buffer): Vault {
   if (masterKey.length !== 32) throw new Error("encryption key must be 32 bytes");
@@ -21,7 +39,7 @@ export function createVault(masterKey: Buffer): Vault {
   const macKey = Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "tinbao/mac", 32));
   return {
     encrypt(plain) {
-      const iv = randomBytes(12);
+      const iv = freshIv();
       const cipher = createCipheriv("aes-256-gcm", encKey, iv);
       const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
       const tag = cipher.getAuthTag();
