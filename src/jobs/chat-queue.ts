@@ -54,9 +54,10 @@ export interface QueueStore<R extends QueueRow> {
 }
 
 /**
- * Least time between two scans for heads while a scan is asked for and work is known. A scan reads every open row
- * (grouped by chat), so under a burst (every stored message or queued reply asks for one) scanning at each ask
- * cost more than the work itself; new work waits at most this long to be seen.
+ * Least time between two scans for heads while a scan is asked for and work is known (unless a queue sets its own
+ * `minRescanMs`). A scan reads every open row (grouped by chat), so under a burst (every stored message or queued
+ * reply asks for one) scanning at each ask cost more than the work itself; new work waits at most this long to be
+ * seen.
  */
 export const MIN_RESCAN_MS = 50;
 
@@ -73,6 +74,8 @@ export interface ChatQueueOptions<R extends QueueRow> {
   /** The lane a row belongs to (its channel); each lane gets `laneConcurrency` of the handlers. */
   lane?(row: R): string;
   laneConcurrency?: number;
+  /** Least time between two scans while busy (MIN_RESCAN_MS unless set). */
+  minRescanMs?: number;
   /** At start, take back at once what a previous (dead) process left active (SQLite: one process). */
   reclaimOnStart?: boolean;
   /** A row still active after its lease ran out (its process died). Return true to claim it again. */
@@ -220,9 +223,10 @@ export class ChatQueueWorker<R extends QueueRow> {
     let rescanInMs: number | undefined;
     if (this.#refresh || this.#candidates.length === 0 || Date.now() - this.#scannedAt > this.options.pollMs) {
       const sinceScan = Date.now() - this.#scannedAt;
-      if (!force && sinceScan < MIN_RESCAN_MS && (this.#candidates.length > 0 || this.#inFlight.size > 0)) {
+      const minRescanMs = this.options.minRescanMs ?? MIN_RESCAN_MS;
+      if (!force && sinceScan < minRescanMs && (this.#candidates.length > 0 || this.#inFlight.size > 0)) {
         // Scanned a moment ago and busy: go on with the heads known, look again shortly (#refresh stays asked).
-        rescanInMs = MIN_RESCAN_MS - sinceScan;
+        rescanInMs = minRescanMs - sinceScan;
       } else {
         this.#refresh = false;
         this.#scannedAt = Date.now();
