@@ -32,6 +32,7 @@ import {
 import { DbFaultError, sqliteCodeOf, type DbFault } from "./db-fault.ts";
 import { DbFaultMonitor } from "./fault-monitor.ts";
 import { registerHashCounts } from "./sqlite-hash-counts.ts";
+import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from "./checkpointer.ts";
 
 /** SQLite's own busy wait blocks the event loop: keep it to a few milliseconds, and wait in JavaScript. */
 export const BUSY_TIMEOUT_MS = 5;
@@ -147,9 +148,20 @@ export class SerializedSqliteFactory implements SqlDriverAdapterFactory {
     const client = (inner as unknown as { client: BetterSqlite3.Database }).client;
     cachePreparedStatements(client);
     registerHashCounts(client);
-    const adapter = new SerializedSqlite(inner, client, this.#options);
+    // Checkpoints off the event loop (checkpointer.ts); SQLite's own, rarer, stays as the fallback.
+    let checkpointer: Checkpointer | undefined;
+    const adapter = new SerializedSqlite(inner, client, this.#options, () => checkpointer?.stop());
     this.#adapter = adapter;
     await adapter.executeScript(PRAGMAS);
+    if (!client.memory) {
+      checkpointer = startCheckpointer(client.name, {
+        onFailure: (error) => {
+          client.pragma("wal_autocheckpoint = 1000");
+          process.emitWarning(`SQLite checkpoints run on the event loop again: ${error.message}`);
+        },
+      });
+      client.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+    }
     this.#options.faults.probeWrite = () => adapter.probeWrite();
     return adapter;
   }
@@ -208,6 +220,7 @@ class SerializedSqlite implements SqlDriverAdapter {
     private readonly inner: SqlDriverAdapter,
     private readonly client: BetterSqlite3.Database,
     private readonly options: SerializedSqliteOptions,
+    private readonly beforeDispose: () => Promise<void> | undefined = () => undefined,
   ) {
     this.adapterName = inner.adapterName;
   }
@@ -228,7 +241,8 @@ class SerializedSqlite implements SqlDriverAdapter {
     return this.inner.getConnectionInfo?.() ?? { supportsRelationJoins: false };
   }
 
-  dispose(): Promise<void> {
+  async dispose(): Promise<void> {
+    await this.beforeDispose();
     return this.inner.dispose();
   }
 
