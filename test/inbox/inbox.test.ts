@@ -27,6 +27,19 @@ describe("the inbox", () => {
     expect(await ctx.db.inboundEvent.count()).toBe(1);
   });
 
+  it("stores deliveries arriving together in arrival order, each once, a repeat among them a duplicate", async () => {
+    // 300 at once: more than one statement's worth (MAX_STORE_BATCH), with a repeat inside the same batch and one of
+    // a delivery stored before.
+    expect(await store("v0", "old", "before")).toBe("stored");
+    const sends = Array.from({ length: 300 }, (_, i) => store(`v${i % 7}`, `m${i}`, `text ${i}`));
+    sends.push(store("v3", "m3", "text 3"), store("v0", "old", "before"));
+    const results = await Promise.all(sends);
+    expect(results.slice(0, 300).every((r) => r === "stored")).toBe(true);
+    expect(results.slice(300)).toEqual(["duplicate", "duplicate"]);
+    const rows = await ctx.db.inboundEvent.findMany({ orderBy: { id: "asc" }, select: { externalId: true } });
+    expect(rows.map((r) => r.externalId)).toEqual(["v0:old", ...Array.from({ length: 300 }, (_, i) => `v${i % 7}:m${i}`)]);
+  });
+
   it("processes one chat's messages one at a time in arrival order, while other chats go in parallel", async () => {
     const log: string[] = [];
     let active = 0;
