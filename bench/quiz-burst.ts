@@ -10,6 +10,7 @@
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:quiz
  *                                                        then PostgreSQL with 1 and 2 processes (BENCH_PROCESSES=1,2)
  *   BENCH_RESIDENTS=1000 BENCH_ANSWERS=4                 a shorter run (BENCH_SQLITE=0: PostgreSQL only)
+ *   BENCH_RATE=600                                       post the answers at 600/s instead of as fast as taken
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -32,6 +33,8 @@ const ANSWERS = Number(process.env.BENCH_ANSWERS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PG_URL = process.env.BENCH_DATABASE_URL;
 const PROCESSES = (process.env.BENCH_PROCESSES ?? "1,2").split(",").map(Number);
+/** Answers per second to post the burst at (open loop: answer i is posted at i / rate s); unset: as fast as taken. */
+const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const FIRST_ID = 6_000_000_000;
 
 const children = new Set<ChildProcess>();
@@ -201,6 +204,10 @@ async function run(dialect: "sqlite" | "postgresql", processes: number, fakeUrl:
     const cpuBefore = await Promise.all(servers.map((s) => cpuMsOf(s.child)));
     const t0 = Date.now();
     await pool(burst, async ({ id, k }, i) => {
+      if (RATE) {
+        const due = t0 + (i * 1000) / RATE - Date.now();
+        if (due > 0) await new Promise((r) => setTimeout(r, due));
+      }
       const u = new UpdateFactory({ user: { id }, firstUpdateId: 50 + k + (id - FIRST_ID) * 100 });
       const res = await postUpdate(serverFor(i), u.callback(`quiz:a:${questionsOf.get(id)![k]}:0`));
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
@@ -242,7 +249,7 @@ async function run(dialect: "sqlite" | "postgresql", processes: number, fakeUrl:
       baselinePerS: events.length / baselineS,
       loadBefore,
     };
-    console.log(`${events.length} answers posted in ${(postedMs / 1000).toFixed(1)} s; ${done} processed (done); ${recorded} answers recorded in attempts; ${replyAt.size} replies queued`);
+    console.log(`${events.length} answers posted in ${(postedMs / 1000).toFixed(1)} s (${((events.length * 1000) / postedMs).toFixed(0)}/s${RATE ? `, asked for ${RATE}/s` : ", as fast as taken"}); ${done} processed (done); ${recorded} answers recorded in attempts; ${replyAt.size} replies queued`);
     console.log(`turns/s: ${result.turnsPerS.toFixed(0)} (first answer posted to last processed: ${seconds.toFixed(1)} s)`);
     console.log(`service CPU: ${(cpuMs / 1000).toFixed(1)} s for ${events.length} turns = ${result.cpuMsPerTurn.toFixed(2)} ms per turn (webhook, turn, replies sent; ≈ ${(1000 / result.cpuMsPerTurn).toFixed(0)} turns/s per core)`);
     console.log(`arrival to reply queued: p50 ${result.p50.toFixed(2)} s, p99 ${result.p99.toFixed(2)} s, max ${result.max.toFixed(2)} s`);
