@@ -6,10 +6,10 @@
  *
  * Here a worker thread with a connection of its own runs PASSIVE checkpoints every `intervalMs`: they copy what is
  * committed without blocking the writer or readers, so the event loop no longer does it. The service's connection
- * keeps an automatic checkpoint, at `fallbackPages` instead of 1,000: a passive checkpoint racing a steady stream of
- * commits may never catch up to the end of the log, and SQLite starts the log over only after a checkpoint that did;
- * the fallback runs between two commits, finds most pages already copied, and lets the log start over. If the thread
- * fails, the service's connection goes back to SQLite's default and says so in the log.
+ * keeps an automatic checkpoint, at FALLBACK_CHECKPOINT_PAGES instead of 1,000: a passive checkpoint racing a steady
+ * stream of commits may never catch up to the end of the log, and SQLite starts the log over only after a checkpoint
+ * that did; the fallback runs between two commits, finds most pages already copied, and lets the log start over. If
+ * the thread fails, the caller puts SQLite's default back (once, however the thread failed).
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
@@ -53,13 +53,16 @@ export function startCheckpointer(file: string, options: CheckpointerOptions): C
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs: options.intervalMs ?? 250 } });
   let stopping = false;
+  let failed = false;
+  const fail = (error: Error) => {
+    if (stopping || failed) return;
+    failed = true;
+    options.onFailure(error);
+  };
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  worker.once("error", (error) => {
-    if (!stopping) options.onFailure(error);
-  });
-  worker.once("exit", (code) => {
-    if (!stopping) options.onFailure(new Error(`the checkpoint thread stopped (exit code ${code})`));
-  });
+  // A thread that throws also exits: one report, with the error rather than the exit code.
+  worker.once("error", fail);
+  worker.once("exit", (code) => fail(new Error(`the checkpoint thread stopped (exit code ${code})`)));
   // The thread must never keep the process alive on its own.
   worker.unref();
   return {
