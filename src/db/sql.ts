@@ -14,7 +14,7 @@
  */
 import type { Sql } from "@prisma/client/runtime/client";
 import type { DirectResult } from "./serialized-sqlite.ts";
-export { join, raw, sqltag as sql } from "@prisma/client/runtime/client";
+export { empty, join, raw, sqltag as sql } from "@prisma/client/runtime/client";
 
 type Runner = (sql: string, args: readonly unknown[]) => DirectResult | Promise<DirectResult>;
 interface QueryClient {

@@ -22,7 +22,7 @@
  * and not sent again, so that resident has heard the recording without the text, never gets the recording twice.
  */
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../../context.ts";
 import type { Channel, ChannelName, OutboundMessage } from "../../channels/types.ts";
 import type { Translator } from "../../i18n/index.ts";
@@ -35,6 +35,7 @@ import { composeCampaignMessage } from "./compose.ts";
 import { parseCampaign, type ParsedCampaign } from "./manage-campaigns.ts";
 import { nextOccurrence } from "./schedule.ts";
 import { pushSlots, reserveSlots } from "./shared-rate.ts";
+import { date, empty, execute, int, join, query, raw, sql } from "../../db/sql.ts";
 import { broadcastBody } from "../../channels/zalo/broadcast.ts";
 import { zaloCapabilities } from "../../channels/zalo/capabilities.ts";
 import { articleAvailabilityOf } from "./zalo-article.ts";
@@ -43,6 +44,8 @@ const VN_OFFSET_MS = 7 * 3600_000;
 /** How late after its slot a send may still go (ms); see intervalOf. */
 const LATE_MS = 25;
 const HOUR_MS = 3600_000;
+/** Rows of a claim checked and composed between two turns of the event loop (about 1 ms of work). */
+const PREPARE_SLICE = 50;
 
 export interface CampaignSenderOptions {
   /** How often due runs are looked for and idle lanes look again (ms). */
@@ -261,31 +264,33 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     });
   }
 
+  /**
+   * Leases up to `limit` due rows of a lane to this process, oldest first: one statement (it ran at 1,000 messages/s,
+   * where three model queries over 500 ids took ~40 ms and stalled the lane's groups). On PostgreSQL rows another
+   * process is leasing at the same moment are skipped, not waited for, so two processes share a run.
+   */
   async function claim(name: ChannelName, limit: number): Promise<{ id: number; campaignId: string; contactId: string; language: string; attempts: number }[]> {
     const now = ctx.now();
-    const candidates = await db.campaignDelivery.findMany({
-      where: {
-        channel: name,
-        state: "queued",
-        nextAttemptAt: { lte: now },
-        OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
-        campaign: { status: "sending" },
-      },
-      select: { id: true },
-      orderBy: { id: "asc" },
-      take: limit,
-    });
-    if (candidates.length === 0) return [];
-    const ids = candidates.map((c) => c.id);
-    await db.campaignDelivery.updateMany({
-      where: { id: { in: ids }, state: "queued", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-      data: { lockedBy: owner, lockedUntil: new Date(now.getTime() + leaseMs) },
-    });
-    return db.campaignDelivery.findMany({
-      where: { id: { in: ids }, lockedBy: owner, state: "queued" },
-      select: { id: true, campaignId: true, contactId: true, language: true, attempts: true },
-      orderBy: { id: "asc" },
-    });
+    const pg = ctx.config.dialect === "postgresql";
+    // The rows are picked in a materialized CTE: PostgreSQL may run an `IN (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)`
+    // again per row and lease the whole run (measured: 150 rows for a limit of 15). SQLite, without statistics, chose
+    // the (state, nextAttemptAt) index and sorted every queued row of the run (13 ms for 500 of 50,000 queued; 1.3 ms
+    // by the lane's index), and read the queued rows again for the UPDATE instead of going by id.
+    const skipLocked = pg ? raw(`FOR UPDATE OF d SKIP LOCKED`) : empty;
+    const byLane = pg ? empty : raw(`INDEXED BY "CampaignDelivery_channel_state_id_idx"`);
+    const byId = pg ? empty : raw(`NOT INDEXED`);
+    const rows = await query<Record<string, unknown>>(db, sql`
+      WITH "picked" AS MATERIALIZED (
+        SELECT d."id" FROM "CampaignDelivery" d ${byLane} JOIN "Campaign" c ON c."id" = d."campaignId"
+        WHERE d."channel" = ${name} AND d."state" = 'queued' AND d."nextAttemptAt" <= ${now}
+          AND (d."lockedUntil" IS NULL OR d."lockedUntil" < ${now}) AND c."status" = 'sending'
+        ORDER BY d."id" LIMIT ${limit} ${skipLocked})
+      UPDATE "CampaignDelivery" ${byId} SET "lockedBy" = ${owner}, "lockedUntil" = ${new Date(now.getTime() + leaseMs)}, "updatedAt" = ${now}
+      WHERE "id" IN (SELECT "id" FROM "picked") AND "state" = 'queued' AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
+      RETURNING "id", "campaignId", "contactId", "language", "attempts"`);
+    return rows
+      .map((r) => ({ id: int(r.id), campaignId: String(r.campaignId), contactId: String(r.contactId), language: String(r.language), attempts: int(r.attempts) }))
+      .sort((a, b) => a.id - b.id);
   }
 
   async function lane(name: ChannelName, channel: Channel): Promise<void> {
@@ -357,9 +362,17 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     await i18n.refresh?.(db, { mediaDir: ctx.config.mediaDir }).catch((err: unknown) => ctx.log.warn({ err }, "reviewed translations not reloaded; the previous ones are used"));
     const now = ctx.now();
     const contactIds = [...new Set(rows.map((r) => r.contactId))];
+    // Raw, and the rows below in slices with a turn of the event loop between them: a claim of 500 read and composed in
+    // one go stalled the lane's next group by up to 35 ms at 1,000/s, and a stalled slot is a slot lost.
     const [contacts, subs] = await Promise.all([
-      db.contact.findMany({ where: { id: { in: contactIds } }, select: { id: true, stoppedAt: true, lastInboundAt: true, platformIdEnc: true } }),
-      db.subscription.findMany({ where: { contactId: { in: contactIds } }, select: { contactId: true, topics: true, stoppedAt: true } }),
+      query<Record<string, unknown>>(db, sql`
+        SELECT "id", "stoppedAt", "lastInboundAt", "platformIdEnc" FROM "Contact" WHERE "id" IN (${join(contactIds)})`).then((found) =>
+        found.map((c) => ({ id: String(c.id), stoppedAt: date(c.stoppedAt), lastInboundAt: date(c.lastInboundAt), platformIdEnc: String(c.platformIdEnc) })),
+      ),
+      query<Record<string, unknown>>(db, sql`
+        SELECT "contactId", "topics", "stoppedAt" FROM "Subscription" WHERE "contactId" IN (${join(contactIds)})`).then((found) =>
+        found.map((s) => ({ contactId: String(s.contactId), topics: String(s.topics), stoppedAt: date(s.stoppedAt) })),
+      ),
     ]);
     const contactOf = new Map(contacts.map((c) => [c.id, c]));
     const subOf = new Map(subs.map((s) => [s.contactId, s]));
@@ -369,7 +382,8 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     const held: number[] = [];
     const ready: Ready[] = [];
     const quiet = caps.quietHours && inQuietHours(now, caps.quietHours);
-    for (const row of rows) {
+    for (const [k, row] of rows.entries()) {
+      if (k % PREPARE_SLICE === PREPARE_SLICE - 1) await nextTurn();
       const c = await campaign(row.campaignId);
       if (!c) continue;
       const contact = contactOf.get(row.contactId) ?? null;
@@ -470,11 +484,13 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   ): Promise<number | "stopped" | "late"> {
     const ids = group.map((g) => g.id);
     const startedAt = ctx.now();
-    // Marked only while the campaign is still sending: a pause or a cancel stops the very next group.
-    const { count } = await db.campaignDelivery.updateMany({
-      where: { id: { in: ids }, lockedBy: owner, state: "queued", campaign: { status: "sending" } },
-      data: { state: "sending", attempts: { increment: 1 } },
-    });
+    // Marked only while the campaign is still sending: a pause or a cancel stops the very next group. Raw, by id (on
+    // SQLite the state index read every queued row of the run: 3 ms at 50,000): this runs 50 times a second at 1,000/s.
+    const byId = ctx.config.dialect === "postgresql" ? empty : raw(`NOT INDEXED`);
+    const count = await execute(db, sql`
+      UPDATE "CampaignDelivery" ${byId} SET "state" = 'sending', "attempts" = "attempts" + 1, "updatedAt" = ${startedAt}
+      WHERE "id" IN (${join(ids)}) AND "lockedBy" = ${owner} AND "state" = 'queued'
+        AND EXISTS (SELECT 1 FROM "Campaign" c WHERE c."id" = "CampaignDelivery"."campaignId" AND c."status" = 'sending')`);
     if (count === 0) return "stopped";
     if (count < ids.length) {
       const marked = new Set((await db.campaignDelivery.findMany({ where: { id: { in: ids }, lockedBy: owner, state: "sending" }, select: { id: true } })).map((r) => r.id));
@@ -518,10 +534,17 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       if (!r.ok && r.error.details.sentParts && decide(r.error, r.g.attempts + 1, maxAttempts).action === "retry") partsSent.set(r.g.id, r.error.details.sentParts);
       else partsSent.delete(r.g.id);
     }
+    const keepIds = channel.capabilities.bulk.reportsReceipts === true;
     await writeResults(async () => {
+      if (!keepIds && results.every((r) => r.ok && r.g.via !== "template")) {
+        // The usual case, every message taken: one statement, no transaction.
+        await execute(db, sql`
+          UPDATE "CampaignDelivery" SET "state" = 'sent', "sentAt" = ${startedAt}, "heldReason" = NULL, "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${ctx.now()}
+          WHERE "id" IN (${join(results.map((r) => r.g.id))})`);
+        return;
+      }
       await db.$transaction(async (tx) => {
-        // One statement for the usual case; each row its own only where the platform reports receipts by message id.
-        const keepIds = channel.capabilities.bulk.reportsReceipts === true;
+        // One statement for the sent ones; each row its own only where the platform reports receipts by message id.
         const sent = results.filter((r) => r.ok).map((r) => r.g);
         if (!keepIds && sent.length > 0) {
           await tx.campaignDelivery.updateMany({

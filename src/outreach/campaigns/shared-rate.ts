@@ -7,6 +7,7 @@
  * @example const first = await reserveSlots(db, "telegram", 10, 33_334n, now) // slots first, first+33 334 µs, …
  */
 import type { Tx } from "../../db/client.ts";
+import { execute, query, sql } from "../../db/sql.ts";
 
 const us = (ms: number) => BigInt(Math.round(ms * 1000));
 
@@ -26,10 +27,15 @@ export async function reserveSlots(tx: Tx, key: string, n: number, intervalUs: b
   reservedAt.set(key, nowMs);
   const now = us(nowMs);
   const span = BigInt(n) * intervalUs;
-  await tx.$executeRaw`INSERT INTO "SendRate" ("key", "nextAt") VALUES (${key}, ${now}) ON CONFLICT ("key") DO NOTHING`;
-  const rows = await tx.$queryRaw<{ nextAt: bigint | number }[]>`
+  const take = sql`
     UPDATE "SendRate" SET "nextAt" = (CASE WHEN "nextAt" > ${now} THEN "nextAt" ELSE ${now} END) + ${span}
     WHERE "key" = ${key} RETURNING "nextAt"`;
+  let rows = await query<{ nextAt: bigint | number }>(tx, take);
+  if (!rows[0]) {
+    // The lane's first reservation ever.
+    await execute(tx, sql`INSERT INTO "SendRate" ("key", "nextAt") VALUES (${key}, ${now}) ON CONFLICT ("key") DO NOTHING`);
+    rows = await query<{ nextAt: bigint | number }>(tx, take);
+  }
   const next = BigInt(rows[0]!.nextAt);
   return Number(next - span) / 1000;
 }
@@ -46,5 +52,5 @@ export async function pushSlots(tx: Tx, key: string, untilMs: number): Promise<v
  * free slot moves on by one. One statement, a no-op when no campaign is sending.
  */
 export async function yieldOneSlot(tx: Tx, key: string, intervalUs: bigint, nowMs: number): Promise<void> {
-  await tx.$executeRaw`UPDATE "SendRate" SET "nextAt" = "nextAt" + ${intervalUs} WHERE "key" = ${key} AND "nextAt" > ${us(nowMs)}`;
+  await execute(tx, sql`UPDATE "SendRate" SET "nextAt" = "nextAt" + ${intervalUs} WHERE "key" = ${key} AND "nextAt" > ${us(nowMs)}`);
 }

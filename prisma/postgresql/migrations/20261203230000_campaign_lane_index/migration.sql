@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "CampaignDelivery_channel_state_id_idx" ON "CampaignDelivery"("channel", "state", "id");
