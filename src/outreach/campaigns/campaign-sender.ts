@@ -43,16 +43,6 @@ import { articleAvailabilityOf } from "./zalo-article.ts";
 const VN_OFFSET_MS = 7 * 3600_000;
 /** How late after its slot a send may still go (ms); see intervalOf. */
 const LATE_MS = 25;
-/**
- * A lane's own window: never more than its rate less 0.5 % (rounded up) in any 1,000 ms + a margin, by its own clock.
- * A call reaches the platform a few ms after it is made, not always the same few (a busy event loop, the 20 requests
- * of a group in flight together), and the platform's strict one-second window must still see at most the rate. At a
- * high rate the 0.5 % is the margin (995 at 1,000/s: 5 sends); at a low one it rounds to nothing, and the margin is
- * time: 20 ms where a call goes every few tens of ms. Against the fake Bot API's strict window, at 30/s: 29 in
- * 1,005 ms (the rate less 0.5 % rounded down) gave 96 % of the limit, 30 in 1,005 or 1,010 ms drew 429s, 30 in
- * 1,020 ms none and 98 %; at 1,000/s the full rate in 1,020 ms drew 429s over a 100,000 run, 995 in 1,005 ms none.
- */
-const windowMarginMs = (rate: number) => (rate <= 100 ? 20 : 5);
 const HOUR_MS = 3600_000;
 /** Rows of a claim checked and composed between two turns of the event loop (about 1 ms of work). */
 const PREPARE_SLICE = 50;
@@ -99,7 +89,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
    */
   const partsSent = new Map<number, number>();
   const windowOf = (name: ChannelName) => windows.get(name) ?? windows.set(name, []).get(name)!;
-  const windowLimit = (name: ChannelName) => Math.max(1, Math.ceil(rateOf(name) * 0.995));
+  const windowLimit = (name: ChannelName) => Math.max(1, Math.floor(rateOf(name) * 0.995));
 
   const rateOf = (name: ChannelName): number => {
     const channel = ctx.channels.get(name);
@@ -110,8 +100,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   /**
    * Slot spacing in µs. A send goes at most LATE_MS after its slot (later, the rest of the claim goes back and new
    * slots are taken), so any second holds at most (1000 + LATE_MS) / spacing sends, whichever process made them:
-   * the spacing is chosen so that this is the rate (97.6% of it at most). 15 ms (98.5%) drew a 429 in the test of
-   * two processes sharing a lane under the whole suite's load: the margin is for the way to the platform too.
+   * the spacing is chosen so that this is the rate (97.6% of it on average).
    */
   const intervalOf = (name: ChannelName) => BigInt(Math.ceil(((1_000 + LATE_MS) * 1_000) / rateOf(name)));
   const paidBroadcast = (name: ChannelName) => name === "telegram" && (ctx.config.telegram?.broadcastRate ?? 0) > 30;
@@ -457,7 +446,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       const slot = await reserveSlots(db, `bulk:${name}`, messages, interval, Date.now());
       // Never more than the rate in any second from this process either (the window is checked again right
       // before the calls, after the write that marks the group).
-      const at = Math.max(slot, windowOpensAt(windowOf(name), messages, windowLimit(name), windowMarginMs(rateOf(name))));
+      const at = Math.max(slot, windowOpensAt(windowOf(name), messages, windowLimit(name)));
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
       const group = ready.slice(i, j);
@@ -510,7 +499,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     // The window is checked again right before the calls: a slow write above must not turn into a burst below.
     const window = windowOf(name);
     const messages = group.reduce((n, g) => n + g.cost, 0);
-    const opens = windowOpensAt(window, messages, windowLimit(name), windowMarginMs(rateOf(name))) - Date.now();
+    const opens = windowOpensAt(window, messages, windowLimit(name)) - Date.now();
     if (opens > 0) await sleep(opens);
     if (Date.now() - slot > LATE_MS) {
       // The write above was slow: not sent, so back to the queue as it was, to be sent in new slots.
@@ -651,15 +640,15 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   };
 }
 
-/** When `n` more sends fit in the last window's `limit` (ms since the epoch; see windowMarginMs). */
-function windowOpensAt(sent: number[], wanted: number, limit: number, marginMs: number): number {
+/** When `n` more sends fit in the last second's `limit` (ms since the epoch). */
+function windowOpensAt(sent: number[], wanted: number, limit: number): number {
   // A delivery of more messages than a whole second holds waits for an empty window.
   const n = Math.min(wanted, limit);
   const over = sent.length + n - limit;
   if (over <= 0) return 0;
   // The send that must have left the window: the over-th oldest of the last `limit`.
   const index = sent.length - limit + n - 1;
-  return index < 0 ? 0 : sent[index]! + 1_000 + marginMs;
+  return index < 0 ? 0 : sent[index]! + 1_005;
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
