@@ -76,6 +76,11 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   const claimSeconds = options.claimSeconds ?? 0.5;
   const { db } = ctx;
   const templates = parseTemplates(ctx.config.zaloCampaignTemplates);
+  // Dialect-specific clauses of the lane's statements (claim, mark; ARCHITECTURE decision 30).
+  const pg = ctx.config.dialect === "postgresql";
+  const skipLocked = pg ? raw(`FOR UPDATE OF d SKIP LOCKED`) : empty;
+  const byLane = pg ? empty : raw(`INDEXED BY "CampaignDelivery_channel_state_id_idx"`);
+  const byId = pg ? empty : raw(`NOT INDEXED`);
   let running = false;
   let stopping = false;
   const loops: Promise<void>[] = [];
@@ -271,14 +276,10 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
    */
   async function claim(name: ChannelName, limit: number): Promise<{ id: number; campaignId: string; contactId: string; language: string; attempts: number }[]> {
     const now = ctx.now();
-    const pg = ctx.config.dialect === "postgresql";
     // The rows are picked in a materialized CTE: PostgreSQL may run an `IN (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)`
     // again per row and lease the whole run (measured: 150 rows for a limit of 15). SQLite, without statistics, chose
     // the (state, nextAttemptAt) index and sorted every queued row of the run (13 ms for 500 of 50,000 queued; 1.3 ms
     // by the lane's index), and read the queued rows again for the UPDATE instead of going by id.
-    const skipLocked = pg ? raw(`FOR UPDATE OF d SKIP LOCKED`) : empty;
-    const byLane = pg ? empty : raw(`INDEXED BY "CampaignDelivery_channel_state_id_idx"`);
-    const byId = pg ? empty : raw(`NOT INDEXED`);
     const rows = await query<Record<string, unknown>>(db, sql`
       WITH "picked" AS MATERIALIZED (
         SELECT d."id" FROM "CampaignDelivery" d ${byLane} JOIN "Campaign" c ON c."id" = d."campaignId"
@@ -486,7 +487,6 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     const startedAt = ctx.now();
     // Marked only while the campaign is still sending: a pause or a cancel stops the very next group. Raw, by id (on
     // SQLite the state index read every queued row of the run: 3 ms at 50,000): this runs 50 times a second at 1,000/s.
-    const byId = ctx.config.dialect === "postgresql" ? empty : raw(`NOT INDEXED`);
     const count = await execute(db, sql`
       UPDATE "CampaignDelivery" ${byId} SET "state" = 'sending', "attempts" = "attempts" + 1, "updatedAt" = ${startedAt}
       WHERE "id" IN (${join(ids)}) AND "lockedBy" = ${owner} AND "state" = 'queued'
