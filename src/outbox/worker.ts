@@ -17,7 +17,8 @@ import { decide, SendError } from "./send-error.ts";
 import { dbFaultOf } from "../db/db-fault.ts";
 import { date, execute, int, query, sql } from "../db/sql.ts";
 import { setTimeout as sleep } from "node:timers/promises";
-import { reservedHereWithin, yieldOneSlot } from "../outreach/campaigns/shared-rate.ts";
+import { yieldOneSlot } from "../outreach/campaigns/shared-rate.ts";
+import { sendWindowOf } from "../channels/send-window.ts";
 
 type OutboxRow = QueueRow & { channel: string };
 
@@ -76,12 +77,16 @@ export function createOutboxWorker(
         return;
       }
       const message = JSON.parse(ctx.vault.decrypt(item.payload)) as OutboundMessage;
-      const receipt = await channel.send(ctx.vault.decrypt(item.addressEnc), message);
+      // Counted in the bot's window, which this process's campaign lane paces itself by: the lane makes room after a
+      // reply, the reply never waits for it.
+      const calls = sendWindowOf(channel);
+      const cost = Math.max(1, channel.messagesIn?.(message) ?? 1);
+      calls.begin(cost);
+      const receipt = await channel.send(ctx.vault.decrypt(item.addressEnc), message).finally(() => calls.end(cost));
       await markSent(item.id, receipt.providerMessageId ?? null);
-      // A campaign sending on this channel gives the slot this message used back to the platform's limit (on SQLite,
-      // the one process knows whether a campaign is sending; on PostgreSQL another process may be).
-      const lane = `bulk:${item.channel}`;
-      if (ctx.config.dialect === "postgresql" || reservedHereWithin(lane, 5_000, Date.now())) {
+      // On PostgreSQL another process's lane may be sending on this bot: the reply moves the shared rate's next slot on.
+      if (ctx.config.dialect === "postgresql") {
+        const lane = `bulk:${item.channel}`;
         const interval = BigInt(Math.ceil(1_000_000 / channel.capabilities.bulk.perSecond));
         void yieldOneSlot(db, lane, interval, Date.now()).catch(() => undefined);
       }

@@ -39,9 +39,10 @@ import { date, empty, execute, int, join, query, raw, sql } from "../../db/sql.t
 import { broadcastBody } from "../../channels/zalo/broadcast.ts";
 import { zaloCapabilities } from "../../channels/zalo/capabilities.ts";
 import { articleAvailabilityOf } from "./zalo-article.ts";
+import { sendWindowOf } from "../../channels/send-window.ts";
 
 const VN_OFFSET_MS = 7 * 3600_000;
-/** How late after its slot a send may still go (ms); see intervalOf. */
+/** How late after its slot a send may still go on PostgreSQL (ms); see intervalOf. */
 const LATE_MS = 25;
 const HOUR_MS = 3600_000;
 /** Rows of a claim checked and composed between two turns of the event loop (about 1 ms of work). */
@@ -86,15 +87,11 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
   const loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();
   const campaigns = new Map<string, { at: number; parsed: ParsedCampaign }>();
-  /** When each lane's recent sends went (ms, ascending), for the one-second window. */
-  const windows = new Map<ChannelName, number[]>();
   /**
    * Deliveries whose last try failed part-way (the voice note went, the text did not): how many parts went, so the
    * retry sends only the rest. Kept in this process only: a retry after a restart sends the whole message again.
    */
   const partsSent = new Map<number, number>();
-  const windowOf = (name: ChannelName) => windows.get(name) ?? windows.set(name, []).get(name)!;
-  const windowLimit = (name: ChannelName) => Math.max(1, Math.floor(rateOf(name) * 0.995));
 
   const rateOf = (name: ChannelName): number => {
     const channel = ctx.channels.get(name);
@@ -103,11 +100,15 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     return channel.capabilities.bulk.perSecond;
   };
   /**
-   * Slot spacing in µs. A send goes at most LATE_MS after its slot (later, the rest of the claim goes back and new
-   * slots are taken), so any second holds at most (1000 + LATE_MS) / spacing sends, whichever process made them:
-   * the spacing is chosen so that this is the rate (97.6% of it on average).
+   * Slot spacing in µs. On PostgreSQL, where several processes share the rate through the slots, a send goes at most
+   * LATE_MS after its slot (later, the rest of the claim goes back and new slots are taken), so any second holds at
+   * most (1000 + LATE_MS) / spacing sends, whichever process made them: the spacing is chosen so that this is the rate
+   * (97.6% of it on average). SQLite has one process, whose own window (send-window.ts: a call counts until a second
+   * after its answer) holds the rate exactly; the slots there only order the lane behind a 429's wait, so they are
+   * spaced at the rate itself and a late group is not sent again.
    */
-  const intervalOf = (name: ChannelName) => BigInt(Math.ceil(((1_000 + LATE_MS) * 1_000) / rateOf(name)));
+  const lateMs = pg ? LATE_MS : Number.POSITIVE_INFINITY;
+  const intervalOf = (name: ChannelName) => BigInt(Math.ceil(((pg ? 1_000 + LATE_MS : 1_000) * 1_000) / rateOf(name)));
   const paidBroadcast = (name: ChannelName) => name === "telegram" && (ctx.config.telegram?.broadcastRate ?? 0) > 30;
 
   async function campaign(id: string): Promise<ParsedCampaign | null> {
@@ -432,6 +433,8 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
    */
   async function send(name: ChannelName, channel: Channel, { ready }: Prepared): Promise<boolean> {
     const interval = intervalOf(name);
+    const rate = rateOf(name);
+    const calls = sendWindowOf(channel);
     const stepMs = Number(interval) / 1000;
     // A group is what the rate allows in ~20 ms (1 message at 30/s, 20 at 1,000/s; always at least one delivery,
     // with all its messages); its slots, one per message, are reserved from the shared rate just before it goes, so a
@@ -447,7 +450,7 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       const slot = await reserveSlots(db, `bulk:${name}`, messages, interval, Date.now());
       // Never more than the rate in any second from this process either (the window is checked again right
       // before the calls, after the write that marks the group).
-      const at = Math.max(slot, windowOpensAt(windowOf(name), messages, windowLimit(name)));
+      const at = Math.max(slot, calls.opensAt(messages, rate, Date.now()));
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
       const group = ready.slice(i, j);
@@ -497,18 +500,17 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       group = group.filter((g) => marked.has(g.id));
     }
     // The window is checked again right before the calls: a slow write above must not turn into a burst below.
-    const window = windowOf(name);
+    const calls = sendWindowOf(channel);
     const messages = group.reduce((n, g) => n + g.cost, 0);
-    const opens = windowOpensAt(window, messages, windowLimit(name)) - Date.now();
-    if (opens > 0) await sleep(opens);
-    if (Date.now() - slot > LATE_MS) {
+    for (let opens = calls.opensAt(messages, rateOf(name), Date.now()); opens > Date.now(); opens = calls.opensAt(messages, rateOf(name), Date.now())) {
+      await sleep(opens - Date.now());
+    }
+    if (Date.now() - slot > lateMs) {
       // The write above was slow: not sent, so back to the queue as it was, to be sent in new slots.
       await db.campaignDelivery.updateMany({ where: { id: { in: group.map((g) => g.id) }, lockedBy: owner, state: "sending" }, data: { state: "queued", attempts: { decrement: 1 } } });
       return "late";
     }
-    const callAt = Date.now();
-    for (let k = 0; k < messages; k++) window.push(callAt);
-    if (window.length > 4_000) window.splice(0, window.length - 2_000);
+    calls.begin(messages);
     const results = await Promise.all(
       group.map(async (g) => {
         try {
@@ -518,17 +520,12 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
         } catch (err) {
           const error = err instanceof SendError ? err : new SendError("unexpected_response", String((err as Error)?.message ?? err));
           return { g, ok: false as const, error };
+        } finally {
+          // All its messages (a voice note, then the text) counted as answered when the last one was.
+          calls.end(g.cost);
         }
       }),
     );
-    // A delivery of several messages (a voice note, then the text) sends them one after another: the later ones
-    // left by now, not at callAt. Counted at callAt, the next group could land in the same second as them.
-    const later = messages - group.length;
-    if (later > 0 && window.length >= messages) {
-      window.splice(window.length - later, later);
-      const doneAt = Date.now();
-      for (let k = 0; k < later; k++) window.push(doneAt);
-    }
     let throttledMs = 0;
     for (const r of results) {
       if (!r.ok && r.error.details.sentParts && decide(r.error, r.g.attempts + 1, maxAttempts).action === "retry") partsSent.set(r.g.id, r.error.details.sentParts);
@@ -638,17 +635,6 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
       await Promise.all(loops.splice(0));
     },
   };
-}
-
-/** When `n` more sends fit in the last second's `limit` (ms since the epoch). */
-function windowOpensAt(sent: number[], wanted: number, limit: number): number {
-  // A delivery of more messages than a whole second holds waits for an empty window.
-  const n = Math.min(wanted, limit);
-  const over = sent.length + n - limit;
-  if (over <= 0) return 0;
-  // The send that must have left the window: the over-th oldest of the last `limit`.
-  const index = sent.length - limit + n - 1;
-  return index < 0 ? 0 : sent[index]! + 1_005;
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));

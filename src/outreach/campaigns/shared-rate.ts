@@ -2,7 +2,8 @@
  * One send rate per channel's bulk lane, shared by every process: a row holds the next free slot (µs since
  * the epoch). A sender reserves n slots in one statement and sends each at its slot, so N processes together
  * keep the platform's rate (Telegram ~30 messages/s per bot) instead of N times it. Replies to residents do
- * not wait for it: the outbox only pushes the next slot on, so campaign traffic yields to them.
+ * not wait for it: on PostgreSQL the outbox only pushes the next slot on, so campaign traffic yields to them (on
+ * SQLite, one process, the lane sees the replies in the bot's window: src/channels/send-window.ts).
  *
  * @example const first = await reserveSlots(db, "telegram", 10, 33_334n, now) // slots first, first+33 334 µs, …
  */
@@ -11,20 +12,8 @@ import { execute, query, sql } from "../../db/sql.ts";
 
 const us = (ms: number) => BigInt(Math.round(ms * 1000));
 
-/** When this process last reserved slots on each lane (ms). */
-const reservedAt = new Map<string, number>();
-
-/**
- * Whether this process sent on the lane within `withinMs`. With SQLite there is one process, so a reply needs to
- * yield its slot only then: the outbox's hot path does no write at all while no campaign is sending.
- */
-export function reservedHereWithin(key: string, withinMs: number, nowMs: number): boolean {
-  return nowMs - (reservedAt.get(key) ?? -Infinity) <= withinMs;
-}
-
 /** Reserves `n` consecutive slots `intervalUs` apart; answers when the first one is (ms since the epoch). */
 export async function reserveSlots(tx: Tx, key: string, n: number, intervalUs: bigint, nowMs: number): Promise<number> {
-  reservedAt.set(key, nowMs);
   const now = us(nowMs);
   const span = BigInt(n) * intervalUs;
   const take = sql`
