@@ -71,6 +71,7 @@ async function main() {
 
   const sends = () => fake.callsTo("sendMessage").filter((c) => c.status === 200);
   const target = SECONDS ? Infinity : RECIPIENTS;
+  const ok0 = () => fake.callsTo("sendMessage").find((c) => c.status === 200)?.at.getTime();
   const started = Date.now();
   let killedAt: number | undefined;
   for (;;) {
@@ -83,7 +84,9 @@ async function main() {
       svc = await startChildService(env);
     }
     const status = (await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status;
-    if (status === "done" || n >= target || (SECONDS && Date.now() - started > SECONDS * 1000 + WARMUP_MS)) break;
+    // BENCH_SECONDS counts from the first message received (the run's start, 100,000 rows written, comes before it).
+    const sending = ok0() ?? started;
+    if (status === "done" || n >= target || (SECONDS && Date.now() - sending > SECONDS * 1000 + WARMUP_MS)) break;
     if (Date.now() - started > 3 * 3600_000) throw new Error("gave up after 3 hours");
   }
   await svc.stop();
