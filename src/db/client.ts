@@ -7,7 +7,8 @@ import { sqlitePath, type Dialect } from "../config.ts";
 import { ensurePrivateSqliteFile } from "../security/private-files.ts";
 import { DbFaultMonitor } from "./fault-monitor.ts";
 import { SerializedSqliteFactory, type OpenTransactionHandle } from "./serialized-sqlite.ts";
-import { runDirectlyOn } from "./sql.ts";
+import { int, query, runDirectlyOn, sql } from "./sql.ts";
+import { DirectPgFactory, type DirectRunner } from "./direct-pg.ts";
 
 export type Db = SqliteClient;
 export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
@@ -22,6 +23,8 @@ export interface Database {
    * directly (turn-batches.ts).
    */
   openTransaction?(): OpenTransactionHandle | undefined;
+  /** PostgreSQL: the same for the transaction `tx` (its connection found by its backend process id). */
+  directIn?(tx: Tx): Promise<DirectRunner | undefined>;
   close(): Promise<void>;
 }
 
@@ -56,9 +59,13 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     return { db, dialect: "sqlite", faults, openTransaction: () => factory.openTransaction(), close: () => client.$disconnect() };
   }
   const { PrismaClient } = await import("./generated/postgresql/client.ts");
-  const { PrismaPg } = await import("@prisma/adapter-pg");
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  const adapter = new DirectPgFactory(url, 10);
   const db = new PrismaClient({ adapter }) as unknown as Db;
   await db.$connect();
-  return { db, dialect: "postgresql", faults, close: () => db.$disconnect() };
+  runDirectlyOn(db, adapter.direct, true);
+  const directIn = async (tx: Tx) => {
+    const [row] = await query<{ pid: unknown }>(tx, sql`SELECT pg_backend_pid() AS "pid"`);
+    return adapter.inTransaction(int(row?.pid));
+  };
+  return { db, dialect: "postgresql", faults, directIn, close: () => db.$disconnect() };
 }

@@ -47,7 +47,7 @@ export interface TurnBatches {
 
 const SAVEPOINT = "tinbao_turn";
 
-export function createTurnBatches(database: Pick<Database, "db" | "dialect" | "openTransaction">, options: TurnBatchOptions = {}): TurnBatches {
+export function createTurnBatches(database: Pick<Database, "db" | "dialect" | "openTransaction" | "directIn">, options: TurnBatchOptions = {}): TurnBatches {
   const maxBatch = options.maxBatch ?? 16;
   const concurrency = options.concurrency ?? (database.dialect === "sqlite" ? 1 : 2);
   const timeout = options.timeoutMs ?? 30_000;
@@ -69,16 +69,23 @@ export function createTurnBatches(database: Pick<Database, "db" | "dialect" | "o
     try {
       await database.db.$transaction(
         async (tx) => {
-          // SQLite: the turns' raw statements (src/db/sql.ts) and the savepoints run straight on the connection, in
-          // this transaction (taken now, while the open transaction is surely this one).
+          // The turns' raw statements (src/db/sql.ts) and the savepoints run straight on the driver, in this
+          // transaction: on SQLite the one open on the connection (taken now, while it is surely this one), on
+          // PostgreSQL the one on this transaction's connection.
           const open = database.openTransaction?.();
+          const direct = open ? undefined : await database.directIn?.(tx);
           if (open) runDirectlyOn(tx, (sql, args) => open.direct(sql, args));
+          else if (direct) runDirectlyOn(tx, direct, true);
           if (batch.length === 1) {
             // Alone: no savepoint needed, its error rolls the transaction back as before.
             outcomes.push({ ok: true, value: await batch[0]!.fn(tx) });
             return;
           }
-          const statement = open ? async (sql: string) => open.exec(sql) : async (sql: string) => void (await tx.$executeRawUnsafe(sql));
+          const statement = open
+            ? async (sql: string) => open.exec(sql)
+            : direct
+              ? async (sql: string) => void (await direct(sql, [], "changes"))
+              : async (sql: string) => void (await tx.$executeRawUnsafe(sql));
           for (const entry of batch) {
             await statement(`SAVEPOINT ${SAVEPOINT}`);
             try {

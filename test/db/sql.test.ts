@@ -1,13 +1,13 @@
 /**
- * The hot path's raw statements (src/db/sql.ts): on SQLite they run straight on the connection, on PostgreSQL through
- * $queryRaw. Either way they must read and write what the model API reads and writes, never run inside someone
+ * The hot path's raw statements (src/db/sql.ts): on SQLite they run straight on the connection, on PostgreSQL on
+ * Prisma's pg adapter (src/db/direct-pg.ts). Either way they must read and write what the model API reads and writes, never run inside someone
  * else's open transaction, and be undone with their own turn.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.ts";
 import { date, execute, int, query, sql } from "../../src/db/sql.ts";
 import { createTurnBatches } from "../../src/db/turn-batches.ts";
-import { openFreshDatabase } from "../support/context.ts";
+import { openFreshDatabase, usePostgres } from "../support/context.ts";
 
 let database: Database;
 let cleanUp: () => Promise<void>;
@@ -75,5 +75,26 @@ describe("raw statements on the hot path", () => {
     const results = await Promise.allSettled(["t1", "t2", "t3", "t4"].map(turn));
     expect(results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual(["t1", "t2", "the t3 turn failed", "t4"]);
     expect(await ids()).toEqual(["t1", "t2", "t4"]);
+  });
+
+  it.runIf(usePostgres)("on PostgreSQL skip Prisma's client: on the pool, and in a batch on the batch's own connection, concurrent batches apart", async () => {
+    const { db } = database;
+    // Prisma's client reads a BIGINT as a bigint; the driver's own value is its text: so the statement went straight to the driver.
+    const [outside] = await query<{ n: unknown }>(db, sql`SELECT CAST(${5} AS BIGINT) AS "n"`);
+    expect(outside!.n).toBe("5");
+    const batches = createTurnBatches(database, { concurrency: 2, maxBatch: 1 });
+    const pids = await Promise.all(
+      [1, 2, 3, 4].map((k) =>
+        batches.run(async (tx) => {
+          const [direct] = await query<{ pid: unknown; n: unknown }>(tx, sql`SELECT pg_backend_pid() AS "pid", CAST(${k} AS BIGINT) AS "n"`);
+          const [viaPrisma] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS "pid"`;
+          expect(direct!.n).toBe(String(k));
+          await new Promise((r) => setTimeout(r, 30));
+          return { direct: int(direct!.pid), viaPrisma: int(viaPrisma!.pid) };
+        }),
+      ),
+    );
+    for (const p of pids) expect(p.direct).toBe(p.viaPrisma);
+    expect(new Set(pids.map((p) => p.direct)).size).toBeGreaterThan(1);
   });
 });
