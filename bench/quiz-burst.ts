@@ -14,7 +14,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,6 +80,42 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
     child.once("exit", (code) => reject(new Error(`the service exited (${code}) before it was ready`)));
   });
   return { url, child };
+}
+
+interface MachineCpu {
+  totalMs: number;
+  idleMs: number;
+  postgresMs: number;
+  benchMs: number;
+}
+
+/**
+ * Where the machine's CPU went so far (Linux /proc; undefined elsewhere): all cores, idle, every `postgres`
+ * process, and this one. Shows whether a second service process had a core to run on.
+ */
+function machineCpu(): MachineCpu | undefined {
+  try {
+    const tick = 1000 / 100; // USER_HZ
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const totalMs = cpu.slice(0, 8).reduce((a, b) => a + b, 0) * tick;
+    const idleMs = (cpu[3]! + cpu[4]!) * tick;
+    let postgresMs = 0;
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        if (comm !== "postgres") continue;
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        postgresMs += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick;
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    const own = process.cpuUsage();
+    return { totalMs, idleMs, postgresMs, benchMs: (own.user + own.system) / 1000 };
+  } catch {
+    return undefined;
+  }
 }
 
 /** CPU time the service process has used so far (ms), asked over IPC (bench/serve.ts). */
@@ -202,6 +238,7 @@ async function run(dialect: "sqlite" | "postgresql", processes: number, fakeUrl:
     for (let k = 0; k < ANSWERS; k++) for (const id of ids) burst.push({ id, k });
     console.log(`load average before the burst: ${load()}`);
     const cpuBefore = await Promise.all(servers.map((s) => cpuMsOf(s.child)));
+    const machineBefore = machineCpu();
     const t0 = Date.now();
     await pool(burst, async ({ id, k }, i) => {
       if (RATE) {
@@ -215,6 +252,7 @@ async function run(dialect: "sqlite" | "postgresql", processes: number, fakeUrl:
     const postedMs = Date.now() - t0;
     await idle();
     const cpuAfter = await Promise.all(servers.map((s) => cpuMsOf(s.child)));
+    const machineAfter = machineCpu();
     const cpuMs = cpuAfter.reduce((sum, v, i) => sum + v - cpuBefore[i]!, 0);
     const events = await db.inboundEvent.findMany({ where: { id: { gt: before } }, select: { id: true, receivedAt: true, processedAt: true, status: true } });
     const last = Math.max(...events.map((e) => e.processedAt?.getTime() ?? 0));
@@ -252,6 +290,15 @@ async function run(dialect: "sqlite" | "postgresql", processes: number, fakeUrl:
     console.log(`${events.length} answers posted in ${(postedMs / 1000).toFixed(1)} s (${((events.length * 1000) / postedMs).toFixed(0)}/s${RATE ? `, asked for ${RATE}/s` : ", as fast as taken"}); ${done} processed (done); ${recorded} answers recorded in attempts; ${replyAt.size} replies queued`);
     console.log(`turns/s: ${result.turnsPerS.toFixed(0)} (first answer posted to last processed: ${seconds.toFixed(1)} s)`);
     console.log(`service CPU: ${(cpuMs / 1000).toFixed(1)} s for ${events.length} turns = ${result.cpuMsPerTurn.toFixed(2)} ms per turn (webhook, turn, replies sent; ≈ ${(1000 / result.cpuMsPerTurn).toFixed(0)} turns/s per core)`);
+    if (machineBefore && machineAfter) {
+      const spent = (k: keyof MachineCpu) => (machineAfter[k] - machineBefore[k]) / 1000;
+      const all = spent("totalMs");
+      console.log(
+        `the machine's ${os.cpus().length} cores over the burst (${all.toFixed(1)} core-seconds): service ${(cpuMs / 1000).toFixed(1)}, ` +
+          `PostgreSQL ${spent("postgresMs").toFixed(1)}, this process (load generator, fake Bot API) ${spent("benchMs").toFixed(1)}, ` +
+          `idle ${spent("idleMs").toFixed(1)}`,
+      );
+    }
     console.log(`arrival to reply queued: p50 ${result.p50.toFixed(2)} s, p99 ${result.p99.toFixed(2)} s, max ${result.max.toFixed(2)} s`);
     console.log(`baseline: ${events.length} one-query transactions (this process) in ${baselineS.toFixed(1)} s (${result.baselinePerS.toFixed(0)}/s); a turn costs ${(result.baselinePerS / result.turnsPerS).toFixed(2)}× one`);
     console.log(`load average after: ${load()}`);
