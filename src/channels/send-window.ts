@@ -36,10 +36,21 @@ export class SendWindow {
     const last = this.answered[this.answered.length - 1] ?? 0;
     const at = Math.max(atMs, last); // the clock may step back; the list stays sorted
     for (let k = 0; k < n; k++) this.answered.push(at);
+    // Forgotten here too, not only when asked: a bot that only replies (no campaign asks) must not keep them all.
+    this.forget(at);
     if (this.head > 4_096) {
       this.answered = this.answered.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** Answers kept in memory: those of the last second, and up to 4,096 older ones not yet dropped. */
+  get kept(): number {
+    return this.answered.length;
+  }
+
+  private forget(nowMs: number): void {
+    while (this.head < this.answered.length && this.answered[this.head]! + SECOND_MS <= nowMs) this.head++;
   }
 
   /**
@@ -47,7 +58,7 @@ export class SendWindow {
    * more than `limit` in flight the time is unknown: a few ms from now, to look again.
    */
   opensAt(n: number, limit: number, nowMs: number): number {
-    while (this.head < this.answered.length && this.answered[this.head]! + SECOND_MS <= nowMs) this.head++;
+    this.forget(nowMs);
     // A delivery of more messages than a second holds waits for an empty window.
     const wanted = Math.min(n, limit);
     const over = this.inFlight + (this.answered.length - this.head) + wanted - limit;

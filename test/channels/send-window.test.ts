@@ -83,6 +83,15 @@ describe("a bot's one-second window", () => {
     expect(window.opensAt(1, 2, 5_500)).toBe(6_000);
   });
 
+  it("keeps only about a second of answers when nothing asks it (a bot that only replies)", () => {
+    const window = new SendWindow();
+    for (let k = 0; k < 100_000; k++) {
+      window.begin(1);
+      window.end(1, 1_000_000 + k * 10);
+    }
+    expect(window.kept).toBeLessThan(4_096 + 200);
+  });
+
   for (const [limit, group] of [
     [30, 1],
     [30, 3],
