@@ -502,8 +502,9 @@ export function createCampaignSender(ctx: AppContext, i18n: Translator, options:
     // The window is checked again right before the calls: a slow write above must not turn into a burst below.
     const calls = sendWindowOf(channel);
     const messages = group.reduce((n, g) => n + g.cost, 0);
-    for (let opens = calls.opensAt(messages, rateOf(name), Date.now()); opens > Date.now(); opens = calls.opensAt(messages, rateOf(name), Date.now())) {
-      await sleep(opens - Date.now());
+    const rate = rateOf(name);
+    for (let wait = calls.opensAt(messages, rate, Date.now()) - Date.now(); wait > 0; wait = calls.opensAt(messages, rate, Date.now()) - Date.now()) {
+      await sleep(wait);
     }
     if (Date.now() - slot > lateMs) {
       // The write above was slow: not sent, so back to the queue as it was, to be sent in new slots.
