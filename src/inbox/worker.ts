@@ -178,6 +178,20 @@ export function createInboxWorker(
       claimMany(rows, owner, now, leaseMs) {
         return claimEvents(rows.map((r) => r.id), owner, now, leaseMs);
       },
+      async claimNextOf(chatKey, owner, now, leaseMs) {
+        // After each turn: one statement instead of reading the chat's head, then claiming it (issue 12's burst).
+        const rows = await query<Record<string, unknown>>(db, sql`
+          UPDATE "InboundEvent" SET "status" = 'processing', "lockedBy" = ${owner}, "lockedUntil" = ${new Date(now.getTime() + leaseMs)}, "attempts" = "attempts" + 1
+          WHERE "id" = (SELECT "id" FROM "InboundEvent" WHERE "chatKey" = ${chatKey} AND "status" IN ('pending', 'processing') ORDER BY "id" LIMIT 1)
+            AND "status" = 'pending' AND "nextAttemptAt" <= ${now}
+          RETURNING ${QUEUE_COLUMNS}, "payloadEnc"`);
+        const r = rows[0];
+        if (!r) return null;
+        const event = { id: int(r.id), channel: String(r.channel), payloadEnc: String(r.payloadEnc) };
+        claimed.set(event.id, event);
+        // As it was before this claim, as the handler sees a row from a scan.
+        return { ...queueRowOf(r), status: "pending", attempts: int(r.attempts) - 1, lockedUntil: null };
+      },
       async renew(ids, owner, until) {
         await db.inboundEvent.updateMany({ where: { id: { in: ids }, status: "processing", lockedBy: owner }, data: { lockedUntil: until } });
       },

@@ -47,6 +47,12 @@ export interface QueueStore<R extends QueueRow> {
   claim(row: R, owner: string, now: Date, leaseMs: number): Promise<boolean>;
   /** The same for several chats' heads in one statement; returns the ids this worker won. */
   claimMany?(rows: R[], owner: string, now: Date, leaseMs: number): Promise<Set<number>>;
+  /**
+   * headOf and claim in one statement, for a queue without a gate: claims the chat's oldest open row if it is waiting
+   * and due, and returns it as it was before the claim (as headOf would have); null when the chat has none to go on
+   * with now (no open row, or its head is active or not due: a scan finds it later).
+   */
+  claimNextOf?(chatKey: string, owner: string, now: Date, leaseMs: number): Promise<R | null>;
   /** Extends the lease of rows this worker is still handling. */
   renew(ids: number[], owner: string, until: Date): Promise<void>;
   /** Ends every lease not held by `owner` now (one process at start on SQLite: nobody else can be working). */
@@ -328,6 +334,12 @@ export class ChatQueueWorker<R extends QueueRow> {
     for (;;) {
       this.#held.set(row.chatKey, row.id);
       await this.handle(row);
+      if (this.store.claimNextOf && !this.options.gate) {
+        if (this.#stopping) return;
+        row = await this.store.claimNextOf(row.chatKey, this.owner, this.options.now(), this.options.leaseMs);
+        if (!row) return;
+        continue;
+      }
       row = await this.store.headOf(row.chatKey);
       const now = this.options.now();
       if (this.#stopping || !row || row.status !== "pending" || row.nextAttemptAt > now || (this.options.gate?.(row) ?? 0) > 0) return;

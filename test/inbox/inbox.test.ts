@@ -67,6 +67,35 @@ describe("the inbox", () => {
     expect(await ctx.db.inboundEvent.count({ where: { status: "done" } })).toBe(10);
   });
 
+  it("goes on with a chat's next event right after its turn (one statement claims it), counting its attempts as a scan's claim does", async () => {
+    await store("chatC", "c0", "first");
+    await store("chatC", "c1", "second");
+    await store("chatC", "c2", "not yet");
+    // The second was tried twice before (INBOX_MAX_ATTEMPTS is 3 here): this is its last attempt. The third waits for
+    // a retry due in a minute: the chat stops there.
+    await ctx.db.inboundEvent.updateMany({ where: { externalId: "chatC:c1" }, data: { attempts: 2 } });
+    await ctx.db.inboundEvent.updateMany({ where: { externalId: "chatC:c2" }, data: { nextAttemptAt: new Date(Date.now() + 60_000) } });
+    const jobs: { text: string; attempt: number; last: boolean }[] = [];
+    const worker = createInboxWorker(ctx, async (job) => {
+      jobs.push({ text: textOf(job), attempt: job.attempt, last: job.lastAttempt });
+      await ctx.db.$transaction((tx) => job.complete(tx));
+    });
+    worker.start();
+    await expect.poll(() => jobs.length).toBe(2);
+    await new Promise((r) => setTimeout(r, 100));
+    await worker.stop();
+    expect(jobs).toEqual([
+      { text: "first", attempt: 1, last: false },
+      { text: "second", attempt: 3, last: true },
+    ]);
+    const rows = await ctx.db.inboundEvent.findMany({ orderBy: { id: "asc" }, select: { status: true, attempts: true } });
+    expect(rows).toEqual([
+      { status: "done", attempts: 1 },
+      { status: "done", attempts: 3 },
+      { status: "pending", attempts: 0 },
+    ]);
+  });
+
   it("keeps a failing event, retries it with backoff, holds back that chat only, and marks it failed with its error after the last attempt", async () => {
     let clock = Date.now() + 1000;
     ctx.now = () => new Date(clock);
