@@ -164,9 +164,10 @@ export function createOutboxWorker(
       lane: (row) => row.channel,
       pollMs: options.pollMs ?? 1_000,
       // A scan reads every open message of a channel, and a burst of replies queues one every millisecond or two while
-      // the platform takes 30 a second: scanning 20 times a second then cost more than the sends (issue 12). A reply
-      // queued while the outbox is busy is seen within 200 ms; an idle outbox still scans at once.
-      minRescanMs: 200,
+      // the platform takes 30 a second: scanning 20 times a second then cost more than the sends (issue 12), and with
+      // a quiz burst's 20,000 replies waiting a scan takes ~3 ms. A reply queued while the outbox is busy is seen within
+      // 500 ms; an idle outbox still scans at once.
+      minRescanMs: 500,
       // Renewed while a send is in progress (sends time out after ~10 s): only a dead sender's lease runs out.
       leaseMs: options.leaseMs ?? 15_000,
       reclaimOnStart: ctx.config.dialect === "sqlite",
