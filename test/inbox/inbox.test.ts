@@ -81,7 +81,7 @@ describe("the inbox", () => {
       await ctx.db.$transaction((tx) => job.complete(tx));
     });
     worker.start();
-    await expect.poll(() => jobs.length).toBe(2);
+    await expect.poll(() => jobs.length, { timeout: 10_000 }).toBe(2);
     await new Promise((r) => setTimeout(r, 100));
     await worker.stop();
     expect(jobs).toEqual([
