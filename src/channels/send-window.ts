@@ -6,9 +6,10 @@
  * either side stalls, and without any margin guessed for it. What it costs is the round trip, once per second
  * (locally ~1 ms: 99.9 % of the rate; 100 ms to Telegram: 91 %).
  *
- * One per channel instance, so per bot and per process: the campaign lane paces itself by it, and the outbox's
- * replies are counted in it (they do not wait for it; the lane makes room after them). Several processes share the
- * rate through the slots of shared-rate.ts instead; each still keeps its own window.
+ * One per bot and process (channel instances with the same `rateKey` share it, others have one each): the campaign
+ * lane paces itself by it, and the outbox's replies are counted in it (they do not wait for it; the lane makes room
+ * after them). Several processes share the rate through the slots of shared-rate.ts instead; each still keeps its
+ * own window.
  *
  * @example
  * const calls = sendWindowOf(channel);
@@ -70,12 +71,16 @@ export class SendWindow {
 }
 
 const windows = new WeakMap<Channel, SendWindow>();
+/** By channel name and rateKey: a handful of bots in a process (one per platform in production). */
+const byAccount = new Map<string, SendWindow>();
 
-/** The window of a channel instance (a bot in this process). */
+/** The window of a bot in this process: the channel instance's own, or the one of every instance with its rateKey. */
 export function sendWindowOf(channel: Channel): SendWindow {
   let window = windows.get(channel);
   if (!window) {
-    window = new SendWindow();
+    const account = channel.rateKey === undefined ? undefined : `${channel.name}\u0000${channel.rateKey}`;
+    window = (account && byAccount.get(account)) || new SendWindow();
+    if (account) byAccount.set(account, window);
     windows.set(channel, window);
   }
   return window;

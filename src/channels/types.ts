@@ -137,6 +137,12 @@ export interface SentReceipt {
 export interface Channel {
   readonly name: ChannelName;
   readonly capabilities: ChannelCapabilities;
+  /**
+   * The account the platform counts messages against (a bot: its API address and token), for channel instances of
+   * one process that may be the same account (two services in one test process): those share one send window
+   * (src/channels/send-window.ts). Without it, each instance has its own.
+   */
+  readonly rateKey?: string;
   /** Checks a webhook request before anything is stored (secret header, signature). */
   verifyWebhook?(headers: IncomingHttpHeaders, rawBody: Buffer): WebhookVerdict;
   /** Maps a verified raw payload to a message, or null for payloads we ignore (unknown update types). */

@@ -4,7 +4,9 @@
  * window does not hold the lane back by more than the round trip.
  */
 import { describe, expect, it } from "vitest";
-import { SendWindow } from "../../src/channels/send-window.ts";
+import { SendWindow, sendWindowOf } from "../../src/channels/send-window.ts";
+import { createTelegramChannel } from "../../src/channels/telegram/index.ts";
+import { createLogger } from "../../src/log.ts";
 
 /** A deterministic generator (mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -104,6 +106,21 @@ describe("a bot's one-second window", () => {
       }
     });
   }
+
+  it("is one per bot in a process: two Telegram channels of the same bot share it, another bot has its own", () => {
+    const log = createLogger("silent");
+    const bot = (token: string, apiRoot = "http://127.0.0.1:9/") =>
+      createTelegramChannel({ token, apiRoot, mode: "webhook", webhookSecret: "s", publicUrl: "https://example.test" } as Parameters<typeof createTelegramChannel>[0], { log });
+    const a = bot("111:same");
+    const b = bot("111:same");
+    // Two services of one bot in one process (two in one test): what one sends, the other must count.
+    sendWindowOf(a).begin(30);
+    expect(sendWindowOf(b).opensAt(1, 30, 1_000)).toBeGreaterThan(1_000);
+    expect(sendWindowOf(bot("222:other")).opensAt(1, 30, 1_000)).toBe(1_000);
+    expect(sendWindowOf(bot("111:same", "http://127.0.0.1:10/")).opensAt(1, 30, 1_000)).toBe(1_000);
+    expect((a as { rateKey?: string }).rateKey).not.toContain("111:same");
+    sendWindowOf(a).end(30);
+  });
 
   it("goes at the limit less the round trip when answers come back at once", () => {
     const { busiest, ratePerSecond } = simulate({ limit: 30, group: 1, calls: 3_000, seed: 7, maxDelay: 2 });

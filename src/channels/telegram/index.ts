@@ -6,6 +6,7 @@
  *   await telegram.start(ingest);            // setWebhook + setMyCommands, or long polling
  *   telegram.verifyWebhook(headers, rawBody); telegram.receive(update); await telegram.send(chatId, message);
  */
+import { createHash } from "node:crypto";
 import type { TelegramConfig } from "../../config.ts";
 import type { Logger } from "../../log.ts";
 import type { Channel } from "../types.ts";
@@ -57,6 +58,8 @@ export function createTelegramChannel(
   return {
     name: "telegram",
     capabilities: telegramCapabilities,
+    // The bot, as Telegram counts its messages (hashed: the token is a secret).
+    rateKey: createHash("sha256").update(`${config.apiRoot}\u0000${config.token}`).digest("hex"),
 
     verifyWebhook: (headers, rawBody) => verifyTelegramWebhook(headers, rawBody, config.webhookSecret),
 
